@@ -1,0 +1,53 @@
+package dev.callmesh.protocol.call;
+
+import dev.callmesh.protocol.CallException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A call a peer made to us, as the serving side sees it. Exactly one of {@link #reply}, {@link #complete}
+ * or {@link #fail} ends it; after that, or after the caller aborted, every further method is a no-op.
+ * <p>
+ * All methods must be called on the connection's context.
+ */
+public interface InboundCall {
+
+  /** @return the request id the caller chose */
+  String id();
+
+  /** @return the operation path as it arrived, e.g. {@code /fs/readFile} */
+  String operationId();
+
+  /** @return the {@code input} of the request; an empty object when it had none */
+  JsonObject input();
+
+  /** @return the whole {@code call.requested} payload */
+  JsonObject payload();
+
+  /** @return {@code payload.caller} as set by the hub, or {@code null} */
+  default JsonObject caller() {
+    return payload().getJsonObject("caller");
+  }
+
+  /** Sends one {@code call.responded} and ends the call (a query or mutation). */
+  void reply(Object output);
+
+  /** Sends one {@code call.responded} and keeps the call open (a subscription). */
+  void emit(Object output);
+
+  /** Sends {@code call.completed} and ends the call. */
+  void complete();
+
+  /** Sends {@code call.error} and ends the call. */
+  void fail(CallException error);
+
+  /** @return whether the call has ended, by us or by the caller */
+  boolean isDone();
+
+  /**
+   * @param handler called once with the reason when the caller aborts the call, it times out, or the
+   *     connection closes before the call ended
+   * @return this
+   */
+  InboundCall abortHandler(Handler<String> handler);
+}
