@@ -1,7 +1,6 @@
 package dev.callmesh.protocol;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -47,14 +46,19 @@ public record EventEnvelope(String type, String id, JsonObject payload) {
     Object parsed;
     try {
       parsed = io.vertx.core.json.Json.CODEC.fromBuffer(json, Object.class);
-    } catch (DecodeException | IllegalStateException e) {
+    } catch (RuntimeException e) {
       throw new ProtocolException("frame is not valid JSON: " + firstLine(e.getMessage()));
     }
-    if (!(parsed instanceof java.util.Map<?, ?> map)) {
+    JsonObject obj;
+    if (parsed instanceof JsonObject o) {
+      obj = o;
+    } else if (parsed instanceof java.util.Map<?, ?> map) {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> m = (java.util.Map<String, Object>) map;
+      obj = new JsonObject(m);
+    } else {
       throw new ProtocolException("frame is not a JSON object");
     }
-    @SuppressWarnings("unchecked")
-    JsonObject obj = new JsonObject((java.util.Map<String, Object>) map);
     return fromJson(obj);
   }
 

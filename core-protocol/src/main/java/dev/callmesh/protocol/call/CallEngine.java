@@ -1,0 +1,72 @@
+package dev.callmesh.protocol.call;
+
+import dev.callmesh.protocol.call.impl.CallEngineImpl;
+import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Makes and serves calls over one connection, after its handshake. The same engine runs in the hub,
+ * in spokes and in clients: every participant can call and serve.
+ * <p>
+ * Outgoing calls are correlated by the {@link PendingRequestMap}; incoming calls go to the
+ * {@link CallHandler}. When the connection closes, every pending call fails with UNAVAILABLE and every
+ * incoming call is aborted. Methods may be called from any thread; callbacks run on the
+ * connection's context.
+ */
+public interface CallEngine {
+
+  /**
+   * Takes over the transport's handlers and starts the heartbeat.
+   *
+   * @param transport an authenticated connection
+   * @param handler serves the calls the peer makes
+   * @param options timeouts and limits
+   * @return the engine
+   */
+  static CallEngine create(EnvelopeTransport transport, CallHandler handler, CallEngineOptions options) {
+    return new CallEngineImpl(transport, handler, options);
+  }
+
+  /**
+   * Starts a call.
+   *
+   * @param request the {@code call.requested} payload: {@code operationId}, {@code input} and any of
+   *     the optional fields of SPEC §2.2
+   * @param stream whether the call stays open after its first response (a subscription)
+   * @param observer receives the outcome on the connection's context
+   * @return a handle to abort the call
+   */
+  OutboundCall open(JsonObject request, boolean stream, CallObserver observer);
+
+  /**
+   * Calls a query or mutation with the default deadline.
+   *
+   * @return a future of the first {@code output}, or failed with a
+   *     {@link dev.callmesh.protocol.CallException}
+   */
+  default Future<Object> call(String operationId, JsonObject input) {
+    return call(new JsonObject().put("operationId", operationId).put("input", input));
+  }
+
+  /**
+   * Calls a query or mutation.
+   *
+   * @param request the {@code call.requested} payload
+   * @return a future of the first {@code output}, or failed with a
+   *     {@link dev.callmesh.protocol.CallException}
+   */
+  Future<Object> call(JsonObject request);
+
+  /** @return the connection */
+  EnvelopeTransport transport();
+
+  /** @return how many calls we made are pending; read it on the connection's context */
+  int pendingCount();
+
+  /** @return how many calls the peer made to us are running; read it on the connection's context */
+  int inboundCount();
+
+  /** @return a future completed once the connection has closed and every call on it ended */
+  Future<Void> closeFuture();
+}

@@ -1,0 +1,87 @@
+package dev.callmesh.protocol.call;
+
+import io.vertx.core.json.JsonObject;
+
+/** Settings of a {@link CallEngine}. */
+public class CallEngineOptions {
+
+  /** The deadline of a query or mutation that names none: 30 s. */
+  public static final long DEFAULT_CALL_TIMEOUT_MS = 30_000;
+  /** How often a ping is sent: 15 s. A peer silent for three periods is dead. */
+  public static final long DEFAULT_HEARTBEAT_MS = 15_000;
+  /** How many calls a peer may have running on us at once. */
+  public static final int DEFAULT_MAX_INBOUND_IN_FLIGHT = 10_000;
+
+  private long callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
+  private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private int maxInboundInFlight = DEFAULT_MAX_INBOUND_IN_FLIGHT;
+
+  /** Default options. */
+  public CallEngineOptions() {
+  }
+
+  /** A copy of other. */
+  public CallEngineOptions(CallEngineOptions other) {
+    this.callTimeoutMs = other.callTimeoutMs;
+    this.heartbeatMs = other.heartbeatMs;
+    this.maxInboundInFlight = other.maxInboundInFlight;
+  }
+
+  /** From JSON, as written by {@link #toJson()}. */
+  public CallEngineOptions(JsonObject json) {
+    this();
+    setCallTimeoutMs(json.getLong("callTimeoutMs", DEFAULT_CALL_TIMEOUT_MS));
+    setHeartbeatMs(json.getLong("heartbeatMs", DEFAULT_HEARTBEAT_MS));
+    setMaxInboundInFlight(json.getInteger("maxInboundInFlight", DEFAULT_MAX_INBOUND_IN_FLIGHT));
+  }
+
+  /** @return the options as JSON */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("callTimeoutMs", callTimeoutMs)
+        .put("heartbeatMs", heartbeatMs)
+        .put("maxInboundInFlight", maxInboundInFlight);
+  }
+
+  /** @return the deadline of a query or mutation that names none */
+  public long getCallTimeoutMs() {
+    return callTimeoutMs;
+  }
+
+  /** @param ms a positive deadline; @return this */
+  public CallEngineOptions setCallTimeoutMs(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("callTimeoutMs must be positive");
+    }
+    this.callTimeoutMs = ms;
+    return this;
+  }
+
+  /** @return the ping period, 0 for none */
+  public long getHeartbeatMs() {
+    return heartbeatMs;
+  }
+
+  /** @param ms the ping period, 0 for none, else at least 100 ms; @return this */
+  public CallEngineOptions setHeartbeatMs(long ms) {
+    if (ms < 0 || (ms > 0 && ms < 100)) {
+      throw new IllegalArgumentException("heartbeat must be 0 (off) or at least 100 ms");
+    }
+    this.heartbeatMs = ms;
+    return this;
+  }
+
+  /** @return how many calls a peer may have running on us at once */
+  public int getMaxInboundInFlight() {
+    return maxInboundInFlight;
+  }
+
+  /** @param n at least 1; @return this */
+  public CallEngineOptions setMaxInboundInFlight(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxInboundInFlight must be at least 1");
+    }
+    this.maxInboundInFlight = n;
+    return this;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.callmesh.protocol.call;
+
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The calls a connection has made and not yet seen end, by request id.
+ * <p>
+ * Whoever removes an entry owns its outcome: the reply that arrives, the timer that fires, or the
+ * close that fails them all. Removing cancels the entry's timer. Confined to one context: no locks.
+ */
+public final class PendingRequestMap {
+
+  private final Vertx vertx;
+  private final Consumer<PendingCall> onTimeout;
+  private final Map<String, PendingCall> calls = new HashMap<>();
+  private long orphans;
+
+  /**
+   * @param vertx for timers
+   * @param onTimeout receives an entry whose timer fired, already removed
+   */
+  public PendingRequestMap(Vertx vertx, Consumer<PendingCall> onTimeout) {
+    this.vertx = vertx;
+    this.onTimeout = onTimeout;
+  }
+
+  /**
+   * Adds an entry.
+   *
+   * @param call the call
+   * @param timeoutMs its deadline from now, or 0 or less for none
+   * @throws IllegalStateException when the id is already pending
+   */
+  public void add(PendingCall call, long timeoutMs) {
+    if (calls.putIfAbsent(call.id(), call) != null) {
+      throw new IllegalStateException("request id already pending: " + call.id());
+    }
+    if (timeoutMs > 0) {
+      call.timerId = vertx.setTimer(timeoutMs, t -> {
+        PendingCall expired = calls.remove(call.id());
+        if (expired == call) {
+          call.timerId = -1;
+          onTimeout.accept(call);
+        }
+      });
+    }
+  }
+
+  /** @return the entry for the id, left in place, or {@code null} */
+  public PendingCall get(String id) {
+    return calls.get(id);
+  }
+
+  /** @return whether the id is pending */
+  public boolean contains(String id) {
+    return calls.containsKey(id);
+  }
+
+  /**
+   * Removes an entry and cancels its timer.
+   *
+   * @return the entry, or {@code null} when the id was not pending (the caller now owns it)
+   */
+  public PendingCall remove(String id) {
+    PendingCall call = calls.remove(id);
+    if (call != null) {
+      cancelTimer(call);
+    }
+    return call;
+  }
+
+  /**
+   * Removes every entry and cancels their timers.
+   *
+   * @return the removed entries, for the caller to fail
+   */
+  public List<PendingCall> removeAll() {
+    List<PendingCall> all = new ArrayList<>(calls.values());
+    calls.clear();
+    all.forEach(this::cancelTimer);
+    return all;
+  }
+
+  /** Counts a reply that matched no pending entry (late, duplicate, or for a call that timed out). */
+  public void countOrphan() {
+    orphans++;
+  }
+
+  /** @return how many replies matched no entry */
+  public long orphans() {
+    return orphans;
+  }
+
+  /** @return how many calls are pending */
+  public int size() {
+    return calls.size();
+  }
+
+  private void cancelTimer(PendingCall call) {
+    if (call.timerId >= 0) {
+      vertx.cancelTimer(call.timerId);
+      call.timerId = -1;
+    }
+  }
+}

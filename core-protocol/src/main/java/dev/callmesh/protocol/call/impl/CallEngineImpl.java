@@ -1,0 +1,311 @@
+package dev.callmesh.protocol.call.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.EventTypes;
+import dev.callmesh.protocol.call.CallEngine;
+import dev.callmesh.protocol.call.CallEngineOptions;
+import dev.callmesh.protocol.call.CallHandler;
+import dev.callmesh.protocol.call.CallObserver;
+import dev.callmesh.protocol.call.OutboundCall;
+import dev.callmesh.protocol.call.PendingCall;
+import dev.callmesh.protocol.call.PendingRequestMap;
+import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one call engine: dispatches the events of SPEC §2.2 in both directions over one transport. */
+public final class CallEngineImpl implements CallEngine {
+
+  /** The longest request id a peer may use (SPEC §2.2). */
+  public static final int MAX_ID_LENGTH = 128;
+
+  private static final Logger log = LoggerFactory.getLogger(CallEngineImpl.class);
+
+  private final EnvelopeTransport transport;
+  private final CallHandler handler;
+  private final CallEngineOptions options;
+  private final Context context;
+  private final Vertx vertx;
+  private final PendingRequestMap pending;
+  private final Map<String, InboundCallImpl> inbound = new HashMap<>();
+  private final Promise<Void> closed = Promise.promise();
+  private long nextId;
+  private long lastSeen;
+  private long heartbeatTimer = -1;
+
+  public CallEngineImpl(EnvelopeTransport transport, CallHandler handler, CallEngineOptions options) {
+    this.transport = transport;
+    this.handler = handler;
+    this.options = new CallEngineOptions(options);
+    this.context = transport.context();
+    this.vertx = context.owner();
+    this.pending = new PendingRequestMap(vertx, this::onTimeout);
+    this.lastSeen = System.nanoTime();
+    onContext(this::start);
+  }
+
+  private void start() {
+    transport.handler(this::onEnvelope);
+    transport.closeHandler(v -> onClose());
+    long hb = options.getHeartbeatMs();
+    if (hb > 0 && !transport.isClosed()) {
+      heartbeatTimer = vertx.setPeriodic(hb, t -> heartbeat());
+    }
+  }
+
+  // ---- dispatch of what arrives ----
+
+  private void onEnvelope(EventEnvelope e) {
+    lastSeen = System.nanoTime();
+    switch (e.type()) {
+      case EventTypes.CALL_REQUESTED -> onRequested(e);
+      case EventTypes.CALL_RESPONDED -> onResponded(e);
+      case EventTypes.CALL_COMPLETED -> onEnd(e.id(), null);
+      case EventTypes.CALL_ERROR -> onEnd(e.id(), CallException.fromPayload(e.payload()));
+      case EventTypes.CALL_ABORTED -> onAborted(e);
+      case EventTypes.PING -> transport.send(EventEnvelope.of(EventTypes.PONG, e.payload()));
+      case EventTypes.BYE -> transport.close();
+      case EventTypes.PONG, EventTypes.CALL_CREDIT -> { }
+      default -> {
+        if (e.type().startsWith("auth.")) {
+          transport.bye(ErrorCode.PROTOCOL, e.type() + " after the handshake");
+        } else {
+          log.debug("ignoring unknown event type {}", e.type());
+        }
+      }
+    }
+  }
+
+  private void onRequested(EventEnvelope e) {
+    String id = e.id();
+    if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+      transport.bye(ErrorCode.PROTOCOL, "call.requested needs an id of 1 to " + MAX_ID_LENGTH + " characters");
+      return;
+    }
+    if (inbound.containsKey(id)) {
+      send(EventTypes.CALL_ERROR, id, CallException.of(ErrorCode.PROTOCOL,
+          "request id " + id + " is already in flight on this connection; use a new id per call").toPayload());
+      return;
+    }
+    JsonObject payload = e.payload();
+    if (!(payload.getValue("operationId") instanceof String op) || op.isEmpty()) {
+      send(EventTypes.CALL_ERROR, id, CallException.of(ErrorCode.INVALID_INPUT,
+          "call.requested needs an \"operationId\" string such as /dev1/fs/readFile").toPayload());
+      return;
+    }
+    Object input = payload.getValue("input");
+    if (input != null && !(input instanceof JsonObject)) {
+      send(EventTypes.CALL_ERROR, id, CallException.of(ErrorCode.INVALID_INPUT,
+          "\"input\" must be a JSON object").toPayload());
+      return;
+    }
+    if (inbound.size() >= options.getMaxInboundInFlight()) {
+      send(EventTypes.CALL_ERROR, id, CallException.of(ErrorCode.RESOURCE_EXHAUSTED,
+          "too many calls in flight on this connection (limit " + options.getMaxInboundInFlight()
+              + "); wait for some to finish").toPayload());
+      return;
+    }
+    InboundCallImpl call = new InboundCallImpl(this, id, op, payload);
+    inbound.put(id, call);
+    try {
+      handler.handle(call);
+    } catch (RuntimeException ex) {
+      log.warn("handler of {} failed for call {}", op, id, ex);
+      call.fail(CallException.of(ErrorCode.INTERNAL, "the handler of " + op + " failed: " + ex));
+    }
+  }
+
+  private void onResponded(EventEnvelope e) {
+    PendingCall call = pending.get(e.id());
+    if (call == null) {
+      pending.countOrphan();
+      return;
+    }
+    if (!call.stream()) {
+      pending.remove(e.id());
+    }
+    call.observer().onResponded(e.payload().getValue("output"));
+  }
+
+  private void onEnd(String id, CallException error) {
+    PendingCall call = pending.remove(id);
+    if (call == null) {
+      pending.countOrphan();
+      return;
+    }
+    if (error != null) {
+      call.observer().onError(error);
+    } else {
+      call.observer().onCompleted();
+    }
+  }
+
+  private void onAborted(EventEnvelope e) {
+    InboundCallImpl call = inbound.get(e.id());
+    if (call != null) {
+      String reason = e.payload().getValue("reason") instanceof String s ? s : "aborted by the caller";
+      call.abortFromPeer(reason);
+    }
+  }
+
+  private void onTimeout(PendingCall call) {
+    send(EventTypes.CALL_ABORTED, call.id(), new JsonObject().put("reason", "timeout"));
+    call.observer().onError(CallException.of(ErrorCode.TIMEOUT,
+        call.operationId() + " did not answer in time; try again or raise timeoutMs"));
+  }
+
+  private void onClose() {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    CallException gone = CallException.of(ErrorCode.UNAVAILABLE,
+        "the connection to the peer closed (" + transport.remoteAddress() + "); try again once it is back");
+    for (PendingCall call : pending.removeAll()) {
+      call.observer().onError(gone);
+    }
+    for (InboundCallImpl call : new ArrayList<>(inbound.values())) {
+      call.abortFromPeer("the connection closed");
+    }
+    closed.tryComplete();
+  }
+
+  private void heartbeat() {
+    long silentMs = (System.nanoTime() - lastSeen) / 1_000_000;
+    if (silentMs > 3 * options.getHeartbeatMs()) {
+      log.info("peer {} missed 3 heartbeats ({} ms silent); closing", transport.remoteAddress(), silentMs);
+      transport.bye(ErrorCode.UNAVAILABLE, "no heartbeat for " + silentMs + " ms");
+      transport.close();
+      return;
+    }
+    send(EventTypes.PING, "", new JsonObject().put("t", System.currentTimeMillis()));
+  }
+
+  // ---- what we send ----
+
+  @Override
+  public OutboundCall open(JsonObject request, boolean stream, CallObserver observer) {
+    OutboundCallImpl call = new OutboundCallImpl(this);
+    onContext(() -> start(call, request, stream, observer));
+    return call;
+  }
+
+  private void start(OutboundCallImpl handle, JsonObject request, boolean stream, CallObserver observer) {
+    String id = Long.toString(++nextId, 36);
+    handle.id = id;
+    String op = request.getString("operationId", "?");
+    if (handle.abortReason != null) {
+      observer.onError(CallException.of(ErrorCode.ABORTED, "aborted before it started: " + handle.abortReason));
+      return;
+    }
+    if (transport.isClosed()) {
+      observer.onError(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed; reconnect and try again"));
+      return;
+    }
+    long timeout = request.getValue("timeoutMs") instanceof Number n ? n.longValue()
+        : stream ? 0 : options.getCallTimeoutMs();
+    PendingCall call = new PendingCall(id, op, stream, observer);
+    pending.add(call, timeout);
+    transport.send(EventEnvelope.of(EventTypes.CALL_REQUESTED, id, request)).onFailure(err -> {
+      if (pending.remove(id) != null) {
+        observer.onError(err instanceof CallException ce ? ce
+            : CallException.of(ErrorCode.UNAVAILABLE, "could not send the call: " + err.getMessage()));
+      }
+    });
+  }
+
+  void abort(OutboundCallImpl handle, String reason) {
+    onContext(() -> {
+      if (handle.id == null) {
+        handle.abortReason = reason == null ? "aborted" : reason;
+        return;
+      }
+      PendingCall call = pending.remove(handle.id);
+      if (call != null) {
+        JsonObject p = reason == null ? new JsonObject() : new JsonObject().put("reason", reason);
+        send(EventTypes.CALL_ABORTED, handle.id, p);
+        call.observer().onError(CallException.of(ErrorCode.ABORTED, reason == null ? "aborted" : reason));
+      }
+    });
+  }
+
+  @Override
+  public Future<Object> call(JsonObject request) {
+    Promise<Object> promise = Promise.promise();
+    open(request, false, new CallObserver() {
+      @Override
+      public void onResponded(Object output) {
+        promise.tryComplete(output);
+      }
+
+      @Override
+      public void onCompleted() {
+        promise.tryComplete(null);
+      }
+
+      @Override
+      public void onError(CallException error) {
+        promise.tryFail(error);
+      }
+    });
+    return promise.future();
+  }
+
+  // ---- helpers for the inbound side ----
+
+  void ended(InboundCallImpl call) {
+    inbound.remove(call.id(), call);
+  }
+
+  Future<Void> send(String type, String id, JsonObject payload) {
+    return transport.send(EventEnvelope.of(type, id, payload));
+  }
+
+  void onContext(Runnable action) {
+    if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  @Override
+  public EnvelopeTransport transport() {
+    return transport;
+  }
+
+  @Override
+  public int pendingCount() {
+    return pending.size();
+  }
+
+  /** @return the pending map, for tests and metrics; read it on the connection's context */
+  public PendingRequestMap pending() {
+    return pending;
+  }
+
+  /** @return the calls the peer has running on us, for tests */
+  List<String> inboundIds() {
+    return new ArrayList<>(inbound.keySet());
+  }
+
+  @Override
+  public int inboundCount() {
+    return inbound.size();
+  }
+
+  @Override
+  public Future<Void> closeFuture() {
+    return closed.future();
+  }
+}

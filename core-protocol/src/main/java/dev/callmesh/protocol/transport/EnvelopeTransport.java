@@ -1,0 +1,82 @@
+package dev.callmesh.protocol.transport;
+
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.transport.impl.NetSocketTransport;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * A connection that carries EventEnvelopes both ways, whatever the bytes travel on (TCP, TLS,
+ * WebSocket, an SSH channel). A frame that breaks the protocol is answered with {@code bye PROTOCOL}
+ * and closes the connection; the handler never sees it.
+ * <p>
+ * Handlers run on {@link #context()}; the other methods may be called from any thread.
+ */
+public interface EnvelopeTransport {
+
+  /**
+   * @param socket a connected socket; the transport takes over its handlers
+   * @param transportName {@code tcp} or {@code tls}, as shown to operators
+   * @param maxFrameBytes the largest frame accepted and sent
+   * @return a transport over the socket
+   */
+  static EnvelopeTransport create(NetSocket socket, String transportName, int maxFrameBytes) {
+    return new NetSocketTransport(socket, transportName, maxFrameBytes);
+  }
+
+  /** @return the context the handlers run on */
+  Context context();
+
+  /** @return {@code tcp}, {@code tls}, {@code ws}, ... */
+  String transportName();
+
+  /** @return {@code host:port} of the peer */
+  String remoteAddress();
+
+  /** @return the host (address) of the peer, without port */
+  String remoteHost();
+
+  /** @return the largest frame body this transport reads or writes */
+  int maxFrameBytes();
+
+  /**
+   * Sends one envelope.
+   *
+   * @return a future failed with a {@link dev.callmesh.protocol.CallException} RESOURCE_EXHAUSTED when
+   *     the envelope is over the frame limit (nothing is sent), or when the connection is closed
+   */
+  Future<Void> send(EventEnvelope envelope);
+
+  /**
+   * @param handler receives each well-formed envelope, in order
+   * @return this
+   */
+  EnvelopeTransport handler(Handler<EventEnvelope> handler);
+
+  /**
+   * @param handler called once when the connection has closed, whoever closed it
+   * @return this
+   */
+  EnvelopeTransport closeHandler(Handler<Void> handler);
+
+  /** @return whether the bytes waiting to be written are over the high-water mark */
+  boolean writeQueueFull();
+
+  /**
+   * @param handler called when a full write queue has drained
+   * @return this
+   */
+  EnvelopeTransport drainHandler(Handler<Void> handler);
+
+  /** Sends {@code bye} with the code and message, then closes. */
+  void bye(ErrorCode code, String message);
+
+  /** @return a future completed when the connection is closed */
+  Future<Void> close();
+
+  /** @return whether the connection has closed */
+  boolean isClosed();
+}

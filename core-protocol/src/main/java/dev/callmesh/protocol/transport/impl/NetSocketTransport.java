@@ -1,0 +1,162 @@
+package dev.callmesh.protocol.transport.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.ProtocolException;
+import dev.callmesh.protocol.frame.FrameDecoder;
+import dev.callmesh.protocol.frame.FrameEncoder;
+import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+
+/** Length-prefixed frames over a {@link NetSocket} (TCP or TLS). */
+public final class NetSocketTransport implements EnvelopeTransport {
+
+  private static final long BYE_LINGER_MS = 1000;
+
+  private final NetSocket socket;
+  private final String transportName;
+  private final int maxFrameBytes;
+  private final FrameDecoder decoder;
+  private final Context context;
+  private Handler<EventEnvelope> handler = e -> { };
+  private Handler<Void> closeHandler;
+  private volatile boolean closed;
+
+  /**
+   * @param socket the connected socket
+   * @param transportName {@code tcp} or {@code tls}
+   * @param maxFrameBytes the largest frame body read or written
+   */
+  public NetSocketTransport(NetSocket socket, String transportName, int maxFrameBytes) {
+    this.socket = socket;
+    this.transportName = transportName;
+    this.maxFrameBytes = maxFrameBytes;
+    this.decoder = new FrameDecoder(maxFrameBytes);
+    this.context = Vertx.currentContext();
+    socket.handler(this::onBytes);
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(e -> socket.close());
+  }
+
+  private void onBytes(Buffer chunk) {
+    if (closed) {
+      return;
+    }
+    try {
+      decoder.feed(chunk, frame -> {
+        if (!closed) {
+          handler.handle(EventEnvelope.decode(frame));
+        }
+      });
+    } catch (ProtocolException e) {
+      bye(ErrorCode.PROTOCOL, e.getMessage());
+    }
+  }
+
+  private void onClosed() {
+    closed = true;
+    Handler<Void> h = closeHandler;
+    closeHandler = null;
+    if (h != null) {
+      h.handle(null);
+    }
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  @Override
+  public String transportName() {
+    return transportName;
+  }
+
+  @Override
+  public String remoteAddress() {
+    SocketAddress a = socket.remoteAddress();
+    return a == null ? "unknown" : a.host() + ":" + a.port();
+  }
+
+  @Override
+  public String remoteHost() {
+    SocketAddress a = socket.remoteAddress();
+    return a == null ? "unknown" : a.host();
+  }
+
+  @Override
+  public int maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  @Override
+  public Future<Void> send(EventEnvelope envelope) {
+    if (closed) {
+      return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed"));
+    }
+    Buffer json = envelope.encode();
+    if (json.length() > maxFrameBytes) {
+      return Future.failedFuture(CallException.of(ErrorCode.RESOURCE_EXHAUSTED,
+          "message of " + json.length() + " bytes is over the frame limit of " + maxFrameBytes
+              + " bytes; ask for less at a time"));
+    }
+    return socket.write(FrameEncoder.frame(json));
+  }
+
+  @Override
+  public EnvelopeTransport handler(Handler<EventEnvelope> handler) {
+    this.handler = handler == null ? e -> { } : handler;
+    return this;
+  }
+
+  @Override
+  public EnvelopeTransport closeHandler(Handler<Void> handler) {
+    if (closed && handler != null) {
+      context.runOnContext(v -> handler.handle(null));
+    } else {
+      this.closeHandler = handler;
+    }
+    return this;
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  public EnvelopeTransport drainHandler(Handler<Void> handler) {
+    socket.drainHandler(handler);
+    return this;
+  }
+
+  @Override
+  public void bye(ErrorCode code, String message) {
+    if (closed) {
+      return;
+    }
+    Buffer json = EventEnvelope.bye(code, message).encode();
+    socket.write(FrameEncoder.frame(json)).onComplete(ar -> socket.close());
+    // A peer that does not read must not keep the socket open: close regardless after a moment.
+    context.owner().setTimer(BYE_LINGER_MS, t -> socket.close());
+    closed = true;
+    socket.handler(null);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return socket.close();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+}
