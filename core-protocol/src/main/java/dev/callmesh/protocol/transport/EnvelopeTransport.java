@@ -72,7 +72,15 @@ public interface EnvelopeTransport {
   EnvelopeTransport drainHandler(Handler<Void> handler);
 
   /** Sends {@code bye} with the code and message, then closes. */
-  void bye(ErrorCode code, String message);
+  default void bye(ErrorCode code, String message) {
+    closeWith(EventEnvelope.bye(code, message));
+  }
+
+  /**
+   * Sends a last envelope ({@code bye}, {@code auth.denied}) and closes, within a second even when the
+   * peer does not read. Nothing is read after this call.
+   */
+  void closeWith(EventEnvelope last);
 
   /** @return a future completed when the connection is closed */
   Future<Void> close();

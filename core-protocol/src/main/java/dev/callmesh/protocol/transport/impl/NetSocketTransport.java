@@ -138,11 +138,11 @@ public final class NetSocketTransport implements EnvelopeTransport {
   }
 
   @Override
-  public void bye(ErrorCode code, String message) {
+  public void closeWith(EventEnvelope last) {
     if (closed) {
       return;
     }
-    Buffer json = EventEnvelope.bye(code, message).encode();
+    Buffer json = last.encode();
     socket.write(FrameEncoder.frame(json)).onComplete(ar -> socket.close());
     // A peer that does not read must not keep the socket open: close regardless after a moment.
     context.owner().setTimer(BYE_LINGER_MS, t -> socket.close());

@@ -1,0 +1,154 @@
+package dev.callmesh.protocol.client;
+
+import dev.callmesh.protocol.call.CallEngineOptions;
+import dev.callmesh.protocol.call.CallHandler;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.CallException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** How to reach a hub and who to be there. */
+public class ConnectOptions {
+
+  /** The default frame limit: 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  /** How long the handshake may take: 10 s. */
+  public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+  /** How long to wait for the TCP connection: 5 s. */
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+  private HubUrl hubUrl = HubUrl.parse("tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT);
+  private Credentials credentials;
+  private String spokeName;
+  private JsonArray operations;
+  private JsonObject client = new JsonObject().put("name", "callmesh-java").put("version", "0.1.0");
+  private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+  private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+  private CallEngineOptions engineOptions = new CallEngineOptions();
+  private CallHandler callHandler = call -> call.fail(CallException.of(ErrorCode.NOT_FOUND,
+      "this peer serves no operations"));
+
+  /** Default options: a plain client of tcp://127.0.0.1:7400 without credentials. */
+  public ConnectOptions() {
+  }
+
+  /** @return the hub's URL */
+  public HubUrl getHubUrl() {
+    return hubUrl;
+  }
+
+  /** @param url the hub's URL; @return this */
+  public ConnectOptions setHubUrl(HubUrl url) {
+    this.hubUrl = java.util.Objects.requireNonNull(url, "hubUrl");
+    return this;
+  }
+
+  /** @return the proof of identity */
+  public Credentials getCredentials() {
+    return credentials;
+  }
+
+  /** @param credentials the proof of identity; @return this */
+  public ConnectOptions setCredentials(Credentials credentials) {
+    this.credentials = credentials;
+    return this;
+  }
+
+  /** @return the spoke name to register as, or {@code null} for a plain client */
+  public String getSpokeName() {
+    return spokeName;
+  }
+
+  /** @param name the spoke name to register as, or {@code null}; @return this */
+  public ConnectOptions setSpokeName(String name) {
+    this.spokeName = name;
+    return this;
+  }
+
+  /** @return the OperationSpecs announced in the hello, or {@code null} */
+  public JsonArray getOperations() {
+    return operations;
+  }
+
+  /** @param operations OperationSpec JSON objects, spoke-relative names; @return this */
+  public ConnectOptions setOperations(JsonArray operations) {
+    this.operations = operations;
+    return this;
+  }
+
+  /** @return {@code {"name","version"}} of the client software */
+  public JsonObject getClient() {
+    return client;
+  }
+
+  /** @param client {@code {"name","version"}}; @return this */
+  public ConnectOptions setClient(JsonObject client) {
+    this.client = client;
+    return this;
+  }
+
+  /** @return the largest frame read or written */
+  public int getMaxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** @param n 1 KiB to 64 MiB; @return this */
+  public ConnectOptions setMaxFrameBytes(int n) {
+    if (n < 1024 || n > 64 * 1024 * 1024) {
+      throw new IllegalArgumentException("maxFrameBytes must be 1 KiB to 64 MiB");
+    }
+    this.maxFrameBytes = n;
+    return this;
+  }
+
+  /** @return how long the handshake may take */
+  public long getHandshakeTimeoutMs() {
+    return handshakeTimeoutMs;
+  }
+
+  /** @param ms positive; @return this */
+  public ConnectOptions setHandshakeTimeoutMs(long ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("handshakeTimeoutMs must be positive");
+    }
+    this.handshakeTimeoutMs = ms;
+    return this;
+  }
+
+  /** @return how long to wait for the connection */
+  public int getConnectTimeoutMs() {
+    return connectTimeoutMs;
+  }
+
+  /** @param ms positive; @return this */
+  public ConnectOptions setConnectTimeoutMs(int ms) {
+    if (ms <= 0) {
+      throw new IllegalArgumentException("connectTimeoutMs must be positive");
+    }
+    this.connectTimeoutMs = ms;
+    return this;
+  }
+
+  /** @return the call engine's settings (the heartbeat follows the hub's welcome) */
+  public CallEngineOptions getEngineOptions() {
+    return engineOptions;
+  }
+
+  /** @param options the call engine's settings; @return this */
+  public ConnectOptions setEngineOptions(CallEngineOptions options) {
+    this.engineOptions = options;
+    return this;
+  }
+
+  /** @return what serves the calls the hub makes to us */
+  public CallHandler getCallHandler() {
+    return callHandler;
+  }
+
+  /** @param handler serves the calls the hub makes to us; @return this */
+  public ConnectOptions setCallHandler(CallHandler handler) {
+    this.callHandler = handler;
+    return this;
+  }
+}

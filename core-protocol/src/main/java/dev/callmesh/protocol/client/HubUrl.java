@@ -1,0 +1,73 @@
+package dev.callmesh.protocol.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * Where a hub is: {@code tcp://host:port}, {@code tls://host:port}, {@code ws://host:port/v1/ws},
+ * {@code wss://...} or {@code ssh://user@sshhost[:22]/host:port} (SPEC §6).
+ *
+ * @param scheme tcp, tls, ws, wss or ssh
+ * @param host the hub's host (for ssh: the SSH server's)
+ * @param port the hub's port (for ssh: the SSH server's)
+ * @param path the WebSocket path, or for ssh the {@code host:port} of the hub as seen from the SSH server
+ * @param user the SSH user, or {@code null}
+ */
+public record HubUrl(String scheme, String host, int port, String path, String user) {
+
+  /** The hub's TCP port when a URL names none. */
+  public static final int DEFAULT_TCP_PORT = 7400;
+
+  /**
+   * @param text a hub URL; a bare {@code host:port} reads as {@code tcp://host:port}
+   * @return the parsed URL
+   * @throws IllegalArgumentException with a message that shows the accepted forms
+   */
+  public static HubUrl parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("no hub URL given; " + FORMS);
+    }
+    String t = text.contains("://") ? text.trim() : "tcp://" + text.trim();
+    URI uri;
+    try {
+      uri = new URI(t);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("bad hub URL '" + text + "': " + e.getReason() + "; " + FORMS);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String host = uri.getHost();
+    if (host == null) {
+      throw new IllegalArgumentException("hub URL '" + text + "' has no host; " + FORMS);
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return switch (scheme) {
+      case "tcp", "tls" -> new HubUrl(scheme, host, port(uri, DEFAULT_TCP_PORT), "", null);
+      case "ws", "wss" -> new HubUrl(scheme, host, port(uri, scheme.equals("ws") ? 80 : 443),
+          uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/v1/ws" : uri.getRawPath(), null);
+      case "ssh" -> new HubUrl(scheme, host, port(uri, 22), stripSlash(uri.getRawPath()), uri.getUserInfo());
+      default -> throw new IllegalArgumentException("unknown hub URL scheme '" + scheme + "'; " + FORMS);
+    };
+  }
+
+  private static final String FORMS = "use tcp://host:port, tls://host:port, ws://host:port/v1/ws, "
+      + "wss://host:port/v1/ws or ssh://user@sshhost[:22]/hubhost:port";
+
+  private static int port(URI uri, int dflt) {
+    return uri.getPort() < 0 ? dflt : uri.getPort();
+  }
+
+  private static String stripSlash(String p) {
+    return p == null ? "" : p.startsWith("/") ? p.substring(1) : p;
+  }
+
+  @Override
+  public String toString() {
+    return switch (scheme) {
+      case "ssh" -> "ssh://" + (user == null ? "" : user + "@") + host + ":" + port + "/" + path;
+      case "ws", "wss" -> scheme + "://" + host + ":" + port + path;
+      default -> scheme + "://" + host + ":" + port;
+    };
+  }
+}

@@ -1,0 +1,55 @@
+package dev.callmesh.hub;
+
+import dev.callmesh.hub.impl.HubImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A callmesh hub: accepts spokes and clients, authenticates them against authorized_keys, routes
+ * their calls by the first path segment and serves discovery.
+ */
+public interface Hub {
+
+  /**
+   * @param vertx the Vert.x instance to run on
+   * @param options where to listen and whom to let in
+   * @return a hub, not yet listening
+   */
+  static Hub create(Vertx vertx, HubOptions options) {
+    return new HubImpl(vertx, options);
+  }
+
+  /**
+   * Loads the authorized keys and starts listening.
+   *
+   * @return a future completed once the hub accepts connections, or failed when the keys cannot be
+   *     read or the address cannot be bound
+   */
+  Future<Hub> start();
+
+  /** @return the TCP port actually bound (useful with port 0); -1 before start */
+  int port();
+
+  /** @return the routing table of connected spokes */
+  RoutingTable routes();
+
+  /**
+   * Calls an operation of a connected spoke from the hub itself, as identity {@code hub}.
+   *
+   * @param path the full path, e.g. {@code /dev1/fs/readFile}
+   * @param input the input
+   * @return a future of the output, or failed with a {@link dev.callmesh.protocol.CallException}
+   */
+  Future<Object> call(String path, JsonObject input);
+
+  /** @return how many calls the hub has pending towards spokes, summed over connections */
+  int pendingCount();
+
+  /**
+   * Stops listening, says {@code bye} to every connection and closes them.
+   *
+   * @return a future completed when all is closed
+   */
+  Future<Void> close();
+}

@@ -1,0 +1,127 @@
+package dev.callmesh.hub;
+
+import dev.callmesh.protocol.util.Durations;
+import dev.callmesh.protocol.util.HostPort;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar callmesh-hub.jar}: runs a hub until it is stopped (SPEC §6). */
+@Command(name = "callmesh-hub", mixinStandardHelpOptions = true, version = "callmesh-hub 0.1.0",
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Runs a callmesh hub: spokes dial in and register operations, clients call them.",
+        "Every option can also be set by the environment variable shown, or in a --config JSON file;",
+        "the command line wins over the environment, which wins over the file."},
+    footer = {"", "Example:", "  java -jar callmesh-hub.jar --listen 127.0.0.1:7400 --authorized-keys ~/.callmesh/authorized_keys"})
+public final class HubMain implements Callable<Integer> {
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "TCP address to accept spokes and clients on (default ${DEFAULT-VALUE}; env CALLMESH_LISTEN)")
+  String listen;
+
+  @Option(names = "--http", paramLabel = "HOST:PORT",
+      description = "HTTP API address (env CALLMESH_HTTP). Not served by this build yet.")
+  String http;
+
+  @Option(names = "--authorized-keys", paramLabel = "FILE",
+      description = "OpenSSH authorized_keys file of the keys let in (default ./authorized_keys; env CALLMESH_AUTHORIZED_KEYS)")
+  Path authorizedKeys;
+
+  @Option(names = "--hub-id", paramLabel = "ID",
+      description = "Hub id signed into every handshake (default the host name; env CALLMESH_HUB_ID)")
+  String hubId;
+
+  @Option(names = "--max-frame-bytes", paramLabel = "N",
+      description = "Largest frame accepted, up to 64 MiB (default 16777216; env CALLMESH_MAX_FRAME_BYTES)")
+  Integer maxFrameBytes;
+
+  @Option(names = "--heartbeat", paramLabel = "DURATION",
+      description = "Ping period, e.g. 15s; a peer silent for 3 periods is dropped (env CALLMESH_HEARTBEAT)")
+  String heartbeat;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    HubOptions options = options();
+    Vertx vertx = Vertx.vertx();
+    Hub hub = Hub.create(vertx, options);
+    try {
+      hub.start().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("callmesh-hub: " + e.getMessage());
+      vertx.close().await(5, TimeUnit.SECONDS);
+      return 1;
+    }
+    System.out.println("callmesh hub " + options.getHubId() + " listening on tcp://"
+        + new HostPort(options.getListen().host(), hub.port()));
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        hub.close().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+      stopped.countDown();
+    }, "callmesh-hub-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private HubOptions options() throws Exception {
+    Path configFile = config != null ? config : env("CALLMESH_CONFIG", Path::of);
+    HubOptions o = configFile == null ? new HubOptions() : new HubOptions(new JsonObject(Files.readString(configFile)));
+    String l = pick(listen, "CALLMESH_LISTEN");
+    if (l != null) {
+      o.setListen(HostPort.parse(l));
+    }
+    Path keys = authorizedKeys != null ? authorizedKeys : env("CALLMESH_AUTHORIZED_KEYS", Path::of);
+    if (keys != null) {
+      o.setAuthorizedKeys(keys);
+    }
+    String id = pick(hubId, "CALLMESH_HUB_ID");
+    if (id != null) {
+      o.setHubId(id);
+    }
+    Integer max = maxFrameBytes != null ? maxFrameBytes : env("CALLMESH_MAX_FRAME_BYTES", Integer::valueOf);
+    if (max != null) {
+      o.setMaxFrameBytes(max);
+    }
+    String hb = pick(heartbeat, "CALLMESH_HEARTBEAT");
+    if (hb != null) {
+      o.setHeartbeatMs(Durations.parse(hb).toMillis());
+    }
+    if (pick(http, "CALLMESH_HTTP") != null) {
+      System.err.println("callmesh-hub: note: the HTTP API is not in this build yet; --http is ignored");
+    }
+    return o;
+  }
+
+  private static String pick(String flag, String env) {
+    return flag != null ? flag : System.getenv(env);
+  }
+
+  private static <T> T env(String name, java.util.function.Function<String, T> parse) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? null : parse.apply(v);
+  }
+
+  /** Runs the hub; exits 2 on a usage error, 1 when it cannot start. */
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new HubMain());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      cmd.getErr().println("callmesh-hub: " + ex.getMessage());
+      return ex instanceof IllegalArgumentException ? 2 : 1;
+    });
+    System.exit(cl.execute(args));
+  }
+}

@@ -1,0 +1,173 @@
+package dev.callmesh.hub;
+
+import dev.callmesh.protocol.util.Durations;
+import dev.callmesh.protocol.util.HostPort;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+
+/** Settings of a hub, filled alike from the command line and from a config file. */
+public class HubOptions {
+
+  /** Where the TCP listener binds: loopback, port 7400. */
+  public static final String DEFAULT_LISTEN = "127.0.0.1:7400";
+  /** The default frame limit: 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  /** The largest frame limit that may be configured: 64 MiB. */
+  public static final int MAX_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+  /** The heartbeat period announced in {@code auth.welcome}: 15 s. */
+  public static final long DEFAULT_HEARTBEAT_MS = 15_000;
+  /** How long a peer has to send a valid {@code auth.hello}: 10 s. */
+  public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+  /** How often the authorized_keys file is checked for changes: 1 s. */
+  public static final long DEFAULT_KEYS_POLL_MS = 1_000;
+
+  private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
+  private Path authorizedKeys = Path.of("authorized_keys");
+  private String hubId = defaultHubId();
+  private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+  private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
+  private long keysPollMs = DEFAULT_KEYS_POLL_MS;
+
+  /** Default options. */
+  public HubOptions() {
+  }
+
+  /** A copy of other. */
+  public HubOptions(HubOptions other) {
+    this(other.toJson());
+  }
+
+  /**
+   * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId},
+   * {@code maxFrameBytes}, {@code heartbeat} (a duration such as "15s"), {@code handshakeTimeout}.
+   */
+  public HubOptions(JsonObject json) {
+    if (json.containsKey("listen")) {
+      setListen(HostPort.parse(json.getString("listen")));
+    }
+    if (json.containsKey("authorizedKeys")) {
+      setAuthorizedKeys(Path.of(json.getString("authorizedKeys")));
+    }
+    setHubId(json.getString("hubId", hubId));
+    setMaxFrameBytes(json.getInteger("maxFrameBytes", maxFrameBytes));
+    if (json.containsKey("heartbeat")) {
+      setHeartbeatMs(Durations.parse(json.getString("heartbeat")).toMillis());
+    }
+    if (json.containsKey("handshakeTimeout")) {
+      setHandshakeTimeoutMs(Durations.parse(json.getString("handshakeTimeout")).toMillis());
+    }
+    if (json.containsKey("keysPoll")) {
+      setKeysPollMs(Durations.parse(json.getString("keysPoll")).toMillis());
+    }
+  }
+
+  /** @return the options as config-file JSON */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("listen", listen.toString())
+        .put("authorizedKeys", authorizedKeys.toString())
+        .put("hubId", hubId)
+        .put("maxFrameBytes", maxFrameBytes)
+        .put("heartbeat", heartbeatMs + "ms")
+        .put("handshakeTimeout", handshakeTimeoutMs + "ms")
+        .put("keysPoll", keysPollMs + "ms");
+  }
+
+  private static String defaultHubId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "hub";
+      }
+    }
+    return host;
+  }
+
+  public HostPort getListen() {
+    return listen;
+  }
+
+  /** @param listen where the TCP listener binds (port 0: any free port); @return this */
+  public HubOptions setListen(HostPort listen) {
+    this.listen = java.util.Objects.requireNonNull(listen, "listen");
+    return this;
+  }
+
+  public Path getAuthorizedKeys() {
+    return authorizedKeys;
+  }
+
+  /** @param file the OpenSSH authorized_keys file; @return this */
+  public HubOptions setAuthorizedKeys(Path file) {
+    this.authorizedKeys = java.util.Objects.requireNonNull(file, "authorizedKeys");
+    return this;
+  }
+
+  public String getHubId() {
+    return hubId;
+  }
+
+  /** @param id the hub id signed into every handshake: 1 to 128 printable characters, no ':'; @return this */
+  public HubOptions setHubId(String id) {
+    if (id == null || id.isEmpty() || id.length() > 128 || id.contains(":") || !id.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new IllegalArgumentException("hub id must be 1 to 128 printable ASCII characters without ':' or spaces");
+    }
+    this.hubId = id;
+    return this;
+  }
+
+  public int getMaxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** @param n 1 KiB to 64 MiB; @return this */
+  public HubOptions setMaxFrameBytes(int n) {
+    if (n < 1024 || n > MAX_MAX_FRAME_BYTES) {
+      throw new IllegalArgumentException("max frame bytes must be 1024 to " + MAX_MAX_FRAME_BYTES);
+    }
+    this.maxFrameBytes = n;
+    return this;
+  }
+
+  public long getHeartbeatMs() {
+    return heartbeatMs;
+  }
+
+  /** @param ms 0 (off) or at least 100 ms; @return this */
+  public HubOptions setHeartbeatMs(long ms) {
+    if (ms < 0 || (ms > 0 && ms < 100)) {
+      throw new IllegalArgumentException("heartbeat must be 0 (off) or at least 100ms");
+    }
+    this.heartbeatMs = ms;
+    return this;
+  }
+
+  public long getHandshakeTimeoutMs() {
+    return handshakeTimeoutMs;
+  }
+
+  /** @param ms at least 100 ms; @return this */
+  public HubOptions setHandshakeTimeoutMs(long ms) {
+    if (ms < 100) {
+      throw new IllegalArgumentException("handshake timeout must be at least 100ms");
+    }
+    this.handshakeTimeoutMs = ms;
+    return this;
+  }
+
+  public long getKeysPollMs() {
+    return keysPollMs;
+  }
+
+  /** @param ms how often authorized_keys is checked for changes, at least 100 ms; @return this */
+  public HubOptions setKeysPollMs(long ms) {
+    if (ms < 100) {
+      throw new IllegalArgumentException("keys poll period must be at least 100ms");
+    }
+    this.keysPollMs = ms;
+    return this;
+  }
+}

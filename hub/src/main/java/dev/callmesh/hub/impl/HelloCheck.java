@@ -1,0 +1,66 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Checks the parts of {@code auth.hello} and {@code /hub/services/register} that are not cryptography. */
+final class HelloCheck {
+
+  /** Spoke names (SPEC §3). */
+  static final Pattern SPOKE_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  /** The most operations one spoke may register. */
+  static final int MAX_OPERATIONS = 1000;
+
+  private HelloCheck() {
+  }
+
+  /** @return the spoke name of the hello, or {@code null} when it registers none */
+  static String spokeName(JsonObject hello) throws AuthException {
+    Object v = hello.getValue("spoke");
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String name) || !SPOKE_NAME.matcher(name).matches()) {
+      throw new AuthException(ErrorCode.PROTOCOL, "spoke name must be 1-63 of a-z, 0-9 and '-', "
+          + "starting and ending with a letter or digit");
+    }
+    if (name.equals("hub") || name.equals("services")) {
+      throw new AuthException(ErrorCode.FORBIDDEN, "'" + name + "' is reserved for the hub; pick another spoke name");
+    }
+    return name;
+  }
+
+  /**
+   * @param value the {@code operations} array, or {@code null}
+   * @return the specs, with spoke-relative names
+   */
+  static List<OperationSpec> operations(Object value) throws AuthException {
+    List<OperationSpec> specs = new ArrayList<>();
+    if (value == null) {
+      return specs;
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw new AuthException(ErrorCode.PROTOCOL, "\"operations\" must be an array of OperationSpecs");
+    }
+    if (array.size() > MAX_OPERATIONS) {
+      throw new AuthException(ErrorCode.RESOURCE_EXHAUSTED, "at most " + MAX_OPERATIONS + " operations per spoke");
+    }
+    for (Object o : array) {
+      if (!(o instanceof JsonObject json)) {
+        throw new AuthException(ErrorCode.PROTOCOL, "each operation must be an OperationSpec object");
+      }
+      try {
+        specs.add(OperationSpec.fromJson(json));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new AuthException(ErrorCode.PROTOCOL, "bad OperationSpec " + json.getValue("name") + ": " + e.getMessage());
+      }
+    }
+    return specs;
+  }
+}

@@ -1,0 +1,204 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.hub.Hub;
+import dev.callmesh.hub.HubOptions;
+import dev.callmesh.hub.RoutingTable;
+import dev.callmesh.hub.SpokeInfo;
+import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.operations.OperationType;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthorizedKey;
+import dev.callmesh.protocol.auth.AuthorizedKeys;
+import dev.callmesh.protocol.call.CallEngine;
+import dev.callmesh.protocol.call.CallEngineOptions;
+import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The hub: one TCP listener, the authorized keys, the routing table and the live connections. */
+public final class HubImpl implements Hub {
+
+  private static final Logger log = LoggerFactory.getLogger(HubImpl.class);
+
+  private final Vertx vertx;
+  private final HubOptions options;
+  private final RoutingTable routes = RoutingTable.local();
+  private final Map<String, HubConnection> sessions = new ConcurrentHashMap<>();
+  private final OperationRegistry localOperations;
+  private final KeysWatcher keysWatcher;
+  private NetServer server;
+  private String deploymentId;
+
+  public HubImpl(Vertx vertx, HubOptions options) {
+    this.vertx = vertx;
+    this.options = new HubOptions(options);
+    this.localOperations = HubOperations.registry(this);
+    this.keysWatcher = new KeysWatcher(vertx, this.options.getAuthorizedKeys(), this.options.getKeysPollMs(),
+        this::onKeysChanged);
+  }
+
+  @Override
+  public Future<Hub> start() {
+    VerticleBase verticle = new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return listen();
+      }
+    };
+    return vertx.deployVerticle(verticle).map(id -> {
+      deploymentId = id;
+      return this;
+    });
+  }
+
+  /** Runs on the hub verticle's context: everything the hub does stays on it. */
+  private Future<Hub> listen() {
+    return keysWatcher.start().compose(v -> {
+      server = vertx.createNetServer(new NetServerOptions()
+          .setHost(options.getListen().host())
+          .setPort(options.getListen().port())
+          .setTcpNoDelay(true));
+      server.connectHandler(this::accept);
+      return server.listen();
+    }).map(s -> {
+      log.info("hub {} listening on tcp://{}:{} with {} authorized keys", options.getHubId(),
+          options.getListen().host(), s.actualPort(), keysWatcher.keys().size());
+      return this;
+    });
+  }
+
+  private void accept(NetSocket socket) {
+    HubHandshake.start(this, EnvelopeTransport.create(socket, "tcp", options.getMaxFrameBytes()));
+  }
+
+  /** Registers a welcomed connection: starts its engine and, for a spoke, its route. */
+  HubConnection admit(EnvelopeTransport transport, AuthorizedKey key, String spoke, List<OperationSpec> operations) {
+    HubConnection conn = new HubConnection(UUID.randomUUID().toString(), key, spoke);
+    conn.engine = CallEngine.create(transport, new HubRouter(this, conn),
+        new CallEngineOptions().setHeartbeatMs(options.getHeartbeatMs()));
+    sessions.put(conn.session, conn);
+    if (spoke != null) {
+      SpokeRoute route = new SpokeRoute(new SpokeInfo(spoke, key.id(), conn.connectedAt, transport.remoteAddress(),
+          transport.transportName(), List.copyOf(operations)), conn.engine);
+      conn.route = route;
+      RoutingTable.Route old = routes.put(route);
+      if (old != null) {
+        log.info("spoke {} reconnected from {}; closing its old connection", spoke, transport.remoteAddress());
+        old.engine().transport().bye(ErrorCode.ABORTED, "replaced by a newer connection of the same spoke");
+      }
+    }
+    conn.engine.closeFuture().onComplete(v -> {
+      sessions.remove(conn.session);
+      if (conn.route != null && routes.remove(conn.route)) {
+        log.info("spoke {} left", spoke);
+      }
+    });
+    return conn;
+  }
+
+  /** Replaces a spoke's operation set while it stays connected. */
+  void replaceOperations(HubConnection conn, List<OperationSpec> specs) {
+    RoutingTable.Route old = conn.route;
+    SpokeInfo info = old.info();
+    SpokeRoute updated = new SpokeRoute(new SpokeInfo(info.name(), info.identity(), info.connectedAt(),
+        info.remoteAddress(), info.transport(), List.copyOf(specs)), old.engine());
+    if (routes.update(old, updated)) {
+      conn.route = updated;
+    }
+  }
+
+  private void onKeysChanged(AuthorizedKeys keys) {
+    for (HubConnection conn : new ArrayList<>(sessions.values())) {
+      AuthorizedKey now = keys.find(conn.key.key()).orElse(null);
+      if (now == null) {
+        log.info("key of {} was removed from authorized_keys; closing its connection", conn.key.id());
+        conn.engine.transport().bye(ErrorCode.UNAUTHENTICATED, "your key was removed from the hub's authorized_keys");
+      } else {
+        conn.key = now;
+      }
+    }
+  }
+
+  @Override
+  public Future<Object> call(String path, JsonObject input) {
+    int slash = path.indexOf('/', 1);
+    RoutingTable.Route route = slash < 0 ? null : routes.get(path.substring(1, slash));
+    if (route == null) {
+      return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "no spoke connected for " + path));
+    }
+    String relative = path.substring(slash);
+    OperationSpec spec = route.info().operation(relative);
+    if (spec == null || spec.opType() == OperationType.SUBSCRIPTION) {
+      return Future.failedFuture(CallException.of(ErrorCode.NOT_FOUND, "no query or mutation " + path));
+    }
+    return route.engine().call(new JsonObject().put("operationId", relative).put("input", input)
+        .put("caller", new JsonObject().put("id", "hub").put("spoke", (String) null)));
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  HubOptions options() {
+    return options;
+  }
+
+  AuthorizedKeys keys() {
+    return keysWatcher.keys();
+  }
+
+  @Override
+  public RoutingTable routes() {
+    return routes;
+  }
+
+  OperationRegistry localOperations() {
+    return localOperations;
+  }
+
+  HubConnection session(String id) {
+    return id == null ? null : sessions.get(id);
+  }
+
+  @Override
+  public int port() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public int pendingCount() {
+    int n = 0;
+    for (HubConnection c : sessions.values()) {
+      n += c.engine.pendingCount();
+    }
+    return n;
+  }
+
+  @Override
+  public Future<Void> close() {
+    keysWatcher.stop();
+    Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
+    List<Future<Void>> closing = new ArrayList<>();
+    for (HubConnection c : sessions.values()) {
+      c.engine.transport().bye(ErrorCode.UNAVAILABLE, "the hub is shutting down");
+      closing.add(c.engine.closeFuture());
+    }
+    Future<Void> undeployed = stopped.compose(v -> Future.join(closing)).mapEmpty();
+    return deploymentId == null ? undeployed
+        : undeployed.compose(v -> vertx.undeploy(deploymentId)).onComplete(ar -> deploymentId = null);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.hub.RoutingTable;
+import dev.callmesh.hub.SpokeInfo;
+import dev.callmesh.operations.OperationContext;
+import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.operations.StandardSpecs;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The operations the hub serves itself: discovery (SPEC §3) and the {@code /hub/*} operations. */
+final class HubOperations {
+
+  private final HubImpl hub;
+
+  private HubOperations(HubImpl hub) {
+    this.hub = hub;
+  }
+
+  /** @return a registry with the hub's own operations */
+  static OperationRegistry registry(HubImpl hub) {
+    HubOperations ops = new HubOperations(hub);
+    return OperationRegistry.create()
+        .register(StandardSpecs.get("/services/list"), ops::list)
+        .register(StandardSpecs.get("/services/schema"), ops::schema)
+        .register(StandardSpecs.get(HubRouter.REGISTER), ops::register)
+        .register(StandardSpecs.get("/hub/spokes/list"), ops::spokes);
+  }
+
+  private HubConnection caller(OperationContext ctx) {
+    HubConnection conn = ctx.caller() == null ? null : hub.session(ctx.caller().getString("session"));
+    if (conn == null) {
+      throw CallException.of(ErrorCode.UNAVAILABLE, "the calling connection has closed");
+    }
+    return conn;
+  }
+
+  /** Every operation the caller may call: the hub's own and each spoke's, by full path. */
+  private List<JsonObject> visible(HubConnection conn) {
+    List<JsonObject> out = new ArrayList<>();
+    for (OperationSpec s : hub.localOperations().specs()) {
+      if (conn.key.mayCall(s.name()) || (s.name().equals(HubRouter.REGISTER) && conn.spokeName != null)) {
+        out.add(summary(s, s.name(), null));
+      }
+    }
+    for (RoutingTable.Route r : hub.routes().routes()) {
+      SpokeInfo info = r.info();
+      for (OperationSpec s : info.operations()) {
+        String full = "/" + info.name() + s.name();
+        if (conn.key.mayCall(full)) {
+          out.add(summary(s, full, info.name()));
+        }
+      }
+    }
+    out.sort(Comparator.comparing(o -> o.getString("name")));
+    return out;
+  }
+
+  private static JsonObject summary(OperationSpec s, String name, String spoke) {
+    return new JsonObject().put("name", name).put("namespace", s.namespace()).put("opType", s.opType().wire())
+        .put("spoke", spoke).put("description", s.description());
+  }
+
+  private Future<Object> list(OperationContext ctx, JsonObject input) {
+    String spoke = input.getString("spoke");
+    String prefix = input.getString("prefix");
+    JsonArray ops = new JsonArray();
+    for (JsonObject o : visible(caller(ctx))) {
+      boolean spokeOk = spoke == null || spoke.equals(o.getString("spoke"));
+      boolean prefixOk = prefix == null || o.getString("name").startsWith(prefix);
+      if (spokeOk && prefixOk) {
+        ops.add(o);
+      }
+    }
+    return Future.succeededFuture(new JsonObject().put("operations", ops));
+  }
+
+  private Future<Object> schema(OperationContext ctx, JsonObject input) {
+    String name = input.getString("name");
+    HubConnection conn = caller(ctx);
+    OperationSpec local = hub.localOperations().spec(name);
+    if (local != null && conn.key.mayCall(name)) {
+      return Future.succeededFuture(local.toJson());
+    }
+    int slash = name.indexOf('/', 1);
+    RoutingTable.Route route = slash < 0 ? null : hub.routes().get(name.substring(1, slash));
+    OperationSpec spec = route == null ? null : route.info().operation(name.substring(slash));
+    if (spec == null || !conn.key.mayCall(name)) {
+      return Future.failedFuture(CallException.of(ErrorCode.NOT_FOUND, "no operation " + name
+          + " that you may call; /services/list shows those that exist"));
+    }
+    return Future.succeededFuture(spec.withName(name).toJson());
+  }
+
+  private Future<Object> register(OperationContext ctx, JsonObject input) {
+    HubConnection conn = caller(ctx);
+    if (conn.spokeName == null || conn.route == null) {
+      return Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN,
+          "only spokes may register operations; connect with a spoke name"));
+    }
+    List<OperationSpec> specs;
+    try {
+      specs = HelloCheck.operations(input.getValue("operations"));
+    } catch (AuthException e) {
+      return Future.failedFuture(CallException.of(ErrorCode.INVALID_INPUT, e.getMessage()));
+    }
+    hub.replaceOperations(conn, specs);
+    return Future.succeededFuture(new JsonObject().put("registered", specs.size()));
+  }
+
+  private Future<Object> spokes(OperationContext ctx, JsonObject input) {
+    JsonArray spokes = new JsonArray();
+    List<RoutingTable.Route> routes = new ArrayList<>(hub.routes().routes());
+    routes.sort(Comparator.comparing(r -> r.info().name()));
+    for (RoutingTable.Route r : routes) {
+      SpokeInfo info = r.info();
+      spokes.add(new JsonObject()
+          .put("name", info.name())
+          .put("identity", info.identity())
+          .put("connectedAt", info.connectedAt().toString())
+          .put("remoteAddress", info.remoteAddress())
+          .put("transport", info.transport())
+          .put("operations", info.operations().size())
+          .put("inFlight", r.engine().pendingCount()));
+    }
+    return Future.succeededFuture(new JsonObject().put("spokes", spokes));
+  }
+}

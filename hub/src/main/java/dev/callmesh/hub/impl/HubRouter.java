@@ -1,0 +1,104 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.hub.RoutingTable;
+import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.operations.OperationType;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.call.CallHandler;
+import dev.callmesh.protocol.call.CallObserver;
+import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.call.OutboundCall;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Serves the calls one connection makes to the hub: checks them against the caller's allow list,
+ * answers {@code /services/*} and {@code /hub/*} itself, and forwards the rest to the spoke named by
+ * the first path segment, with the prefix stripped and {@code payload.caller} set.
+ */
+final class HubRouter implements CallHandler {
+
+  /** The one hub operation that needs no allow entry, because only spokes may use it. */
+  static final String REGISTER = "/hub/services/register";
+
+  private final HubImpl hub;
+  private final HubConnection conn;
+
+  HubRouter(HubImpl hub, HubConnection conn) {
+    this.hub = hub;
+    this.conn = conn;
+  }
+
+  @Override
+  public void handle(InboundCall call) {
+    String op = call.operationId();
+    boolean local = op.startsWith("/services/") || op.startsWith("/hub/");
+    if (!(op.equals(REGISTER) || conn.key.mayCall(op))) {
+      call.fail(CallException.of(ErrorCode.FORBIDDEN, "identity " + conn.key.id() + " may not call " + op
+          + "; its allow list is " + conn.key.allow()));
+      return;
+    }
+    if (local) {
+      call.payload().put("caller", conn.caller().put("session", conn.session));
+      hub.localOperations().handle(call);
+      return;
+    }
+    forward(call, op);
+  }
+
+  private void forward(InboundCall call, String op) {
+    int slash = op.indexOf('/', 1);
+    if (!op.startsWith("/") || slash < 0) {
+      call.fail(CallException.of(ErrorCode.NOT_FOUND, "no operation " + op
+          + "; paths look like /SPOKE/namespace/operation, and /services/list shows them"));
+      return;
+    }
+    String spoke = op.substring(1, slash);
+    String relative = op.substring(slash);
+    RoutingTable.Route route = hub.routes().get(spoke);
+    if (route == null) {
+      call.fail(CallException.of(ErrorCode.UNAVAILABLE, "no spoke named '" + spoke
+          + "' is connected; /hub/spokes/list shows those that are"));
+      return;
+    }
+    OperationSpec spec = route.info().operation(relative);
+    if (spec == null) {
+      call.fail(CallException.of(ErrorCode.NOT_FOUND, "spoke '" + spoke + "' has no operation " + relative
+          + "; /services/list shows what it serves"));
+      return;
+    }
+    JsonObject request = call.payload().copy()
+        .put("operationId", relative)
+        .put("caller", conn.caller());
+    boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
+    OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route));
+    call.abortHandler(out::abort);
+  }
+
+  /** Passes the spoke's events back to the caller, each answered with the caller's own request id. */
+  private record Relay(InboundCall call, boolean stream, RoutingTable.Route route) implements CallObserver {
+
+    @Override
+    public void onResponded(Object output) {
+      if (stream) {
+        call.emit(output);
+      } else {
+        call.reply(output);
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      call.complete();
+    }
+
+    @Override
+    public void onError(CallException error) {
+      if (error.is(ErrorCode.UNAVAILABLE) && route.engine().transport().isClosed()) {
+        error = CallException.of(ErrorCode.UNAVAILABLE, "spoke '" + route.info().name()
+            + "' went away during the call; try again once it is back");
+      }
+      call.fail(error);
+    }
+  }
+}

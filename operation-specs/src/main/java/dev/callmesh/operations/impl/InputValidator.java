@@ -1,0 +1,71 @@
+package dev.callmesh.operations.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+import java.util.List;
+
+/** Checks one operation's input against its JSON Schema (draft 2020-12) with vertx-json-schema. */
+public final class InputValidator {
+
+  private static final JsonSchemaOptions OPTIONS = new JsonSchemaOptions()
+      .setDraft(Draft.DRAFT202012)
+      .setBaseUri("https://callmesh.dev/")
+      .setOutputFormat(OutputFormat.Basic);
+
+  private final String operation;
+  private final Validator validator;
+
+  /**
+   * @param operation the operation's name, for messages
+   * @param schema its input schema
+   * @throws IllegalArgumentException when the schema does not compile
+   */
+  public InputValidator(String operation, JsonObject schema) {
+    this.operation = operation;
+    try {
+      this.validator = Validator.create(JsonSchema.of(schema), OPTIONS);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the input schema of " + operation + " does not compile: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * @param input the call's input
+   * @throws CallException INVALID_INPUT naming the failing path when the input does not fit
+   */
+  public void check(JsonObject input) {
+    OutputUnit result;
+    try {
+      result = validator.validate(input);
+    } catch (RuntimeException e) {
+      throw CallException.of(ErrorCode.INVALID_INPUT, "the input of " + operation + " could not be checked: " + e.getMessage());
+    }
+    if (Boolean.TRUE.equals(result.getValid())) {
+      return;
+    }
+    JsonArray errors = new JsonArray();
+    String firstPath = "";
+    String firstMessage = "does not match the schema";
+    List<OutputUnit> units = result.getErrors() == null || result.getErrors().isEmpty() ? List.of(result) : result.getErrors();
+    for (OutputUnit u : units) {
+      String path = u.getInstanceLocation() == null ? "" : u.getInstanceLocation();
+      errors.add(new JsonObject().put("path", path).put("message", u.getError()));
+      if (errors.size() == 1) {
+        firstPath = path;
+        firstMessage = u.getError();
+      }
+    }
+    throw CallException.of(ErrorCode.INVALID_INPUT,
+        "input of " + operation + " is invalid at " + (firstPath.isEmpty() ? "the top level" : firstPath) + ": "
+            + firstMessage + "; /services/schema shows what it takes",
+        new JsonObject().put("path", firstPath).put("errors", errors));
+  }
+}

@@ -1,0 +1,55 @@
+package dev.callmesh.spoke;
+
+import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.protocol.client.HubSession;
+import dev.callmesh.spoke.impl.SpokeImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * A spoke: dials out to a hub, registers the operations of its registry, serves them, and reconnects
+ * with jittered exponential backoff whenever the connection is lost.
+ */
+public interface Spoke {
+
+  /** Where the spoke stands. */
+  enum Status {
+    /** Dialling or in the handshake. */
+    CONNECTING,
+    /** Welcomed by the hub and serving. */
+    CONNECTED,
+    /** Lost the hub; waiting before the next attempt. */
+    DISCONNECTED,
+    /** Closed for good. */
+    CLOSED
+  }
+
+  /**
+   * @param vertx the Vert.x instance
+   * @param options hub, name and reconnect delays (the key file is not read: the key is given)
+   * @param key the spoke's key pair
+   * @param registry the operations it serves
+   * @return a spoke, not yet connected
+   */
+  static Spoke create(Vertx vertx, SpokeOptions options, SshKeyPair key, OperationRegistry registry) {
+    return new SpokeImpl(vertx, options, key, registry);
+  }
+
+  /**
+   * Starts connecting, and keeps the connection up until {@link #close()}.
+   *
+   * @return a future completed at the first welcome; failed if the very first attempt is denied by the
+   *     hub (a key or name problem that retrying will not fix). An unreachable hub is retried.
+   */
+  Future<HubSession> start();
+
+  /** @return the current status */
+  Status status();
+
+  /** @return the live session, or {@code null} while disconnected */
+  HubSession session();
+
+  /** Stops reconnecting and closes the connection. @return a future completed when closed */
+  Future<Void> close();
+}

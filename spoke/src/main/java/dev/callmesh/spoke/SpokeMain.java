@@ -1,0 +1,109 @@
+package dev.callmesh.spoke;
+
+import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.protocol.client.HubUrl;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar callmesh-spoke.jar}: serves a directory's fs operations to a hub (SPEC §6). */
+@Command(name = "callmesh-spoke", mixinStandardHelpOptions = true, version = "callmesh-spoke 0.1.0",
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Dials out to a callmesh hub, registers as NAME and serves operations on --root.",
+        "Reconnects with backoff whenever the hub goes away. Every option also reads the environment",
+        "variable shown; an encrypted key takes its passphrase from CALLMESH_KEY_PASSPHRASE."},
+    footer = {"", "Example:",
+        "  java -jar callmesh-spoke.jar --hub tcp://127.0.0.1:7400 --name dev1 --key ~/.ssh/id_ed25519 --root ~/work"})
+public final class SpokeMain implements Callable<Integer> {
+
+  @Option(names = "--hub", paramLabel = "URL", description = "Hub URL, e.g. tcp://host:7400 (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
+  String hub;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "Spoke name to register as (env CALLMESH_NAME)")
+  String name;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "OpenSSH ed25519 private key (env CALLMESH_KEY)")
+  Path key;
+
+  @Option(names = "--root", paramLabel = "DIR", description = "Directory the operations are confined to (env CALLMESH_ROOT; default .)")
+  Path root;
+
+  @Option(names = "--services", paramLabel = "LIST", description = "Services to serve, of fs,bash,search (env CALLMESH_SERVICES; default all)")
+  String services;
+
+  @Override
+  public Integer call() throws Exception {
+    SpokeOptions options = new SpokeOptions();
+    String hubUrl = pick(hub, "CALLMESH_HUB");
+    if (hubUrl != null) {
+      options.setHubUrl(HubUrl.parse(hubUrl));
+    }
+    String n = pick(name, "CALLMESH_NAME");
+    String k = key != null ? key.toString() : System.getenv("CALLMESH_KEY");
+    if (n == null || k == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--name and --key are required (or CALLMESH_NAME and CALLMESH_KEY)");
+    }
+    options.setName(n).setKeyFile(Path.of(k));
+    String r = root != null ? root.toString() : System.getenv("CALLMESH_ROOT");
+    Path rootDir = Path.of(r == null ? "." : r);
+    if (!Files.isDirectory(rootDir)) {
+      System.err.println("callmesh-spoke: root " + rootDir.toAbsolutePath() + " is not a directory");
+      return 2;
+    }
+    options.setRoot(rootDir);
+    String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
+    SshKeyPair keyPair = SshKeyPair.load(options.getKeyFile(), passphrase == null ? null : passphrase.toCharArray());
+    String list = pick(services, "CALLMESH_SERVICES");
+    List<String> names = Arrays.stream((list == null ? String.join(",", SpokeServices.KNOWN) : list).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    OperationRegistry registry = SpokeServices.registry(rootDir, names,
+        s -> System.err.println("callmesh-spoke: note: service '" + s + "' is not in this build yet"));
+
+    Vertx vertx = Vertx.vertx();
+    Spoke spoke = Spoke.create(vertx, options, keyPair, registry);
+    try {
+      spoke.start().await();
+    } catch (Exception e) {
+      System.err.println("callmesh-spoke: " + e.getMessage());
+      vertx.close().await(5, TimeUnit.SECONDS);
+      return 1;
+    }
+    System.out.println("callmesh spoke " + n + " connected to " + options.getHubUrl() + " serving "
+        + rootDir.toAbsolutePath().normalize());
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        spoke.close().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+      stopped.countDown();
+    }, "callmesh-spoke-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static String pick(String flag, String env) {
+    return flag != null ? flag : System.getenv(env);
+  }
+
+  /** Runs the spoke; exits 2 on a usage error, 1 when it cannot start. */
+  public static void main(String[] args) {
+    CommandLine cl = new CommandLine(new SpokeMain());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      cmd.getErr().println("callmesh-spoke: " + ex.getMessage());
+      return ex instanceof IllegalArgumentException ? 2 : 1;
+    });
+    System.exit(cl.execute(args));
+  }
+}

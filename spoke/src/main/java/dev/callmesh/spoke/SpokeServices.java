@@ -1,0 +1,47 @@
+package dev.callmesh.spoke;
+
+import dev.callmesh.operations.OperationHandler;
+import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.operations.StandardSpecs;
+import dev.callmesh.spoke.fs.FsOperations;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The standard services a spoke can serve on its root ({@code fs}, {@code bash}, {@code search}). */
+public final class SpokeServices {
+
+  /** Every service name accepted by {@code --services}. */
+  public static final List<String> KNOWN = List.of("fs", "bash", "search");
+
+  private SpokeServices() {
+  }
+
+  /**
+   * @param root the directory the operations are confined to
+   * @param services names from {@link #KNOWN}
+   * @param notYet receives the names of services this build does not serve yet
+   * @return a registry with the operations of the services
+   * @throws IllegalArgumentException for an unknown service name
+   */
+  public static OperationRegistry registry(Path root, List<String> services, java.util.function.Consumer<String> notYet) {
+    OperationRegistry registry = OperationRegistry.create();
+    List<String> missing = new ArrayList<>();
+    for (String service : services) {
+      if (!KNOWN.contains(service)) {
+        throw new IllegalArgumentException("unknown service '" + service + "'; choose from " + String.join(",", KNOWN));
+      }
+      Map<String, OperationHandler> handlers = switch (service) {
+        case "fs" -> FsOperations.handlers(root);
+        default -> Map.of();
+      };
+      if (handlers.isEmpty()) {
+        missing.add(service);
+      }
+      handlers.forEach((name, handler) -> registry.register(StandardSpecs.get(name), handler));
+    }
+    missing.forEach(notYet);
+    return registry;
+  }
+}

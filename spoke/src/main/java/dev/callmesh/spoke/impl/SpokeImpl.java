@@ -1,0 +1,137 @@
+package dev.callmesh.spoke.impl;
+
+import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.protocol.client.ConnectOptions;
+import dev.callmesh.protocol.client.Credentials;
+import dev.callmesh.protocol.client.HubConnector;
+import dev.callmesh.protocol.client.HubSession;
+import dev.callmesh.spoke.Spoke;
+import dev.callmesh.spoke.SpokeOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The reconnect loop around {@link HubConnector}. */
+public final class SpokeImpl implements Spoke {
+
+  private static final Logger log = LoggerFactory.getLogger(SpokeImpl.class);
+
+  private final Vertx vertx;
+  private final SpokeOptions options;
+  private final ConnectOptions connect;
+  private final HubConnector connector;
+  private final Promise<HubSession> firstWelcome = Promise.promise();
+  private volatile Status status = Status.CONNECTING;
+  private volatile HubSession session;
+  private int failures;
+  private long timer = -1;
+
+  public SpokeImpl(Vertx vertx, SpokeOptions options, SshKeyPair key, OperationRegistry registry) {
+    this.vertx = vertx;
+    this.options = options;
+    JsonArray ops = new JsonArray();
+    for (OperationSpec spec : registry.specs()) {
+      ops.add(spec.toJson());
+    }
+    this.connect = new ConnectOptions()
+        .setHubUrl(options.getHubUrl())
+        .setCredentials(Credentials.key(key))
+        .setSpokeName(options.getName())
+        .setOperations(ops)
+        .setCallHandler(registry);
+    this.connector = new HubConnector(vertx, connect);
+  }
+
+  @Override
+  public Future<HubSession> start() {
+    attempt();
+    return firstWelcome.future();
+  }
+
+  private void attempt() {
+    if (status == Status.CLOSED) {
+      return;
+    }
+    status = Status.CONNECTING;
+    connector.connect(connect).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onWelcome(ar.result());
+      } else {
+        onFailure(ar.cause());
+      }
+    });
+  }
+
+  private void onWelcome(HubSession s) {
+    if (status == Status.CLOSED) {
+      s.close();
+      return;
+    }
+    failures = 0;
+    session = s;
+    status = Status.CONNECTED;
+    log.info("spoke {} connected to {} as {}", options.getName(), options.getHubUrl(), s.identity());
+    firstWelcome.tryComplete(s);
+    s.closeFuture().onComplete(v -> {
+      session = null;
+      if (status != Status.CLOSED) {
+        log.info("spoke {} lost the hub; reconnecting", options.getName());
+        scheduleReconnect();
+      }
+    });
+  }
+
+  private void onFailure(Throwable err) {
+    boolean denied = err instanceof CallException ce && !ce.is(ErrorCode.UNAVAILABLE) && !ce.is(ErrorCode.TIMEOUT);
+    if (denied && !firstWelcome.future().isComplete()) {
+      status = Status.CLOSED;
+      firstWelcome.tryFail(err);
+      return;
+    }
+    if (failures == 0 || failures % 10 == 0) {
+      log.warn("spoke {}: {} (attempt {})", options.getName(), err.getMessage(), failures + 1);
+    }
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (status == Status.CLOSED) {
+      return;
+    }
+    status = Status.DISCONNECTED;
+    long ceiling = Math.min(options.getReconnectMaxMs(), options.getReconnectBaseMs() << Math.min(failures, 20));
+    long delay = Math.max(1, (long) (ceiling * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
+    failures++;
+    timer = vertx.setTimer(delay, t -> attempt());
+  }
+
+  @Override
+  public Status status() {
+    return status;
+  }
+
+  @Override
+  public HubSession session() {
+    return session;
+  }
+
+  @Override
+  public Future<Void> close() {
+    status = Status.CLOSED;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    firstWelcome.tryFail(CallException.of(ErrorCode.ABORTED, "the spoke was closed"));
+    HubSession s = session;
+    Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
+    return closed.compose(v -> connector.close());
+  }
+}
