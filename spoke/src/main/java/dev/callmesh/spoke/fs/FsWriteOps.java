@@ -50,7 +50,7 @@ final class FsWriteOps {
         throw FsErrors.FILE_NOT_FOUND.exception("the directory '" + paths.relative(parent) + "' does not exist; "
             + "create it with /fs/mkdir or pass createDirs:true");
       }
-      Files.createDirectories(parent);
+      createDirectories(parent);
     } else if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
       throw FsErrors.NOT_A_DIRECTORY.exception("'" + paths.relative(parent) + "' is not a directory, so '"
           + userPath + "' cannot be created in it");
@@ -96,7 +96,7 @@ final class FsWriteOps {
           ? "; pass parents:true to accept an existing directory" : " and is not a directory"));
     }
     if (parents) {
-      Files.createDirectories(dir);
+      createDirectories(dir);
       return result(dir, true);
     }
     try {
@@ -108,6 +108,16 @@ final class FsWriteOps {
       throw FsErrors.FILE_EXISTS.exception("'" + userPath + "' already exists");
     }
     return result(dir, true);
+  }
+
+  /** Like {@link Files#createDirectories}, but a file on the way is reported as NOT_A_DIRECTORY. */
+  private void createDirectories(Path dir) throws IOException {
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw FsErrors.NOT_A_DIRECTORY.exception("'" + paths.relative(Path.of(e.getFile())) + "' is not a "
+          + "directory, so '" + paths.relative(dir) + "' cannot be created under it");
+    }
   }
 
   private JsonObject result(Path dir, boolean created) {

@@ -105,6 +105,7 @@ class FsOperationsTest {
     Files.writeString(root.resolve("file"), "x");
     fs.fails("IS_A_DIRECTORY", "/fs/writeFile", in("path", "dir", "content", "x"));
     fs.fails("NOT_A_DIRECTORY", "/fs/writeFile", in("path", "file/x", "content", "x"));
+    fs.fails("NOT_A_DIRECTORY", "/fs/writeFile", in("path", "file/sub/x", "content", "x", "createDirs", true));
   }
 
   @Test
@@ -204,6 +205,7 @@ class FsOperationsTest {
     Files.writeString(root.resolve("file"), "x");
     fs.fails("FILE_EXISTS", "/fs/mkdir", in("path", "file", "parents", true));
     fs.fails("NOT_A_DIRECTORY", "/fs/mkdir", in("path", "file/sub"));
+    fs.fails("NOT_A_DIRECTORY", "/fs/mkdir", in("path", "file/sub/deeper", "parents", true));
   }
 
   @Test
