@@ -1,0 +1,51 @@
+package dev.callmesh.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar callmesh.jar}: the callmesh command line (SPEC §6). */
+@Command(name = "callmesh", mixinStandardHelpOptions = true, version = "callmesh " + CliMain.VERSION,
+    usageHelpAutoWidth = true,
+    description = {"Calls operations of spokes through a callmesh hub, and lists what exists.",
+        "Connection options (--hub, --key) go before or after the command; they also read",
+        "CALLMESH_HUB and CALLMESH_KEY, and an encrypted key reads CALLMESH_KEY_PASSPHRASE."},
+    subcommands = {CallCommand.class, ServicesCommand.class, SchemaCommand.class, SpokesCommand.class,
+        KeygenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:",
+        "  callmesh demo",
+        "  callmesh --hub tcp://127.0.0.1:7400 --key ~/.ssh/id_ed25519 services",
+        "  callmesh call /dev1/fs/readFile '{\"path\":\"README.md\"}'"})
+public final class CliMain implements Runnable {
+
+  /** The version printed by {@code --version} and sent in {@code auth.hello}. */
+  static final String VERSION = "0.1.0";
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  HubOptionsMixin hubOptions;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
+  }
+
+  /** Runs a command; exits 0 on success, 1 when the call failed, 2 on a usage error. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** @return the exit code of the command line */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new CliMain());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof IllegalArgumentException) {
+        cmd.getErr().println("callmesh: " + ex.getMessage());
+        return Output.USAGE;
+      }
+      return Output.error(ex);
+    });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,36 @@
+package dev.callmesh.cli;
+
+import dev.callmesh.client.CallmeshClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.ParentCommand;
+
+/** A command that connects to a hub, does one thing, prints the result and exits. */
+abstract class ClientCommand implements Callable<Integer> {
+
+  @ParentCommand
+  CliMain parent;
+
+  /** @return what to do once connected, as a future of the exit code */
+  abstract Future<Integer> run(CallmeshClient client);
+
+  @Override
+  public final Integer call() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      return parent.hubOptions.connect(vertx)
+          .compose(client -> run(client).eventually(() -> client.close().recover(e -> Future.succeededFuture())))
+          .recover(err -> Future.succeededFuture(Output.error(err)))
+          .await();
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** @return a future of the exit code after printing the output or the error */
+  static Future<Integer> print(Future<Object> result, Function<Object, Integer> printer) {
+    return result.map(printer).recover(err -> Future.succeededFuture(Output.error(err)));
+  }
+}

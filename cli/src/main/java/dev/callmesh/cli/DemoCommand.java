@@ -1,0 +1,137 @@
+package dev.callmesh.cli;
+
+import dev.callmesh.hub.Hub;
+import dev.callmesh.hub.HubOptions;
+import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.protocol.client.ConnectOptions;
+import dev.callmesh.protocol.client.Credentials;
+import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.util.HostPort;
+import dev.callmesh.spoke.Spoke;
+import dev.callmesh.spoke.SpokeOptions;
+import dev.callmesh.spoke.SpokeServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code callmesh demo}: a hub and a spoke {@code local} in one process, a few calls, then left running. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Starts a hub and a spoke named 'local' (rooted at the current directory) in this",
+        "process with fresh keys, shows a few calls, and keeps running for you to try more",
+        "from another terminal. Ctrl-C stops it."})
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "Where the demo hub listens (default 127.0.0.1:7400, or a free port if that is taken)")
+  String listen;
+
+  @Option(names = "--exit", description = "Exit after the demo calls instead of staying up")
+  boolean exit;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("callmesh-demo-");
+    SshKeyPair spokeKey = SshKeyPair.generate();
+    SshKeyPair you = SshKeyPair.generate();
+    Path yourKey = dir.resolve("you");
+    you.writeOpenSsh(yourKey, "you@demo");
+    Path keys = dir.resolve("authorized_keys");
+    Files.writeString(keys,
+        "name=\"local-spoke\",spoke=\"local\" " + spokeKey.publicKey().toOpenSsh("local-spoke") + "\n"
+            + "name=\"you\",allow=\"/local/*,/hub/*\" " + you.publicKey().toOpenSsh("you@demo") + "\n");
+
+    Vertx vertx = Vertx.vertx();
+    Hub hub = startHub(vertx, keys);
+    HubUrl url = HubUrl.parse("tcp://127.0.0.1:" + hub.port());
+    Path root = Path.of("").toAbsolutePath();
+    Spoke spoke = Spoke.create(vertx, new SpokeOptions().setHubUrl(url).setName("local").setRoot(root),
+        spokeKey, SpokeServices.registry(root, List.of("fs"), s -> { }));
+    spoke.start().await();
+    CallmeshClient client = CallmeshClient.connect(vertx,
+        new ConnectOptions().setHubUrl(url).setCredentials(Credentials.key(you))).await();
+
+    System.out.println("callmesh demo: hub on " + url + ", spoke 'local' serving " + root);
+    show("$ callmesh services", summary(client.call("/services/list", new JsonObject()).await()));
+    show("$ callmesh call /local/fs/list '{\"path\":\".\"}'",
+        firstEntries(client.call("/local/fs/list", new JsonObject().put("path", ".")).await()));
+    String sample = Files.exists(root.resolve("README.md")) ? "README.md" : null;
+    if (sample != null) {
+      JsonObject stat = (JsonObject) client.call("/local/fs/stat", new JsonObject().put("path", sample)).await();
+      show("$ callmesh call /local/fs/stat '{\"path\":\"" + sample + "\"}'", stat.encodePrettily());
+    }
+    client.close().await();
+
+    String cli = "java -jar cli/target/callmesh.jar --hub " + url + " --key " + yourKey;
+    System.out.println();
+    System.out.println("Try it from another terminal:");
+    System.out.println("  " + cli + " services");
+    System.out.println("  " + cli + " call /local/fs/readFile '{\"path\":\"README.md\"}'");
+    System.out.println("  " + cli + " spokes");
+    if (exit) {
+      spoke.close().compose(v -> hub.close()).compose(v -> vertx.close()).await();
+      return 0;
+    }
+    System.out.println("Ctrl-C stops the demo.");
+    System.out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        spoke.close().compose(v -> hub.close()).compose(v -> vertx.close()).await();
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+
+  private Hub startHub(Vertx vertx, Path keys) throws Exception {
+    HubOptions options = new HubOptions().setAuthorizedKeys(keys).setHubId("demo");
+    if (listen != null) {
+      return Hub.create(vertx, options.setListen(HostPort.parse(listen))).start().await();
+    }
+    try {
+      return Hub.create(vertx, options.setListen(HostPort.parse(HubOptions.DEFAULT_LISTEN))).start().await();
+    } catch (Exception busy) {
+      return Hub.create(vertx, options.setListen(new HostPort("127.0.0.1", 0))).start().await();
+    }
+  }
+
+  private static void show(String command, String result) {
+    System.out.println();
+    System.out.println(command);
+    System.out.println(result);
+  }
+
+  private static String summary(Object out) {
+    StringBuilder sb = new StringBuilder();
+    JsonArray ops = ((JsonObject) out).getJsonArray("operations");
+    for (int i = 0; i < ops.size(); i++) {
+      JsonObject o = ops.getJsonObject(i);
+      sb.append(String.format("  %-28s %-12s %s%n", o.getString("name"), o.getString("opType"), o.getString("description", "")));
+    }
+    return sb.toString().stripTrailing();
+  }
+
+  private static String firstEntries(Object out) {
+    JsonArray entries = ((JsonObject) out).getJsonArray("entries");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < Math.min(8, entries.size()); i++) {
+      JsonObject e = entries.getJsonObject(i);
+      sb.append(String.format("  %-10s %10s  %s%n", e.getString("type"), e.getValue("size"), e.getString("path")));
+    }
+    if (entries.size() > 8) {
+      sb.append("  ... ").append(entries.size() - 8).append(" more");
+    }
+    return sb.toString().stripTrailing();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.callmesh.cli;
+
+import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.protocol.client.ConnectOptions;
+import dev.callmesh.protocol.client.Credentials;
+import dev.callmesh.protocol.client.HubUrl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every command that talks to a hub shares: where it is and which key to use. */
+final class HubOptionsMixin {
+
+  @Option(names = "--hub", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Hub URL (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
+  String hub;
+
+  @Option(names = "--key", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "OpenSSH ed25519 private key (env CALLMESH_KEY; default ~/.ssh/id_ed25519)")
+  Path key;
+
+  /** @return the hub URL from the flag, the environment or the default */
+  HubUrl hubUrl() {
+    String v = hub != null ? hub : System.getenv("CALLMESH_HUB");
+    return HubUrl.parse(v == null ? "tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT : v);
+  }
+
+  /** @return the key file from the flag, the environment or ~/.ssh/id_ed25519 */
+  Path keyFile() {
+    if (key != null) {
+      return key;
+    }
+    String env = System.getenv("CALLMESH_KEY");
+    return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519");
+  }
+
+  /** @return a future of a client connected with these options */
+  Future<CallmeshClient> connect(Vertx vertx) {
+    Path file = keyFile();
+    if (!Files.exists(file)) {
+      return Future.failedFuture(CallException.of(ErrorCode.UNAUTHENTICATED, "no key at " + file
+          + "; pass --key FILE or set CALLMESH_KEY (make one with: callmesh keygen FILE)"));
+    }
+    SshKeyPair pair;
+    try {
+      String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
+      pair = SshKeyPair.load(file, passphrase == null ? null : passphrase.toCharArray());
+    } catch (IOException e) {
+      return Future.failedFuture(CallException.of(ErrorCode.UNAUTHENTICATED, "cannot read key " + file + ": " + e.getMessage()));
+    }
+    return CallmeshClient.connect(vertx, new ConnectOptions()
+        .setHubUrl(hubUrl())
+        .setCredentials(Credentials.key(pair))
+        .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)));
+  }
+}
