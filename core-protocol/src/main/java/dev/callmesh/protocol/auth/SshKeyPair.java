@@ -1,0 +1,202 @@
+package dev.callmesh.protocol.auth;
+
+import com.hierynomus.sshj.userauth.keyprovider.OpenSSHKeyV1KeyFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
+import java.util.EnumSet;
+import net.schmizz.sshj.userauth.password.PasswordFinder;
+import net.schmizz.sshj.userauth.password.Resource;
+
+/**
+ * An {@code ssh-ed25519} key pair that signs with the JDK's Ed25519: loaded from an OpenSSH private key
+ * file (through sshj), or freshly generated and written in the format {@code ssh-keygen} uses.
+ */
+public final class SshKeyPair {
+
+  /** The environment variable the command lines read a key passphrase from. */
+  public static final String PASSPHRASE_ENV = "CALLMESH_KEY_PASSPHRASE";
+
+  /** Larger files cannot be a single ed25519 key; refusing them keeps a wrong path from eating memory. */
+  private static final long MAX_FILE_BYTES = 64 * 1024;
+
+  private final byte[] seed;
+  private final PrivateKey privateKey;
+  private final SshPublicKey publicKey;
+
+  private SshKeyPair(byte[] seed, SshPublicKey publicKey) throws GeneralSecurityException {
+    this.seed = seed.clone();
+    this.privateKey = JdkEd25519.privateFromSeed(seed);
+    this.publicKey = publicKey;
+    byte[] probe = "callmesh key check".getBytes(StandardCharsets.UTF_8);
+    if (!Ed25519.verify(publicKey.jdkKey(), probe, sign(probe))) {
+      throw new GeneralSecurityException("the private key does not match its public key");
+    }
+  }
+
+  /**
+   * Reads an OpenSSH ({@code openssh-key-v1}) ed25519 private key file, decrypting it when needed.
+   *
+   * @param privateKeyFile the private key file, as written by {@code ssh-keygen -t ed25519}
+   * @param passphraseOrNull the passphrase of an encrypted key, or null
+   * @return the key pair
+   * @throws IOException when the file cannot be read, is not an ssh-ed25519 key in OpenSSH format, is
+   *     encrypted and no passphrase was given, or cannot be decrypted; the message says what to do
+   */
+  public static SshKeyPair load(Path privateKeyFile, char[] passphraseOrNull) throws IOException {
+    if (Files.size(privateKeyFile) > MAX_FILE_BYTES) {
+      throw new IOException(privateKeyFile + " is too large to be an ssh-ed25519 private key");
+    }
+    String text = Files.readString(privateKeyFile, StandardCharsets.UTF_8);
+    OpenSshKeyFile.Header header;
+    try {
+      header = OpenSshKeyFile.readHeader(text);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(privateKeyFile + " is not an OpenSSH private key (" + e.getMessage()
+          + "); create one with: ssh-keygen -t ed25519 -f " + privateKeyFile);
+    }
+    if (!SshPublicKey.KEY_TYPE.equals(header.keyType())) {
+      throw new IOException(privateKeyFile + " holds a " + SshPublicKey.printable(header.keyType())
+          + " key, but only ssh-ed25519 is supported; create one with: ssh-keygen -t ed25519");
+    }
+    if (header.encrypted() && (passphraseOrNull == null || passphraseOrNull.length == 0)) {
+      throw new IOException(privateKeyFile + " is encrypted: set the environment variable "
+          + PASSPHRASE_ENV + " to its passphrase");
+    }
+    KeyPair sshjPair;
+    try {
+      OpenSSHKeyV1KeyFile file = new OpenSSHKeyV1KeyFile();
+      file.init(privateKeyFile.toFile(), passwordFinder(passphraseOrNull));
+      sshjPair = new KeyPair(file.getPublic(), file.getPrivate());
+    } catch (IOException | RuntimeException e) {
+      String hint = header.encrypted()
+          ? "; check the passphrase in " + PASSPHRASE_ENV
+          : "; regenerate it with: ssh-keygen -t ed25519";
+      throw new IOException("cannot read the private key " + privateKeyFile + hint, e);
+    }
+    byte[] seed = JdkEd25519.seedFromPrivate(sshjPair.getPrivate());
+    if (seed == null) {
+      throw new IOException("cannot read the private key " + privateKeyFile
+          + ": the Ed25519 private key could not be extracted");
+    }
+    try {
+      SshPublicKey pub = SshPublicKey.fromJdk(sshjPair.getPublic());
+      if (!pub.equals(SshPublicKey.fromWireBlob(header.publicBlob()))) {
+        throw new IOException(privateKeyFile + " is corrupt: its public and private parts do not match");
+      }
+      return new SshKeyPair(seed, pub);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IOException(privateKeyFile + " is corrupt: " + e.getMessage(), e);
+    } finally {
+      java.util.Arrays.fill(seed, (byte) 0);
+    }
+  }
+
+  /** @return a new random key pair from the JDK's generator */
+  public static SshKeyPair generate() {
+    try {
+      KeyPair pair = JdkEd25519.keyPairGenerator().generateKeyPair();
+      byte[] seed = ((EdECPrivateKey) pair.getPrivate()).getBytes()
+          .orElseThrow(() -> new IllegalStateException("the JDK did not expose the new key's seed"));
+      return new SshKeyPair(seed, SshPublicKey.fromJdk(pair.getPublic()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK cannot generate Ed25519 keys", e);
+    }
+  }
+
+  /** @return the public half */
+  public SshPublicKey publicKey() {
+    return publicKey;
+  }
+
+  /**
+   * @param message the bytes to sign
+   * @return the raw 64-byte Ed25519 signature (RFC 8032, deterministic)
+   */
+  public byte[] sign(byte[] message) {
+    try {
+      Signature signer = JdkEd25519.signature();
+      signer.initSign(privateKey);
+      signer.update(message);
+      return signer.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK failed to sign with Ed25519", e);
+    }
+  }
+
+  /**
+   * Writes the key as {@code ssh-keygen} would: an unencrypted openssh-key-v1 private key file with
+   * permissions 0600 (where the file system has POSIX permissions), and {@code privateFile + ".pub"}
+   * holding {@code ssh-ed25519 AAAA... comment} and a newline.
+   *
+   * @param privateFile where to write the private key; it and its .pub must not exist yet
+   * @param comment the key comment (for example {@code user@host}); null for none
+   * @throws FileAlreadyExistsException when either file exists; nothing is written then
+   * @throws IOException when writing fails
+   */
+  public void writeOpenSsh(Path privateFile, String comment) throws IOException {
+    Path pubFile = privateFile.resolveSibling(privateFile.getFileName() + ".pub");
+    for (Path p : new Path[] {privateFile, pubFile}) {
+      if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(p.toString(), null, "refusing to overwrite an existing key file");
+      }
+    }
+    String c = comment == null ? "" : comment.strip();
+    writeNew(privateFile, OpenSshKeyFile.encode(seed, publicKey, c), true);
+    try {
+      writeNew(pubFile, publicKey.toOpenSsh(c) + "\n", false);
+    } catch (IOException e) {
+      Files.deleteIfExists(privateFile);
+      throw e;
+    }
+  }
+
+  private static void writeNew(Path file, String content, boolean secret) throws IOException {
+    EnumSet<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    boolean posix = Files.getFileStore(file.toAbsolutePath().getParent())
+        .supportsFileAttributeView("posix");
+    String mode = secret ? "rw-------" : "rw-r--r--";
+    try (SeekableByteChannel ch = posix
+        ? Files.newByteChannel(file, opts, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)))
+        : Files.newByteChannel(file, opts)) {
+      ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+    }
+    if (posix) {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    }
+  }
+
+  private static PasswordFinder passwordFinder(char[] passphrase) {
+    return new PasswordFinder() {
+      @Override
+      public char[] reqPassword(Resource<?> resource) {
+        return passphrase == null ? null : passphrase.clone();
+      }
+
+      @Override
+      public boolean shouldRetry(Resource<?> resource) {
+        return false;
+      }
+    };
+  }
+
+  /** @return the public key's description; never any private material */
+  @Override
+  public String toString() {
+    return "SshKeyPair[" + publicKey + "]";
+  }
+}
