@@ -1,0 +1,114 @@
+package dev.callmesh.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A built jar running as its own process; its stdout and stderr are collected line by line. */
+final class JavaProcess implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final List<String> out = new ArrayList<>();
+  private final List<String> err = new ArrayList<>();
+
+  private JavaProcess(String name, Process process) {
+    this.name = name;
+    this.process = process;
+    pump(process.getInputStream(), out);
+    pump(process.getErrorStream(), err);
+  }
+
+  /** Starts {@code java -jar JAR ARGS} in the directory, with the extra environment. */
+  static JavaProcess start(String name, Path jar, Path dir, java.util.Map<String, String> env, List<String> args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-Xshare:auto", "-jar", jar.toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("CALLMESH_"));
+    pb.environment().putAll(env);
+    return new JavaProcess(name, pb.start());
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private void pump(java.io.InputStream in, List<String> lines) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          synchronized (lines) {
+            lines.add(line);
+            lines.notifyAll();
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, name + "-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** @return the first stdout line that matches, waiting up to the timeout; fails with the output if none */
+  String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (out) {
+      while (true) {
+        for (String l : out) {
+          if (match.test(l)) {
+            return l;
+          }
+        }
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 || (!process.isAlive() && out.stream().noneMatch(match))) {
+          throw new AssertionError(name + " did not print the expected line within " + timeout
+              + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")")
+              + "\nstdout: " + out + "\nstderr: " + stderr());
+        }
+        out.wait(Math.min(left, 200));
+      }
+    }
+  }
+
+  /** @return what it printed on stderr so far */
+  String stderr() {
+    synchronized (err) {
+      return String.join("\n", err);
+    }
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** Kills it at once (SIGKILL) and waits for it to be gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** Sends a signal by name (STOP, CONT, TERM) with {@code kill}. */
+  void signal(String sig) throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start().waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
