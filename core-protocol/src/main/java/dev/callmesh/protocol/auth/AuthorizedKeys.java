@@ -41,10 +41,11 @@ public final class AuthorizedKeys {
    *
    * @param text the file content
    * @param warnings receives one message per skipped line, for example
-   *     {@code authorized_keys line 3: skipped ssh-rsa key: only ssh-ed25519 is supported}
+   *     {@code authorized_keys line 3: skipped ssh-rsa key: only ssh-ed25519 is supported}; may be null
    * @return the accepted keys, in file order
    */
   public static AuthorizedKeys parse(String text, Consumer<String> warnings) {
+    Consumer<String> warn = warnings == null ? w -> { } : warnings;
     Map<SshPublicKey, AuthorizedKey> byKey = new LinkedHashMap<>();
     List<String> lines = text == null ? List.of() : text.lines().toList();
     for (int i = 0; i < lines.size(); i++) {
@@ -56,14 +57,14 @@ public final class AuthorizedKeys {
         }
         AuthorizedKey earlier = byKey.get(k.key());
         if (earlier != null) {
-          warnings.accept(WHERE + lineNumber + ": skipped: the same key as line " + earlier.line()
+          warn.accept(WHERE + lineNumber + ": skipped: the same key as line " + earlier.line()
               + ", which counts; remove one of them");
           continue;
         }
         byKey.put(k.key(), k);
       } catch (AuthorizedKeyLine.Skip e) {
         String msg = e.getMessage();
-        warnings.accept(WHERE + lineNumber + ": " + (msg.startsWith("skipped") ? msg : "skipped: " + msg));
+        warn.accept(WHERE + lineNumber + ": " + (msg.startsWith("skipped") ? msg : "skipped: " + msg));
       }
     }
     return new AuthorizedKeys(byKey);

@@ -74,30 +74,30 @@ public final class SshKeyPair {
       throw new IOException(privateKeyFile + " is encrypted: set the environment variable "
           + PASSPHRASE_ENV + " to its passphrase");
     }
-    KeyPair sshjPair;
+    PrivateKey sshjPrivate;
     try {
       OpenSSHKeyV1KeyFile file = new OpenSSHKeyV1KeyFile();
-      file.init(privateKeyFile.toFile(), passwordFinder(passphraseOrNull));
-      sshjPair = new KeyPair(file.getPublic(), file.getPrivate());
+      file.init(text, null, passwordFinder(passphraseOrNull));
+      sshjPrivate = file.getPrivate();
     } catch (IOException | RuntimeException e) {
       String hint = header.encrypted()
           ? "; check the passphrase in " + PASSPHRASE_ENV
           : "; regenerate it with: ssh-keygen -t ed25519";
       throw new IOException("cannot read the private key " + privateKeyFile + hint, e);
     }
-    byte[] seed = JdkEd25519.seedFromPrivate(sshjPair.getPrivate());
+    // sshj may hand back a Bouncy Castle key: keep only the seed and let the JDK rebuild the key.
+    byte[] seed = JdkEd25519.seedFromPrivate(sshjPrivate);
     if (seed == null) {
       throw new IOException("cannot read the private key " + privateKeyFile
           + ": the Ed25519 private key could not be extracted");
     }
     try {
-      SshPublicKey pub = SshPublicKey.fromJdk(sshjPair.getPublic());
-      if (!pub.equals(SshPublicKey.fromWireBlob(header.publicBlob()))) {
-        throw new IOException(privateKeyFile + " is corrupt: its public and private parts do not match");
-      }
-      return new SshKeyPair(seed, pub);
+      // The public key comes from the key file itself (not a neighbouring .pub); the constructor checks
+      // that the private key matches it.
+      return new SshKeyPair(seed, SshPublicKey.fromWireBlob(header.publicBlob()));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IOException(privateKeyFile + " is corrupt: " + e.getMessage(), e);
+      throw new IOException(privateKeyFile + " is corrupt (" + e.getMessage()
+          + "); regenerate it with: ssh-keygen -t ed25519", e);
     } finally {
       java.util.Arrays.fill(seed, (byte) 0);
     }

@@ -144,11 +144,13 @@ public final class SshPublicKey {
     return commentOrNull == null || commentOrNull.isBlank() ? line : line + " " + commentOrNull.strip();
   }
 
+  /** @return whether the other object is an SshPublicKey with the same wire blob */
   @Override
   public boolean equals(Object o) {
     return o instanceof SshPublicKey other && Arrays.equals(blob, other.blob);
   }
 
+  /** @return a hash of the wire blob, consistent with {@link #equals} */
   @Override
   public int hashCode() {
     return Arrays.hashCode(blob);

@@ -101,6 +101,29 @@ class SshKeyPairTest {
   }
 
   @Test
+  void ignoresAMismatchedPubFileNextToTheKey() throws Exception {
+    Path file = SshKeygen.generate(dir, "id", null);
+    SshPublicKey real = SshPublicKey.parseOpenSsh(Files.readString(Path.of(file + ".pub")));
+    Files.writeString(Path.of(file + ".pub"), SshKeyPair.generate().publicKey().toOpenSsh("other") + "\n");
+
+    assertEquals(real, SshKeyPair.load(file, null).publicKey());
+  }
+
+  @Test
+  void rejectsAKeyWhosePrivatePartDoesNotMatchItsPublicPart() throws Exception {
+    Path file = dir.resolve("id");
+    SshKeyPair.generate().writeOpenSsh(file, "c");
+    byte[] data = Armor.unwrap(OpenSshKeyFile.LABEL, Files.readString(file), false);
+    byte[] otherPublic = SshKeyPair.generate().publicKey().wireBlob();
+    System.arraycopy(otherPublic, 0, data, 15 + 8 + 8 + 4 + 4 + 4, otherPublic.length); // the outer public key
+    Files.delete(file);
+    Files.writeString(file, Armor.wrap(OpenSshKeyFile.LABEL, data));
+
+    IOException e = assertThrows(IOException.class, () -> SshKeyPair.load(file, null));
+    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+  }
+
+  @Test
   void loadsEncryptedKeyOnlyWithItsPassphrase() throws Exception {
     Path file = SshKeygen.generate(dir, "enc", "secret");
     SshPublicKey expected = SshPublicKey.parseOpenSsh(Files.readString(Path.of(file + ".pub")));

@@ -83,9 +83,15 @@ final class SshKeygen {
 
   /** @return the armored signature made by {@code ssh-keygen -Y sign -n namespace -f key} over message */
   static String sign(Path key, String namespace, byte[] message) throws IOException, InterruptedException {
+    return sign(key, namespace, message, "sha512");
+  }
+
+  /** As {@link #sign(Path, String, byte[])}, with the given hash ({@code -O hashalg=sha256|sha512}). */
+  static String sign(Path key, String namespace, byte[] message, String hash)
+      throws IOException, InterruptedException {
     Path msg = Files.createTempFile(key.getParent(), "msg", ".bin");
     Files.write(msg, message);
-    runOk(null, "-q", "-Y", "sign", "-n", namespace, "-f", key.toString(), msg.toString());
+    runOk(null, "-q", "-Y", "sign", "-n", namespace, "-O", "hashalg=" + hash, "-f", key.toString(), msg.toString());
     Path sig = Path.of(msg + ".sig");
     String armored = Files.readString(sig);
     Files.delete(sig);

@@ -43,6 +43,19 @@ class SshSigTest {
   }
 
   @Test
+  void acceptsSha256SignaturesAndToleratesWhitespace() throws Exception {
+    Path key = SshKeygen.generate(dir, "id", null);
+    String sig = SshKeygen.sign(key, AuthMessages.NAMESPACE, MESSAGE, "sha256");
+    SshPublicKey expected = SshPublicKey.parseOpenSsh(SshKeygen.publicOf(key));
+
+    assertEquals(expected, SshSig.verify(sig, AuthMessages.NAMESPACE, MESSAGE));
+    assertEquals(expected, SshSig.verify("\r\n  " + sig.replace("\n", "\r\n") + "\n\n", AuthMessages.NAMESPACE, MESSAGE));
+    String base64 = Base64.getEncoder().encodeToString(Armor.unwrap(SshSig.LABEL, sig, false));
+    String spaced = base64.substring(0, 10) + " \n\t" + base64.substring(10);
+    assertEquals(expected, SshSig.verify(spaced, AuthMessages.NAMESPACE, MESSAGE));
+  }
+
+  @Test
   void rejectsWrongNamespace() throws Exception {
     Path key = SshKeygen.generate(dir, "id", null);
     String sig = SshKeygen.sign(key, "file", MESSAGE);
