@@ -29,9 +29,18 @@ final class HubRouter implements CallHandler {
     this.conn = conn;
   }
 
+  /** Operation paths: segments of URL-safe characters, none of them "." or "..". */
+  private static final java.util.regex.Pattern PATH =
+      java.util.regex.Pattern.compile("^(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+$");
+
   @Override
   public void handle(InboundCall call) {
     String op = call.operationId();
+    if (op.length() > 1024 || !PATH.matcher(op).matches()) {
+      call.fail(CallException.of(ErrorCode.NOT_FOUND, "'" + (op.length() > 64 ? op.substring(0, 64) + "..." : op)
+          + "' is not an operation path; paths look like /dev1/fs/readFile"));
+      return;
+    }
     boolean local = op.startsWith("/services/") || op.startsWith("/hub/");
     if (!(op.equals(REGISTER) || conn.key.mayCall(op))) {
       call.fail(CallException.of(ErrorCode.FORBIDDEN, "identity " + conn.key.id() + " may not call " + op
