@@ -28,11 +28,22 @@ final class CallCommand extends ClientCommand {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline, e.g. 5s (default 30s)")
   String timeout;
 
+  private JsonObject input;
+  private long timeoutMs;
+
+  @Override
+  void prepare() {
+    input = CliInput.object(spec, json);
+    try {
+      timeoutMs = timeout == null ? 0 : dev.callmesh.protocol.util.Durations.parse(timeout).toMillis();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   @Override
   Future<Integer> run(CallmeshClient client) {
-    JsonObject input = CliInput.object(spec, json);
-    Future<Object> result = timeout == null ? client.call(path, input)
-        : client.call(path, input, dev.callmesh.protocol.util.Durations.parse(timeout).toMillis());
+    Future<Object> result = timeoutMs == 0 ? client.call(path, input) : client.call(path, input, timeoutMs);
     return print(result, Output::result);
   }
 }

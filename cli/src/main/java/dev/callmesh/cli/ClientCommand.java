@@ -16,8 +16,13 @@ abstract class ClientCommand implements Callable<Integer> {
   /** @return what to do once connected, as a future of the exit code */
   abstract Future<Integer> run(CallmeshClient client);
 
+  /** Checks the arguments before connecting; throws a ParameterException for a usage error (exit 2). */
+  void prepare() {
+  }
+
   @Override
   public final Integer call() {
+    prepare();
     Vertx vertx = Vertx.vertx();
     try {
       return parent.hubOptions.connect(vertx)

@@ -65,7 +65,7 @@ class CliEndToEndIT {
     Mesh.CliResult r = mesh.cli(as(admin, "call", "/dev1/fs/readFile", "{\"path\":\"README.md\"}"));
     assertEquals(0, r.exit(), r.err());
     assertEquals("# dev1\nhello from dev1\n", r.json().getString("content"));
-    assertEquals(24, r.json().getInteger("size"));
+    assertEquals(23, r.json().getInteger("size"));
   }
 
   @Test

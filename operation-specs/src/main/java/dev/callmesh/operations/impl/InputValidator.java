@@ -52,20 +52,32 @@ public final class InputValidator {
       return;
     }
     JsonArray errors = new JsonArray();
-    String firstPath = "";
-    String firstMessage = "does not match the schema";
     List<OutputUnit> units = result.getErrors() == null || result.getErrors().isEmpty() ? List.of(result) : result.getErrors();
+    OutputUnit deepest = units.get(0);
     for (OutputUnit u : units) {
-      String path = u.getInstanceLocation() == null ? "" : u.getInstanceLocation();
-      errors.add(new JsonObject().put("path", path).put("message", u.getError()));
-      if (errors.size() == 1) {
-        firstPath = path;
-        firstMessage = u.getError();
+      errors.add(new JsonObject().put("path", pointer(u.getInstanceLocation())).put("message", u.getError()));
+      if (length(u.getKeywordLocation()) > length(deepest.getKeywordLocation())) {
+        deepest = u;
       }
     }
+    // The deepest keyword says most precisely what is wrong ("expected string" rather than "does not match").
+    String firstPath = pointer(deepest.getInstanceLocation());
+    String firstMessage = deepest.getError();
     throw CallException.of(ErrorCode.INVALID_INPUT,
         "input of " + operation + " is invalid at " + (firstPath.isEmpty() ? "the top level" : firstPath) + ": "
             + firstMessage + "; /services/schema shows what it takes",
         new JsonObject().put("path", firstPath).put("errors", errors));
+  }
+
+  /** @return the JSON Pointer of an instance location ("#/a/b" becomes "/a/b", the whole input "") */
+  private static String pointer(String location) {
+    if (location == null) {
+      return "";
+    }
+    return location.startsWith("#") ? location.substring(1) : location;
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
   }
 }
