@@ -34,6 +34,10 @@ public final class HubMain implements Callable<Integer> {
       description = "OpenSSH authorized_keys file of the keys let in (default ./authorized_keys; env CALLMESH_AUTHORIZED_KEYS)")
   Path authorizedKeys;
 
+  @Option(names = "--hub-key", paramLabel = "FILE",
+      description = "The hub's own ed25519 key, made on first start if missing (env CALLMESH_HUB_KEY)")
+  Path hubKey;
+
   @Option(names = "--hub-id", paramLabel = "ID",
       description = "Hub id signed into every handshake (default the host name; env CALLMESH_HUB_ID)")
   String hubId;
@@ -87,6 +91,10 @@ public final class HubMain implements Callable<Integer> {
     Path keys = authorizedKeys != null ? authorizedKeys : env("CALLMESH_AUTHORIZED_KEYS", Path::of);
     if (keys != null) {
       o.setAuthorizedKeys(keys);
+    }
+    Path key = hubKey != null ? hubKey : env("CALLMESH_HUB_KEY", Path::of);
+    if (key != null) {
+      o.setHubKey(key);
     }
     String id = pick(hubId, "CALLMESH_HUB_ID");
     if (id != null) {

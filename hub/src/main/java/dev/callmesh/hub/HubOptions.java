@@ -23,6 +23,7 @@ public class HubOptions {
 
   private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
   private Path authorizedKeys = Path.of("authorized_keys");
+  private Path hubKey;
   private String hubId = defaultHubId();
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
@@ -49,6 +50,9 @@ public class HubOptions {
     if (json.containsKey("authorizedKeys")) {
       setAuthorizedKeys(Path.of(json.getString("authorizedKeys")));
     }
+    if (json.getString("hubKey") != null) {
+      setHubKey(Path.of(json.getString("hubKey")));
+    }
     setHubId(json.getString("hubId", hubId));
     setMaxFrameBytes(json.getInteger("maxFrameBytes", maxFrameBytes));
     if (json.containsKey("heartbeat")) {
@@ -67,6 +71,7 @@ public class HubOptions {
     return new JsonObject()
         .put("listen", listen.toString())
         .put("authorizedKeys", authorizedKeys.toString())
+        .put("hubKey", hubKey == null ? null : hubKey.toString())
         .put("hubId", hubId)
         .put("maxFrameBytes", maxFrameBytes)
         .put("heartbeat", heartbeatMs + "ms")
@@ -103,6 +108,20 @@ public class HubOptions {
   /** @param file the OpenSSH authorized_keys file; @return this */
   public HubOptions setAuthorizedKeys(Path file) {
     this.authorizedKeys = java.util.Objects.requireNonNull(file, "authorizedKeys");
+    return this;
+  }
+
+  public Path getHubKey() {
+    return hubKey;
+  }
+
+  /**
+   * @param file the hub's own ed25519 key (OpenSSH format), made on first start if missing; {@code null}
+   *     for a key that lives only as long as the process
+   * @return this
+   */
+  public HubOptions setHubKey(Path file) {
+    this.hubKey = file;
     return this;
   }
 

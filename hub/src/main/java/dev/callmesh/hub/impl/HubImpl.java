@@ -11,6 +11,7 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.AuthorizedKeys;
+import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
@@ -42,6 +43,7 @@ public final class HubImpl implements Hub {
   private final KeysWatcher keysWatcher;
   private NetServer server;
   private String deploymentId;
+  private SshKeyPair hubKey;
 
   public HubImpl(Vertx vertx, HubOptions options) {
     this.vertx = vertx;
@@ -67,7 +69,10 @@ public final class HubImpl implements Hub {
 
   /** Runs on the hub verticle's context: everything the hub does stays on it. */
   private Future<Hub> listen() {
-    return keysWatcher.start().compose(v -> {
+    return vertx.executeBlocking(() -> HubKey.loadOrCreate(options.getHubKey()), false).compose(key -> {
+      hubKey = key;
+      return keysWatcher.start();
+    }).compose(v -> {
       server = vertx.createNetServer(new NetServerOptions()
           .setHost(options.getListen().host())
           .setPort(options.getListen().port())
@@ -147,6 +152,11 @@ public final class HubImpl implements Hub {
     }
     return route.engine().call(new JsonObject().put("operationId", relative).put("input", input)
         .put("caller", new JsonObject().put("id", "hub").put("spoke", (String) null)));
+  }
+
+  /** @return the hub's own key pair (it signs the hub's tokens) */
+  SshKeyPair hubKey() {
+    return hubKey;
   }
 
   Vertx vertx() {
