@@ -17,6 +17,7 @@ final class JavaProcess implements AutoCloseable {
   private final Process process;
   private final List<String> out = new ArrayList<>();
   private final List<String> err = new ArrayList<>();
+  private final List<Thread> pumps = new ArrayList<>();
 
   private JavaProcess(String name, Process process) {
     this.name = name;
@@ -57,6 +58,7 @@ final class JavaProcess implements AutoCloseable {
     }, name + "-pump");
     t.setDaemon(true);
     t.start();
+    pumps.add(t);
   }
 
   /** @return the first stdout line that matches, waiting up to the timeout; fails with the output if none */
@@ -78,6 +80,22 @@ final class JavaProcess implements AutoCloseable {
         out.wait(Math.min(left, 200));
       }
     }
+  }
+
+  /**
+   * Waits for the process to end by itself, and for all its output to be read.
+   *
+   * @return the exit code
+   * @throws AssertionError when it is still running after the timeout
+   */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still runs after " + timeout + "\nstderr: " + stderr());
+    }
+    for (Thread t : pumps) {
+      t.join(2000);
+    }
+    return process.exitValue();
   }
 
   /** @return what it printed on stderr so far */

@@ -49,8 +49,13 @@ final class Mesh implements AutoCloseable {
 
   /** @return a new ed25519 key made by ssh-keygen: dir/NAME and dir/NAME.pub */
   Path key(String name) throws IOException, InterruptedException {
+    return key(name, "");
+  }
+
+  /** @return a new ed25519 key made by ssh-keygen, encrypted with the passphrase unless it is empty */
+  Path key(String name, String passphrase) throws IOException, InterruptedException {
     Path file = dir.resolve(name);
-    Process p = new ProcessBuilder(sshKeygen.toString(), "-q", "-t", "ed25519", "-N", "", "-C", name + "@it",
+    Process p = new ProcessBuilder(sshKeygen.toString(), "-q", "-t", "ed25519", "-N", passphrase, "-C", name + "@it",
         "-f", file.toString()).redirectErrorStream(true).start();
     assertEquals(0, p.waitFor(), "ssh-keygen failed: " + new String(p.getInputStream().readAllBytes()));
     return file;
@@ -70,7 +75,7 @@ final class Mesh implements AutoCloseable {
   /** Starts the hub on a free port (or the given one) and waits until it listens. */
   JavaProcess startHub(int fixedPort, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + fixedPort, "--authorized-keys",
-        keys.toString(), "--hub-id", "it-hub"));
+        keys.toString(), "--hub-id", "it-hub", "--hub-key", dir.resolve("hub_key").toString()));
     args.addAll(List.of(extra));
     hub = start("hub", hubJar, args);
     String line = hub.awaitLine(l -> l.contains("listening on tcp://"), START);
@@ -80,14 +85,23 @@ final class Mesh implements AutoCloseable {
 
   /** Starts a spoke and waits until the hub has welcomed it. */
   JavaProcess startSpoke(String name, Path key, Path root) throws Exception {
-    JavaProcess spoke = start("spoke-" + name, spokeJar, List.of("--hub", "tcp://127.0.0.1:" + port, "--name", name,
-        "--key", key.toString(), "--root", root.toString(), "--services", "fs"));
+    return startSpoke(name, key, root, Map.of());
+  }
+
+  /** Starts a spoke with extra environment variables and waits until the hub has welcomed it. */
+  JavaProcess startSpoke(String name, Path key, Path root, Map<String, String> env) throws Exception {
+    JavaProcess spoke = start("spoke-" + name, spokeJar, env, List.of("--hub", "tcp://127.0.0.1:" + port,
+        "--name", name, "--key", key.toString(), "--root", root.toString(), "--services", "fs"));
     spoke.awaitLine(l -> l.contains("connected to"), START);
     return spoke;
   }
 
   private JavaProcess start(String name, Path jar, List<String> args) throws IOException {
-    JavaProcess p = JavaProcess.start(name, jar, dir, Map.of(), args);
+    return start(name, jar, Map.of(), args);
+  }
+
+  private JavaProcess start(String name, Path jar, Map<String, String> env, List<String> args) throws IOException {
+    JavaProcess p = JavaProcess.start(name, jar, dir, env, args);
     processes.add(p);
     return p;
   }

@@ -50,6 +50,12 @@ public interface Spoke {
   /** @return the live session, or {@code null} while disconnected */
   HubSession session();
 
+  /**
+   * @return a future completed with the reason once the spoke has stopped for good: closed, denied
+   *     on its first attempt, or replaced by a newer connection of the same identity and name
+   */
+  Future<String> terminated();
+
   /** Stops reconnecting and closes the connection. @return a future completed when closed */
   Future<Void> close();
 }

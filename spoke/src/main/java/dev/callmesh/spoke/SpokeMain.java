@@ -89,15 +89,23 @@ public final class SpokeMain implements Callable<Integer> {
       }
       stopped.countDown();
     }, "callmesh-spoke-shutdown"));
-    stopped.await();
-    return 0;
+    String reason = spoke.terminated().await();
+    if (stopped.getCount() == 0 || "closed".equals(reason)) {
+      stopped.await();
+      return 0;
+    }
+    System.err.println("callmesh-spoke: stopped: " + reason);
+    return 3;
   }
 
   private static String pick(String flag, String env) {
     return flag != null ? flag : System.getenv(env);
   }
 
-  /** Runs the spoke; exits 2 on a usage error, 1 when it cannot start. */
+  /**
+   * Runs the spoke; exits 2 on a usage error, 1 when it cannot start, 3 when a newer spoke of the same
+   * identity and name took its place.
+   */
   public static void main(String[] args) {
     CommandLine cl = new CommandLine(new SpokeMain());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -69,4 +69,7 @@ public interface CallEngine {
 
   /** @return a future completed once the connection has closed and every call on it ended */
   Future<Void> closeFuture();
+
+  /** @return the payload of the {@code bye} the peer sent before closing, or {@code null} */
+  JsonObject peerBye();
 }

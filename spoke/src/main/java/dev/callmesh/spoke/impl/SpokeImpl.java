@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ public final class SpokeImpl implements Spoke {
   private final ConnectOptions connect;
   private final HubConnector connector;
   private final Promise<HubSession> firstWelcome = Promise.promise();
+  private final Promise<String> terminated = Promise.promise();
   private volatile Status status = Status.CONNECTING;
   private volatile HubSession session;
   private int failures;
@@ -82,7 +84,14 @@ public final class SpokeImpl implements Spoke {
     firstWelcome.tryComplete(s);
     s.closeFuture().onComplete(v -> {
       session = null;
-      if (status != Status.CLOSED) {
+      JsonObject bye = s.engine().peerBye();
+      if (bye != null && ErrorCode.ABORTED.wire().equals(bye.getString("code"))) {
+        // The hub let a newer connection of this identity take the name: two spokes must not evict
+        // each other forever, so this one stops.
+        log.warn("spoke {} was replaced: {}; not reconnecting", options.getName(), bye.getString("message"));
+        status = Status.CLOSED;
+        terminated.tryComplete(bye.getString("message"));
+      } else if (status != Status.CLOSED) {
         log.info("spoke {} lost the hub; reconnecting", options.getName());
         scheduleReconnect();
       }
@@ -94,6 +103,7 @@ public final class SpokeImpl implements Spoke {
     if (denied && !firstWelcome.future().isComplete()) {
       status = Status.CLOSED;
       firstWelcome.tryFail(err);
+      terminated.tryComplete(err.getMessage());
       return;
     }
     if (failures == 0 || failures % 10 == 0) {
@@ -124,8 +134,14 @@ public final class SpokeImpl implements Spoke {
   }
 
   @Override
+  public Future<String> terminated() {
+    return terminated.future();
+  }
+
+  @Override
   public Future<Void> close() {
     status = Status.CLOSED;
+    terminated.tryComplete("closed");
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }

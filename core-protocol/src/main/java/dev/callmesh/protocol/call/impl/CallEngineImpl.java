@@ -43,6 +43,7 @@ public final class CallEngineImpl implements CallEngine {
   private long nextId;
   private long lastSeen;
   private long heartbeatTimer = -1;
+  private volatile JsonObject peerBye;
 
   public CallEngineImpl(EnvelopeTransport transport, CallHandler handler, CallEngineOptions options) {
     this.transport = transport;
@@ -75,7 +76,10 @@ public final class CallEngineImpl implements CallEngine {
       case EventTypes.CALL_ERROR -> onEnd(e.id(), CallException.fromPayload(e.payload()));
       case EventTypes.CALL_ABORTED -> onAborted(e);
       case EventTypes.PING -> transport.send(EventEnvelope.of(EventTypes.PONG, e.payload()));
-      case EventTypes.BYE -> transport.close();
+      case EventTypes.BYE -> {
+        peerBye = e.payload();
+        transport.close();
+      }
       case EventTypes.PONG, EventTypes.CALL_CREDIT -> { }
       default -> {
         if (e.type().startsWith("auth.")) {
@@ -302,6 +306,11 @@ public final class CallEngineImpl implements CallEngine {
   @Override
   public int inboundCount() {
     return inbound.size();
+  }
+
+  @Override
+  public JsonObject peerBye() {
+    return peerBye;
   }
 
   @Override
