@@ -20,12 +20,14 @@ final class ClientHandshake {
   private final EnvelopeTransport transport;
   private final ConnectOptions options;
   private final Promise<HubSession> result = Promise.promise();
+  private final HubConnector connector;
   private boolean helloSent;
   private long timer;
 
-  private ClientHandshake(EnvelopeTransport transport, ConnectOptions options) {
+  private ClientHandshake(EnvelopeTransport transport, ConnectOptions options, HubConnector connector) {
     this.transport = transport;
     this.options = options;
+    this.connector = connector;
   }
 
   /**
@@ -34,8 +36,8 @@ final class ClientHandshake {
    * @return a future of the session, or failed with a {@link CallException} carrying the hub's
    *     {@code auth.denied} code, UNAVAILABLE when the connection closed, or TIMEOUT
    */
-  static Future<HubSession> run(EnvelopeTransport transport, ConnectOptions options) {
-    ClientHandshake hs = new ClientHandshake(transport, options);
+  static Future<HubSession> run(EnvelopeTransport transport, ConnectOptions options, HubConnector connector) {
+    ClientHandshake hs = new ClientHandshake(transport, options, connector);
     hs.start();
     return hs.result.future();
   }
@@ -107,7 +109,7 @@ final class ClientHandshake {
       engineOptions.setHeartbeatMs(hb);
     }
     CallEngine engine = CallEngine.create(transport, options.getCallHandler(), engineOptions);
-    result.tryComplete(new HubSession(engine, welcome));
+    result.tryComplete(new HubSession(engine, welcome, connector));
   }
 
   private void fail(CallException e) {

@@ -3,12 +3,17 @@ package dev.callmesh.protocol.client;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 
-/** Dials a hub and runs the handshake: the one way spokes and clients connect. */
+/**
+ * Dials a hub and runs the handshake: the one way spokes and clients connect. One connector may make
+ * many sessions; each session keeps its connector reachable.
+ */
 public final class HubConnector {
 
   private final Vertx vertx;
@@ -37,11 +42,21 @@ public final class HubConnector {
       return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE,
           url.scheme() + ":// hub URLs are not supported by this build yet; use tcp://host:port"));
     }
+    // Connect from an event-loop context: the hub speaks first, and the socket drops bytes that arrive
+    // before its handler is set, so the connect callback must run on the socket's own loop before any
+    // read (it does when the connect starts there; from another thread it may run after one).
+    Context ctx = vertx.getOrCreateContext();
+    Promise<HubSession> session = Promise.promise();
+    ctx.runOnContext(v -> dial(url, options).onComplete(session));
+    return session.future();
+  }
+
+  private Future<HubSession> dial(HubUrl url, ConnectOptions options) {
     return tcp.connect(url.port(), url.host())
         .recover(err -> Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE,
             "cannot reach the hub at " + url + ": " + err.getMessage() + "; is it running?")))
         .compose(socket -> ClientHandshake.run(
-            EnvelopeTransport.create(socket, "tcp", options.getMaxFrameBytes()), options));
+            EnvelopeTransport.create(socket, "tcp", options.getMaxFrameBytes()), options, this));
   }
 
   /** @return the Vert.x instance */

@@ -9,8 +9,10 @@ import io.vertx.core.json.JsonObject;
  *
  * @param engine makes and serves calls on the connection
  * @param welcome the hub's {@code auth.welcome} payload
+ * @param connector the connector that made it; the session keeps it reachable, because Vert.x closes
+ *     the connections of a client that is garbage collected
  */
-public record HubSession(CallEngine engine, JsonObject welcome) {
+public record HubSession(CallEngine engine, JsonObject welcome, HubConnector connector) {
 
   /** @return the identity id the hub gave us */
   public String identity() {

@@ -19,6 +19,7 @@ import io.vertx.core.net.SocketAddress;
 public final class NetSocketTransport implements EnvelopeTransport {
 
   private static final long BYE_LINGER_MS = 1000;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(NetSocketTransport.class);
 
   private final NetSocket socket;
   private final String transportName;
@@ -42,7 +43,7 @@ public final class NetSocketTransport implements EnvelopeTransport {
     this.context = Vertx.currentContext();
     socket.handler(this::onBytes);
     socket.closeHandler(v -> onClosed());
-    socket.exceptionHandler(e -> socket.close());
+    socket.exceptionHandler(this::onException);
   }
 
   private void onBytes(Buffer chunk) {
@@ -58,6 +59,16 @@ public final class NetSocketTransport implements EnvelopeTransport {
     } catch (ProtocolException e) {
       bye(ErrorCode.PROTOCOL, e.getMessage());
     }
+  }
+
+  private void onException(Throwable e) {
+    // An I/O error (reset by peer) is routine; anything else is a bug in a handler: say so, then close.
+    if (e instanceof java.io.IOException) {
+      log.debug("connection {} failed: {}", remoteAddress(), e.toString());
+    } else {
+      log.warn("closing connection {} after an unexpected error", remoteAddress(), e);
+    }
+    socket.close();
   }
 
   private void onClosed() {
