@@ -23,9 +23,19 @@ public interface OperationRegistry extends CallHandler {
    * @param spec its description; the name is the path the calls arrive with
    * @param handler serves it
    * @return this
-   * @throws IllegalArgumentException when the spec's schemas do not compile
+   * @throws IllegalArgumentException when the spec is a subscription or its schemas do not compile
    */
   OperationRegistry register(OperationSpec spec, OperationHandler handler);
+
+  /**
+   * Adds or replaces a subscription.
+   *
+   * @param spec its description, of type subscription
+   * @param handler serves it
+   * @return this
+   * @throws IllegalArgumentException when the spec is not a subscription or its schemas do not compile
+   */
+  OperationRegistry registerSubscription(OperationSpec spec, SubscriptionHandler handler);
 
   /** @return the spec served under the name, or {@code null} */
   OperationSpec spec(String name);

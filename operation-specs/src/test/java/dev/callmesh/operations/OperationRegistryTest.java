@@ -85,6 +85,16 @@ class OperationRegistryTest {
     public InboundCall abortHandler(Handler<String> handler) {
       return this;
     }
+
+    @Override
+    public boolean writeQueueFull() {
+      return false;
+    }
+
+    @Override
+    public InboundCall drainHandler(Handler<Void> handler) {
+      return this;
+    }
   }
 
   private static OperationRegistry registry() {

@@ -45,6 +45,18 @@ public interface InboundCall {
   boolean isDone();
 
   /**
+   * @return whether outputs should wait: the caller's credit (its {@code window}) is used up, or the
+   *     connection is backed up. Safe to read from any thread.
+   */
+  boolean writeQueueFull();
+
+  /**
+   * @param handler called on the connection's context each time {@link #writeQueueFull()} turns false
+   * @return this
+   */
+  InboundCall drainHandler(Handler<Void> handler);
+
+  /**
    * @param handler called once with the reason when the caller aborts the call, it times out, or the
    *     connection closes before the call ended
    * @return this

@@ -3,6 +3,8 @@ package dev.callmesh.operations.impl;
 import dev.callmesh.operations.OperationHandler;
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.operations.OperationType;
+import dev.callmesh.operations.SubscriptionHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.InboundCall;
@@ -21,14 +23,28 @@ public final class OperationRegistryImpl implements OperationRegistry {
 
   private static final Logger log = LoggerFactory.getLogger(OperationRegistryImpl.class);
 
-  private record Entry(OperationSpec spec, InputValidator validator, OperationHandler handler) {
+  /** One operation: exactly one of {@code handler} and {@code subscription} is set. */
+  private record Entry(OperationSpec spec, InputValidator validator, OperationHandler handler,
+                       SubscriptionHandler subscription) {
   }
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
   @Override
   public OperationRegistry register(OperationSpec spec, OperationHandler handler) {
-    entries.put(spec.name(), new Entry(spec, new InputValidator(spec.name(), spec.inputSchema()), handler));
+    if (spec.opType() == OperationType.SUBSCRIPTION) {
+      throw new IllegalArgumentException(spec.name() + " is a subscription: use registerSubscription");
+    }
+    entries.put(spec.name(), new Entry(spec, new InputValidator(spec.name(), spec.inputSchema()), handler, null));
+    return this;
+  }
+
+  @Override
+  public OperationRegistry registerSubscription(OperationSpec spec, SubscriptionHandler handler) {
+    if (spec.opType() != OperationType.SUBSCRIPTION) {
+      throw new IllegalArgumentException(spec.name() + " is a " + spec.opType().wire() + ": use register");
+    }
+    entries.put(spec.name(), new Entry(spec, new InputValidator(spec.name(), spec.inputSchema()), null, handler));
     return this;
   }
 
@@ -55,6 +71,10 @@ public final class OperationRegistryImpl implements OperationRegistry {
       return;
     }
     HandlerContext ctx = new HandlerContext(Vertx.currentContext().owner(), call);
+    if (entry.subscription() != null) {
+      subscribe(entry, ctx, call);
+      return;
+    }
     Future<?> result;
     try {
       entry.validator().check(call.input());
@@ -79,6 +99,17 @@ public final class OperationRegistryImpl implements OperationRegistry {
         call.fail(internal(call, ar.cause()));
       }
     });
+  }
+
+  private static void subscribe(Entry entry, HandlerContext ctx, InboundCall call) {
+    CallSink sink = new CallSink(call);
+    ctx.onAbort(reason -> sink.aborted());
+    try {
+      entry.validator().check(call.input());
+      entry.subscription().handle(ctx, call.input(), sink);
+    } catch (RuntimeException e) {
+      sink.fail(e);
+    }
   }
 
   private static CallException internal(InboundCall call, Throwable cause) {

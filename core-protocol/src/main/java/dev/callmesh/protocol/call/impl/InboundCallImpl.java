@@ -16,6 +16,7 @@ final class InboundCallImpl implements InboundCall {
   private final JsonObject payload;
   private boolean done;
   private Handler<String> abortHandler;
+  private Handler<Void> drainHandler;
 
   InboundCallImpl(CallEngineImpl engine, String id, String operationId, JsonObject payload) {
     this.engine = engine;
@@ -79,6 +80,17 @@ final class InboundCallImpl implements InboundCall {
         engine.send(EventTypes.CALL_ERROR, id, error.toPayload());
       }
     });
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return engine.transport().writeQueueFull();
+  }
+
+  @Override
+  public InboundCall drainHandler(Handler<Void> handler) {
+    this.drainHandler = handler;
+    return this;
   }
 
   @Override
