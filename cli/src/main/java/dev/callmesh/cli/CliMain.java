@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     description = {"Calls operations of spokes through a callmesh hub, and lists what exists.",
         "Connection options (--hub, --key) go before or after the command; they also read",
         "CALLMESH_HUB and CALLMESH_KEY, and an encrypted key reads CALLMESH_KEY_PASSPHRASE."},
-    subcommands = {CallCommand.class, ServicesCommand.class, SchemaCommand.class, SpokesCommand.class,
+    subcommands = {CallCommand.class, StreamCommand.class, ServicesCommand.class, SchemaCommand.class, SpokesCommand.class,
         KeygenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  callmesh demo",

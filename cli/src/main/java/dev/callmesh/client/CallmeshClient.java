@@ -1,6 +1,7 @@
 package dev.callmesh.client;
 
 import dev.callmesh.protocol.call.CallEngine;
+import dev.callmesh.protocol.call.CallStream;
 import dev.callmesh.protocol.client.ConnectOptions;
 import dev.callmesh.protocol.client.HubConnector;
 import dev.callmesh.protocol.client.HubSession;
@@ -63,6 +64,27 @@ public final class CallmeshClient {
   public Future<Object> call(String path, JsonObject input, long timeoutMs) {
     return session.engine().call(new JsonObject().put("operationId", path).put("input", input)
         .put("timeoutMs", timeoutMs));
+  }
+
+  /**
+   * Subscribes to a subscription operation (or streams any operation's outputs).
+   *
+   * @param path the full path, e.g. {@code /dev1/bash/exec}
+   * @param input the input
+   * @return the outputs as a {@link io.vertx.core.streams.ReadStream}; {@code pause()} and {@code fetch(n)}
+   *     hold the producer back through the call's window
+   */
+  public CallStream subscribe(String path, JsonObject input) {
+    return subscribe(new JsonObject().put("operationId", path).put("input", input), CallStream.DEFAULT_WINDOW);
+  }
+
+  /**
+   * @param request a full {@code call.requested} payload (timeouts, metadata, ...)
+   * @param window how many outputs may be in flight unconsumed
+   * @return the outputs as a stream
+   */
+  public CallStream subscribe(JsonObject request, int window) {
+    return CallStream.open(session.engine(), request, window);
   }
 
   /** @return the hub's welcome: identity, session, limits */

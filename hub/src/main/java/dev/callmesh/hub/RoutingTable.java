@@ -57,4 +57,10 @@ public interface RoutingTable {
    * @return this
    */
   RoutingTable listener(java.util.function.BiConsumer<Boolean, SpokeInfo> listener);
+
+  /**
+   * @param listener a listener added before
+   * @return this
+   */
+  RoutingTable removeListener(java.util.function.BiConsumer<Boolean, SpokeInfo> listener);
 }

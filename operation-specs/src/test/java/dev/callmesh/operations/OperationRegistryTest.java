@@ -95,6 +95,11 @@ class OperationRegistryTest {
     public InboundCall drainHandler(Handler<Void> handler) {
       return this;
     }
+
+    @Override
+    public InboundCall creditHandler(java.util.function.LongConsumer handler) {
+      return this;
+    }
   }
 
   private static OperationRegistry registry() {

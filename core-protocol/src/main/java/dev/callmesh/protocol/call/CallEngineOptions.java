@@ -12,7 +12,14 @@ public class CallEngineOptions {
   /** How many calls a peer may have running on us at once. */
   public static final int DEFAULT_MAX_INBOUND_IN_FLIGHT = 10_000;
 
+  /** How many outputs of one call may wait for credit before it fails: 1024. */
+  public static final int DEFAULT_MAX_HELD_OUTPUTS = 1024;
+  /** How many bytes of one stream may wait to be sent to a caller that does not read: 8 MiB. */
+  public static final long DEFAULT_MAX_UNFLUSHED_BYTES = 8L * 1024 * 1024;
+
   private long callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS;
+  private int maxHeldOutputs = DEFAULT_MAX_HELD_OUTPUTS;
+  private long maxUnflushedBytes = DEFAULT_MAX_UNFLUSHED_BYTES;
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private int maxInboundInFlight = DEFAULT_MAX_INBOUND_IN_FLIGHT;
 
@@ -25,6 +32,8 @@ public class CallEngineOptions {
     this.callTimeoutMs = other.callTimeoutMs;
     this.heartbeatMs = other.heartbeatMs;
     this.maxInboundInFlight = other.maxInboundInFlight;
+    this.maxHeldOutputs = other.maxHeldOutputs;
+    this.maxUnflushedBytes = other.maxUnflushedBytes;
   }
 
   /** From JSON, as written by {@link #toJson()}. */
@@ -33,6 +42,8 @@ public class CallEngineOptions {
     setCallTimeoutMs(json.getLong("callTimeoutMs", DEFAULT_CALL_TIMEOUT_MS));
     setHeartbeatMs(json.getLong("heartbeatMs", DEFAULT_HEARTBEAT_MS));
     setMaxInboundInFlight(json.getInteger("maxInboundInFlight", DEFAULT_MAX_INBOUND_IN_FLIGHT));
+    setMaxHeldOutputs(json.getInteger("maxHeldOutputs", DEFAULT_MAX_HELD_OUTPUTS));
+    setMaxUnflushedBytes(json.getLong("maxUnflushedBytes", DEFAULT_MAX_UNFLUSHED_BYTES));
   }
 
   /** @return the options as JSON */
@@ -40,7 +51,9 @@ public class CallEngineOptions {
     return new JsonObject()
         .put("callTimeoutMs", callTimeoutMs)
         .put("heartbeatMs", heartbeatMs)
-        .put("maxInboundInFlight", maxInboundInFlight);
+        .put("maxInboundInFlight", maxInboundInFlight)
+        .put("maxHeldOutputs", maxHeldOutputs)
+        .put("maxUnflushedBytes", maxUnflushedBytes);
   }
 
   /** @return the deadline of a query or mutation that names none */
@@ -82,6 +95,34 @@ public class CallEngineOptions {
       throw new IllegalArgumentException("maxInboundInFlight must be at least 1");
     }
     this.maxInboundInFlight = n;
+    return this;
+  }
+
+  /** @return how many outputs of one call may wait for credit */
+  public int getMaxHeldOutputs() {
+    return maxHeldOutputs;
+  }
+
+  /** @param n at least 1; @return this */
+  public CallEngineOptions setMaxHeldOutputs(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("maxHeldOutputs must be at least 1");
+    }
+    this.maxHeldOutputs = n;
+    return this;
+  }
+
+  /** @return how many bytes of one stream may wait to be sent before the call fails */
+  public long getMaxUnflushedBytes() {
+    return maxUnflushedBytes;
+  }
+
+  /** @param n at least 64 KiB; @return this */
+  public CallEngineOptions setMaxUnflushedBytes(long n) {
+    if (n < 64 * 1024) {
+      throw new IllegalArgumentException("maxUnflushedBytes must be at least 64 KiB");
+    }
+    this.maxUnflushedBytes = n;
     return this;
   }
 }

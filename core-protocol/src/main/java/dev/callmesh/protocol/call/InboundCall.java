@@ -57,6 +57,12 @@ public interface InboundCall {
   InboundCall drainHandler(Handler<Void> handler);
 
   /**
+   * @param handler told of each {@code call.credit} the caller sends (a relay passes it on)
+   * @return this
+   */
+  InboundCall creditHandler(java.util.function.LongConsumer handler);
+
+  /**
    * @param handler called once with the reason when the caller aborts the call, it times out, or the
    *     connection closes before the call ended
    * @return this

@@ -13,4 +13,10 @@ public interface OutboundCall {
    * @param reason why, for a person; may be {@code null}
    */
   void abort(String reason);
+
+  /**
+   * Lets the handler send {@code n} more outputs ({@code call.credit}); only for calls whose request
+   * carried a {@code window}. May be called from any thread.
+   */
+  void credit(long n);
 }

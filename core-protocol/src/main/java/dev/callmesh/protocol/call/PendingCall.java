@@ -10,6 +10,9 @@ public final class PendingCall {
   private final boolean stream;
   private final CallObserver observer;
   long timerId = -1;
+  long idleTimerId = -1;
+  long idleTimeoutMs;
+  boolean idleExpired;
 
   /**
    * @param id the request id on the wire
@@ -37,6 +40,11 @@ public final class PendingCall {
   /** @return whether the call stays open after its first response */
   public boolean stream() {
     return stream;
+  }
+
+  /** @return whether the call ended because no event passed for its idle timeout */
+  public boolean idleExpired() {
+    return idleExpired;
   }
 
   /** @return the observer of the outcome */

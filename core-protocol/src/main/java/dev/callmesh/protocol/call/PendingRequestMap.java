@@ -37,8 +37,24 @@ public final class PendingRequestMap {
    * @throws IllegalStateException when the id is already pending
    */
   public void add(PendingCall call, long timeoutMs) {
+    add(call, timeoutMs, 0);
+  }
+
+  /**
+   * Adds an entry with a deadline and an idle timeout.
+   *
+   * @param call the call
+   * @param timeoutMs its deadline from now, or 0 or less for none
+   * @param idleTimeoutMs how long it may go without an event ({@link #touch}), or 0 or less for no limit
+   * @throws IllegalStateException when the id is already pending
+   */
+  public void add(PendingCall call, long timeoutMs, long idleTimeoutMs) {
     if (calls.putIfAbsent(call.id(), call) != null) {
       throw new IllegalStateException("request id already pending: " + call.id());
+    }
+    if (idleTimeoutMs > 0) {
+      call.idleTimeoutMs = idleTimeoutMs;
+      armIdle(call);
     }
     if (timeoutMs > 0) {
       call.timerId = vertx.setTimer(timeoutMs, t -> {
@@ -49,6 +65,25 @@ public final class PendingRequestMap {
         }
       });
     }
+  }
+
+  /** Restarts the idle timeout of a pending call: an event passed. */
+  public void touch(PendingCall call) {
+    if (call.idleTimerId >= 0) {
+      vertx.cancelTimer(call.idleTimerId);
+      armIdle(call);
+    }
+  }
+
+  private void armIdle(PendingCall call) {
+    call.idleTimerId = vertx.setTimer(call.idleTimeoutMs, t -> {
+      call.idleTimerId = -1;
+      if (calls.get(call.id()) == call) {
+        call.idleExpired = true;
+        remove(call.id());
+        onTimeout.accept(call);
+      }
+    });
   }
 
   /** @return the entry for the id, left in place, or {@code null} */
@@ -105,6 +140,10 @@ public final class PendingRequestMap {
     if (call.timerId >= 0) {
       vertx.cancelTimer(call.timerId);
       call.timerId = -1;
+    }
+    if (call.idleTimerId >= 0) {
+      vertx.cancelTimer(call.idleTimerId);
+      call.idleTimerId = -1;
     }
   }
 }

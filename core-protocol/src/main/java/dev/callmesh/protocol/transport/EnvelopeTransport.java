@@ -6,6 +6,7 @@ import dev.callmesh.protocol.transport.impl.NetSocketTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
 /**
@@ -48,7 +49,17 @@ public interface EnvelopeTransport {
    * @return a future failed with a {@link dev.callmesh.protocol.CallException} RESOURCE_EXHAUSTED when
    *     the envelope is over the frame limit (nothing is sent), or when the connection is closed
    */
-  Future<Void> send(EventEnvelope envelope);
+  default Future<Void> send(EventEnvelope envelope) {
+    return sendJson(envelope.encode());
+  }
+
+  /**
+   * Sends one envelope already encoded as JSON (without length prefix).
+   *
+   * @return a future completed once the bytes are handed to the operating system; failed as for
+   *     {@link #send(EventEnvelope)}
+   */
+  Future<Void> sendJson(Buffer json);
 
   /**
    * @param handler receives each well-formed envelope, in order

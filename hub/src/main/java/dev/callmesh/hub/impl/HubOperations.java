@@ -5,6 +5,7 @@ import dev.callmesh.hub.SpokeInfo;
 import dev.callmesh.operations.OperationContext;
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.operations.OperationSpec;
+import dev.callmesh.operations.OutputSink;
 import dev.callmesh.operations.StandardSpecs;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
@@ -32,7 +33,8 @@ final class HubOperations {
         .register(StandardSpecs.get("/services/list"), ops::list)
         .register(StandardSpecs.get("/services/schema"), ops::schema)
         .register(StandardSpecs.get(HubRouter.REGISTER), ops::register)
-        .register(StandardSpecs.get("/hub/spokes/list"), ops::spokes);
+        .register(StandardSpecs.get("/hub/spokes/list"), ops::spokes)
+        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
   }
 
   private HubConnection caller(OperationContext ctx) {
@@ -114,6 +116,16 @@ final class HubOperations {
     }
     hub.replaceOperations(conn, specs);
     return Future.succeededFuture(new JsonObject().put("registered", specs.size()));
+  }
+
+  /** Streams joined/left events until the caller aborts. */
+  private void watch(OperationContext ctx, JsonObject input, OutputSink sink) {
+    java.util.function.BiConsumer<Boolean, SpokeInfo> listener = (joined, info) -> sink.emit(new JsonObject()
+        .put("event", joined ? "joined" : "left")
+        .put("spoke", info.name())
+        .put("at", java.time.Instant.now().toString()));
+    hub.routes().listener(listener);
+    ctx.onAbort(reason -> hub.routes().removeListener(listener));
   }
 
   private Future<Object> spokes(OperationContext ctx, JsonObject input) {

@@ -82,6 +82,7 @@ final class HubRouter implements CallHandler {
     boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
     OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route));
     call.abortHandler(out::abort);
+    call.creditHandler(out::credit);
   }
 
   /** Passes the spoke's events back to the caller, each answered with the caller's own request id. */

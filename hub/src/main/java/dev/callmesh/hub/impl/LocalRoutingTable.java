@@ -53,4 +53,10 @@ public final class LocalRoutingTable implements RoutingTable {
     listeners.add(listener);
     return this;
   }
+
+  @Override
+  public RoutingTable removeListener(BiConsumer<Boolean, SpokeInfo> listener) {
+    listeners.remove(listener);
+    return this;
+  }
 }

@@ -19,6 +19,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -39,6 +41,10 @@ public final class CallEngineImpl implements CallEngine {
   private final Vertx vertx;
   private final PendingRequestMap pending;
   private final Map<String, InboundCallImpl> inbound = new HashMap<>();
+  /** Calls we made on behalf of a call we serve, by the served call's id. */
+  private final Map<String, Set<String>> outboundByParent = new HashMap<>();
+  /** Calls the peer made to us on behalf of a call we made, by our call's id. */
+  private final Map<String, Set<String>> inboundByParent = new HashMap<>();
   private final Promise<Void> closed = Promise.promise();
   private long nextId;
   private long lastSeen;
@@ -59,6 +65,7 @@ public final class CallEngineImpl implements CallEngine {
   private void start() {
     transport.handler(this::onEnvelope);
     transport.closeHandler(v -> onClose());
+    transport.drainHandler(v -> new ArrayList<>(inbound.values()).forEach(InboundCallImpl::drained));
     long hb = options.getHeartbeatMs();
     if (hb > 0 && !transport.isClosed()) {
       heartbeatTimer = vertx.setPeriodic(hb, t -> heartbeat());
@@ -80,7 +87,8 @@ public final class CallEngineImpl implements CallEngine {
         peerBye = e.payload();
         transport.close();
       }
-      case EventTypes.PONG, EventTypes.CALL_CREDIT -> { }
+      case EventTypes.CALL_CREDIT -> onCredit(e);
+      case EventTypes.PONG -> { }
       default -> {
         if (e.type().startsWith("auth.")) {
           transport.bye(ErrorCode.PROTOCOL, e.type() + " after the handshake");
@@ -122,6 +130,10 @@ public final class CallEngineImpl implements CallEngine {
     }
     InboundCallImpl call = new InboundCallImpl(this, id, op, payload);
     inbound.put(id, call);
+    startDeadlines(call, payload);
+    if (payload.getValue("parentRequestId") instanceof String parent) {
+      inboundByParent.computeIfAbsent(parent, k -> new HashSet<>()).add(id);
+    }
     try {
       handler.handle(call);
     } catch (RuntimeException ex) {
@@ -138,6 +150,8 @@ public final class CallEngineImpl implements CallEngine {
     }
     if (!call.stream()) {
       pending.remove(e.id());
+    } else {
+      pending.touch(call);
     }
     call.observer().onResponded(e.payload().getValue("output"));
   }
@@ -163,16 +177,89 @@ public final class CallEngineImpl implements CallEngine {
     }
   }
 
+  private void onCredit(EventEnvelope e) {
+    InboundCallImpl call = inbound.get(e.id());
+    if (call != null && e.payload().getValue("n") instanceof Number n) {
+      call.addCredit(n.longValue());
+    }
+  }
+
   private void onTimeout(PendingCall call) {
-    send(EventTypes.CALL_ABORTED, call.id(), new JsonObject().put("reason", "timeout"));
-    call.observer().onError(CallException.of(ErrorCode.TIMEOUT,
-        call.operationId() + " did not answer in time; try again or raise timeoutMs"));
+    String what = call.idleExpired() ? "idle timeout" : "timeout";
+    send(EventTypes.CALL_ABORTED, call.id(), new JsonObject().put("reason", what));
+    terminateChildrenOf(call.id(), what);
+    call.observer().onError(CallException.of(ErrorCode.TIMEOUT, call.operationId() + (call.idleExpired()
+        ? " sent nothing for longer than its idleTimeoutMs" : " did not finish within its timeoutMs")
+        + "; try again, or allow more time"));
+  }
+
+  // ---- deadlines and cascades of the calls we serve ----
+
+  private void startDeadlines(InboundCallImpl call, JsonObject payload) {
+    if (payload.getValue("timeoutMs") instanceof Number n && n.longValue() > 0) {
+      call.deadlineTimer = vertx.setTimer(n.longValue(), t -> {
+        call.deadlineTimer = -1;
+        call.terminate(CallException.of(ErrorCode.TIMEOUT, call.operationId()
+            + " did not finish within its timeoutMs of " + n.longValue() + " ms; it was stopped"), "timeout");
+      });
+    }
+    if (payload.getValue("idleTimeoutMs") instanceof Number n && n.longValue() > 0) {
+      call.idleTimeoutMs = n.longValue();
+      touch(call);
+    }
+  }
+
+  /** Restarts the idle timeout of a call we serve: an output or a credit passed. */
+  void touch(InboundCallImpl call) {
+    if (call.idleTimeoutMs <= 0) {
+      return;
+    }
+    if (call.idleTimer >= 0) {
+      vertx.cancelTimer(call.idleTimer);
+    }
+    call.idleTimer = vertx.setTimer(call.idleTimeoutMs, t -> {
+      call.idleTimer = -1;
+      call.terminate(CallException.of(ErrorCode.TIMEOUT, call.operationId() + " passed no event for "
+          + call.idleTimeoutMs + " ms (its idleTimeoutMs); it was stopped"), "idle timeout");
+    });
+  }
+
+  /** A call we serve was aborted or stopped: abort the calls we made on its behalf. */
+  void abortChildrenOf(String inboundId, String reason) {
+    Set<String> children = outboundByParent.remove(inboundId);
+    if (children == null) {
+      return;
+    }
+    for (String child : children) {
+      PendingCall call = pending.remove(child);
+      if (call != null) {
+        send(EventTypes.CALL_ABORTED, child, new JsonObject().put("reason", "parent call ended: " + reason));
+        call.observer().onError(CallException.of(ErrorCode.ABORTED, "the call this one was made for ended: " + reason));
+      }
+    }
+  }
+
+  /** A call we made was aborted or timed out: stop the calls the peer made to us on its behalf. */
+  private void terminateChildrenOf(String outboundId, String reason) {
+    outboundByParent.values().forEach(set -> set.remove(outboundId));
+    Set<String> children = inboundByParent.remove(outboundId);
+    if (children == null) {
+      return;
+    }
+    for (String child : children) {
+      InboundCallImpl call = inbound.get(child);
+      if (call != null) {
+        call.terminate(CallException.of(ErrorCode.ABORTED, "the call this one was made for ended: " + reason), reason);
+      }
+    }
   }
 
   private void onClose() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
+    outboundByParent.clear();
+    inboundByParent.clear();
     CallException gone = CallException.of(ErrorCode.UNAVAILABLE,
         "the connection to the peer closed (" + transport.remoteAddress() + "); try again once it is back");
     for (PendingCall call : pending.removeAll()) {
@@ -218,8 +305,12 @@ public final class CallEngineImpl implements CallEngine {
     }
     long timeout = request.getValue("timeoutMs") instanceof Number n ? n.longValue()
         : stream ? 0 : options.getCallTimeoutMs();
+    long idle = request.getValue("idleTimeoutMs") instanceof Number n ? n.longValue() : 0;
     PendingCall call = new PendingCall(id, op, stream, observer);
-    pending.add(call, timeout);
+    pending.add(call, timeout, idle);
+    if (request.getValue("parentRequestId") instanceof String parent && inbound.containsKey(parent)) {
+      outboundByParent.computeIfAbsent(parent, k -> new HashSet<>()).add(id);
+    }
     transport.send(EventEnvelope.of(EventTypes.CALL_REQUESTED, id, request)).onFailure(err -> {
       if (pending.remove(id) != null) {
         observer.onError(err instanceof CallException ce ? ce
@@ -238,7 +329,16 @@ public final class CallEngineImpl implements CallEngine {
       if (call != null) {
         JsonObject p = reason == null ? new JsonObject() : new JsonObject().put("reason", reason);
         send(EventTypes.CALL_ABORTED, handle.id, p);
+        terminateChildrenOf(handle.id, reason == null ? "aborted" : reason);
         call.observer().onError(CallException.of(ErrorCode.ABORTED, reason == null ? "aborted" : reason));
+      }
+    });
+  }
+
+  void credit(OutboundCallImpl handle, long n) {
+    onContext(() -> {
+      if (n > 0 && handle.id != null && pending.contains(handle.id)) {
+        send(EventTypes.CALL_CREDIT, handle.id, new JsonObject().put("n", n));
       }
     });
   }
@@ -269,6 +369,24 @@ public final class CallEngineImpl implements CallEngine {
 
   void ended(InboundCallImpl call) {
     inbound.remove(call.id(), call);
+    if (call.deadlineTimer >= 0) {
+      vertx.cancelTimer(call.deadlineTimer);
+      call.deadlineTimer = -1;
+    }
+    if (call.idleTimer >= 0) {
+      vertx.cancelTimer(call.idleTimer);
+      call.idleTimer = -1;
+    }
+    if (call.payload().getValue("parentRequestId") instanceof String parent) {
+      Set<String> siblings = inboundByParent.get(parent);
+      if (siblings != null && siblings.remove(call.id()) && siblings.isEmpty()) {
+        inboundByParent.remove(parent);
+      }
+    }
+  }
+
+  CallEngineOptions options() {
+    return options;
   }
 
   Future<Void> send(String type, String id, JsonObject payload) {

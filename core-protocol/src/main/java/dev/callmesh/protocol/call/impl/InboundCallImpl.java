@@ -2,27 +2,47 @@ package dev.callmesh.protocol.call.impl;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.EventEnvelope;
 import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
 
-/** A call the peer made to us; ends once, by us or by the peer. */
+/**
+ * A call the peer made to us; ends once, by us or by the peer. State is confined to the connection's
+ * context; public methods hop there when called from elsewhere.
+ * <p>
+ * Flow control: with a {@code window}, at most that many outputs beyond those credited are sent; the
+ * rest are held (a bounded number) until {@code call.credit} arrives. Without one, an output stream
+ * whose bytes pile up unsent (the caller does not read) past a limit fails with RESOURCE_EXHAUSTED.
+ */
 final class InboundCallImpl implements InboundCall {
 
   private final CallEngineImpl engine;
   private final String id;
   private final String operationId;
   private final JsonObject payload;
+  private final ArrayDeque<Buffer> held = new ArrayDeque<>();
+  private volatile long credit;
+  private volatile long unflushed;
   private boolean done;
+  private boolean completeWhenFlushed;
   private Handler<String> abortHandler;
   private Handler<Void> drainHandler;
+  private LongConsumer creditHandler;
+  long deadlineTimer = -1;
+  long idleTimer = -1;
+  long idleTimeoutMs;
 
   InboundCallImpl(CallEngineImpl engine, String id, String operationId, JsonObject payload) {
     this.engine = engine;
     this.id = id;
     this.operationId = operationId;
     this.payload = payload;
+    this.credit = payload.getValue("window") instanceof Number n && n.longValue() >= 0 ? n.longValue() : Long.MAX_VALUE;
   }
 
   @Override
@@ -50,7 +70,7 @@ final class InboundCallImpl implements InboundCall {
   public void reply(Object output) {
     engine.onContext(() -> {
       if (end()) {
-        sendOutput(output);
+        send(output(output), false);
       }
     });
   }
@@ -58,8 +78,19 @@ final class InboundCallImpl implements InboundCall {
   @Override
   public void emit(Object output) {
     engine.onContext(() -> {
-      if (!done) {
-        sendOutput(output);
+      if (done) {
+        return;
+      }
+      engine.touch(this);
+      Buffer json = output(output);
+      if (credit > 0 && held.isEmpty()) {
+        spendCredit();
+        send(json, true);
+      } else if (held.size() >= engine.options().getMaxHeldOutputs()) {
+        terminate(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "the caller has not credited more outputs of "
+            + operationId + " and " + held.size() + " are waiting; read faster or raise the window"), "held outputs overflowed");
+      } else {
+        held.add(json);
       }
     });
   }
@@ -67,8 +98,14 @@ final class InboundCallImpl implements InboundCall {
   @Override
   public void complete() {
     engine.onContext(() -> {
-      if (end()) {
+      if (done) {
+        return;
+      }
+      if (held.isEmpty()) {
+        end();
         engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject());
+      } else {
+        completeWhenFlushed = true;
       }
     });
   }
@@ -84,7 +121,7 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public boolean writeQueueFull() {
-    return engine.transport().writeQueueFull();
+    return credit <= 0 || engine.transport().writeQueueFull();
   }
 
   @Override
@@ -104,9 +141,59 @@ final class InboundCallImpl implements InboundCall {
     return this;
   }
 
+  @Override
+  public InboundCall creditHandler(LongConsumer handler) {
+    this.creditHandler = handler;
+    return this;
+  }
+
+  /** A {@code call.credit} from the caller: send what was held, then let the producer go on. */
+  void addCredit(long n) {
+    if (done || n <= 0) {
+      return;
+    }
+    engine.touch(this);
+    credit = credit > Long.MAX_VALUE - n ? Long.MAX_VALUE : credit + n;
+    if (creditHandler != null) {
+      creditHandler.accept(n);
+    }
+    while (credit > 0 && !held.isEmpty()) {
+      spendCredit();
+      send(held.poll(), true);
+    }
+    if (held.isEmpty() && completeWhenFlushed) {
+      end();
+      engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject());
+      return;
+    }
+    drained();
+  }
+
+  /** The connection can take more bytes, or credit arrived: wake the producer if it waits. */
+  void drained() {
+    if (!done && drainHandler != null && !writeQueueFull()) {
+      drainHandler.handle(null);
+    }
+  }
+
+  /** The peer aborted the call, or the connection closed: end it without answering. */
   void abortFromPeer(String reason) {
-    if (end() && abortHandler != null) {
-      abortHandler.handle(reason);
+    if (end()) {
+      engine.abortChildrenOf(id, reason);
+      if (abortHandler != null) {
+        abortHandler.handle(reason);
+      }
+    }
+  }
+
+  /** We end the call (deadline, limit): answer the caller with the error, and stop the handler. */
+  void terminate(CallException error, String reason) {
+    if (end()) {
+      engine.send(EventTypes.CALL_ERROR, id, error.toPayload());
+      engine.abortChildrenOf(id, reason);
+      if (abortHandler != null) {
+        abortHandler.handle(reason);
+      }
     }
   }
 
@@ -115,18 +202,41 @@ final class InboundCallImpl implements InboundCall {
       return false;
     }
     done = true;
+    held.clear();
     engine.ended(this);
     return true;
   }
 
-  private void sendOutput(Object output) {
-    engine.send(EventTypes.CALL_RESPONDED, id, new JsonObject().put("output", output)).onFailure(err -> {
-      // Too large for a frame, most likely: tell the caller instead of leaving it waiting.
-      CallException ce = err instanceof CallException c ? c
-          : CallException.of(ErrorCode.INTERNAL, "could not send the output: " + err.getMessage());
-      done = true;
-      engine.ended(this);
-      engine.send(EventTypes.CALL_ERROR, id, ce.toPayload());
+  private void spendCredit() {
+    if (credit != Long.MAX_VALUE) {
+      credit--;
+    }
+  }
+
+  private Buffer output(Object output) {
+    return EventEnvelope.of(EventTypes.CALL_RESPONDED, id, new JsonObject().put("output", output)).encode();
+  }
+
+  private void send(Buffer json, boolean stream) {
+    long size = json.length();
+    if (stream && unflushed + size > engine.options().getMaxUnflushedBytes()) {
+      terminate(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "the caller is not reading the outputs of "
+          + operationId + " (" + unflushed + " bytes wait to be sent); the call was stopped"), "the caller is not reading");
+      return;
+    }
+    unflushed += size;
+    engine.transport().sendJson(json).onComplete(ar -> {
+      unflushed -= size;
+      if (ar.failed() && !done) {
+        CallException ce = ar.cause() instanceof CallException c ? c
+            : CallException.of(ErrorCode.INTERNAL, "could not send an output: " + ar.cause().getMessage());
+        terminate(ce, ce.getMessage());
+      } else if (ar.failed() && !stream) {
+        // A reply too large for a frame: the call has ended, but the caller must still hear why.
+        CallException ce = ar.cause() instanceof CallException c ? c
+            : CallException.of(ErrorCode.INTERNAL, "could not send the output: " + ar.cause().getMessage());
+        engine.send(EventTypes.CALL_ERROR, id, ce.toPayload());
+      }
     });
   }
 }

@@ -22,4 +22,9 @@ final class OutboundCallImpl implements OutboundCall {
   public void abort(String reason) {
     engine.abort(this, reason);
   }
+
+  @Override
+  public void credit(long n) {
+    engine.credit(this, n);
+  }
 }

@@ -108,11 +108,10 @@ public final class NetSocketTransport implements EnvelopeTransport {
   }
 
   @Override
-  public Future<Void> send(EventEnvelope envelope) {
+  public Future<Void> sendJson(Buffer json) {
     if (closed) {
       return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed"));
     }
-    Buffer json = envelope.encode();
     if (json.length() > maxFrameBytes) {
       return Future.failedFuture(CallException.of(ErrorCode.RESOURCE_EXHAUSTED,
           "message of " + json.length() + " bytes is over the frame limit of " + maxFrameBytes
