@@ -19,8 +19,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -41,10 +39,7 @@ public final class CallEngineImpl implements CallEngine {
   private final Vertx vertx;
   private final PendingRequestMap pending;
   private final Map<String, InboundCallImpl> inbound = new HashMap<>();
-  /** Calls we made on behalf of a call we serve, by the served call's id. */
-  private final Map<String, Set<String>> outboundByParent = new HashMap<>();
-  /** Calls the peer made to us on behalf of a call we made, by our call's id. */
-  private final Map<String, Set<String>> inboundByParent = new HashMap<>();
+  private final CallFamily family = new CallFamily();
   private final Promise<Void> closed = Promise.promise();
   private long nextId;
   private long lastSeen;
@@ -130,9 +125,9 @@ public final class CallEngineImpl implements CallEngine {
     }
     InboundCallImpl call = new InboundCallImpl(this, id, op, payload);
     inbound.put(id, call);
-    startDeadlines(call, payload);
+    call.startDeadlines();
     if (payload.getValue("parentRequestId") instanceof String parent) {
-      inboundByParent.computeIfAbsent(parent, k -> new HashSet<>()).add(id);
+      family.inboundStarted(parent, id);
     }
     try {
       handler.handle(call);
@@ -193,44 +188,11 @@ public final class CallEngineImpl implements CallEngine {
         + "; try again, or allow more time"));
   }
 
-  // ---- deadlines and cascades of the calls we serve ----
-
-  private void startDeadlines(InboundCallImpl call, JsonObject payload) {
-    if (payload.getValue("timeoutMs") instanceof Number n && n.longValue() > 0) {
-      call.deadlineTimer = vertx.setTimer(n.longValue(), t -> {
-        call.deadlineTimer = -1;
-        call.terminate(CallException.of(ErrorCode.TIMEOUT, call.operationId()
-            + " did not finish within its timeoutMs of " + n.longValue() + " ms; it was stopped"), "timeout");
-      });
-    }
-    if (payload.getValue("idleTimeoutMs") instanceof Number n && n.longValue() > 0) {
-      call.idleTimeoutMs = n.longValue();
-      touch(call);
-    }
-  }
-
-  /** Restarts the idle timeout of a call we serve: an output or a credit passed. */
-  void touch(InboundCallImpl call) {
-    if (call.idleTimeoutMs <= 0) {
-      return;
-    }
-    if (call.idleTimer >= 0) {
-      vertx.cancelTimer(call.idleTimer);
-    }
-    call.idleTimer = vertx.setTimer(call.idleTimeoutMs, t -> {
-      call.idleTimer = -1;
-      call.terminate(CallException.of(ErrorCode.TIMEOUT, call.operationId() + " passed no event for "
-          + call.idleTimeoutMs + " ms (its idleTimeoutMs); it was stopped"), "idle timeout");
-    });
-  }
+  // ---- cascades: calls made on behalf of others ----
 
   /** A call we serve was aborted or stopped: abort the calls we made on its behalf. */
   void abortChildrenOf(String inboundId, String reason) {
-    Set<String> children = outboundByParent.remove(inboundId);
-    if (children == null) {
-      return;
-    }
-    for (String child : children) {
+    for (String child : family.outboundChildrenOf(inboundId)) {
       PendingCall call = pending.remove(child);
       if (call != null) {
         send(EventTypes.CALL_ABORTED, child, new JsonObject().put("reason", "parent call ended: " + reason));
@@ -241,12 +203,7 @@ public final class CallEngineImpl implements CallEngine {
 
   /** A call we made was aborted or timed out: stop the calls the peer made to us on its behalf. */
   private void terminateChildrenOf(String outboundId, String reason) {
-    outboundByParent.values().forEach(set -> set.remove(outboundId));
-    Set<String> children = inboundByParent.remove(outboundId);
-    if (children == null) {
-      return;
-    }
-    for (String child : children) {
+    for (String child : family.inboundChildrenOf(outboundId)) {
       InboundCallImpl call = inbound.get(child);
       if (call != null) {
         call.terminate(CallException.of(ErrorCode.ABORTED, "the call this one was made for ended: " + reason), reason);
@@ -258,8 +215,7 @@ public final class CallEngineImpl implements CallEngine {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    outboundByParent.clear();
-    inboundByParent.clear();
+    family.clear();
     CallException gone = CallException.of(ErrorCode.UNAVAILABLE,
         "the connection to the peer closed (" + transport.remoteAddress() + "); try again once it is back");
     for (PendingCall call : pending.removeAll()) {
@@ -309,7 +265,7 @@ public final class CallEngineImpl implements CallEngine {
     PendingCall call = new PendingCall(id, op, stream, observer);
     pending.add(call, timeout, idle);
     if (request.getValue("parentRequestId") instanceof String parent && inbound.containsKey(parent)) {
-      outboundByParent.computeIfAbsent(parent, k -> new HashSet<>()).add(id);
+      family.outboundStarted(parent, id);
     }
     transport.send(EventEnvelope.of(EventTypes.CALL_REQUESTED, id, request)).onFailure(err -> {
       if (pending.remove(id) != null) {
@@ -369,20 +325,14 @@ public final class CallEngineImpl implements CallEngine {
 
   void ended(InboundCallImpl call) {
     inbound.remove(call.id(), call);
-    if (call.deadlineTimer >= 0) {
-      vertx.cancelTimer(call.deadlineTimer);
-      call.deadlineTimer = -1;
-    }
-    if (call.idleTimer >= 0) {
-      vertx.cancelTimer(call.idleTimer);
-      call.idleTimer = -1;
-    }
+    call.cancelDeadlines();
     if (call.payload().getValue("parentRequestId") instanceof String parent) {
-      Set<String> siblings = inboundByParent.get(parent);
-      if (siblings != null && siblings.remove(call.id()) && siblings.isEmpty()) {
-        inboundByParent.remove(parent);
-      }
+      family.inboundEnded(parent, call.id());
     }
+  }
+
+  Vertx vertx() {
+    return vertx;
   }
 
   CallEngineOptions options() {
@@ -409,16 +359,6 @@ public final class CallEngineImpl implements CallEngine {
   @Override
   public int pendingCount() {
     return pending.size();
-  }
-
-  /** @return the pending map, for tests and metrics; read it on the connection's context */
-  public PendingRequestMap pending() {
-    return pending;
-  }
-
-  /** @return the calls the peer has running on us, for tests */
-  List<String> inboundIds() {
-    return new ArrayList<>(inbound.keySet());
   }
 
   @Override

@@ -33,9 +33,9 @@ final class InboundCallImpl implements InboundCall {
   private Handler<String> abortHandler;
   private Handler<Void> drainHandler;
   private LongConsumer creditHandler;
-  long deadlineTimer = -1;
-  long idleTimer = -1;
-  long idleTimeoutMs;
+  private long deadlineTimer = -1;
+  private long idleTimer = -1;
+  private long idleTimeoutMs;
 
   InboundCallImpl(CallEngineImpl engine, String id, String operationId, JsonObject payload) {
     this.engine = engine;
@@ -81,7 +81,7 @@ final class InboundCallImpl implements InboundCall {
       if (done) {
         return;
       }
-      engine.touch(this);
+      touch();
       Buffer json = output(output);
       if (credit > 0 && held.isEmpty()) {
         spendCredit();
@@ -152,7 +152,7 @@ final class InboundCallImpl implements InboundCall {
     if (done || n <= 0) {
       return;
     }
-    engine.touch(this);
+    touch();
     credit = credit > Long.MAX_VALUE - n ? Long.MAX_VALUE : credit + n;
     if (creditHandler != null) {
       creditHandler.accept(n);
@@ -167,6 +167,48 @@ final class InboundCallImpl implements InboundCall {
       return;
     }
     drained();
+  }
+
+  /** Starts the timers of {@code timeoutMs} and {@code idleTimeoutMs}, if the request has them. */
+  void startDeadlines() {
+    if (payload.getValue("timeoutMs") instanceof Number n && n.longValue() > 0) {
+      long ms = n.longValue();
+      deadlineTimer = engine.vertx().setTimer(ms, t -> {
+        deadlineTimer = -1;
+        terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " did not finish within its timeoutMs of "
+            + ms + " ms; it was stopped"), "timeout");
+      });
+    }
+    if (payload.getValue("idleTimeoutMs") instanceof Number n && n.longValue() > 0) {
+      idleTimeoutMs = n.longValue();
+      touch();
+    }
+  }
+
+  /** Restarts the idle timeout: an output or a credit passed. */
+  void touch() {
+    if (idleTimeoutMs <= 0 || done) {
+      return;
+    }
+    if (idleTimer >= 0) {
+      engine.vertx().cancelTimer(idleTimer);
+    }
+    idleTimer = engine.vertx().setTimer(idleTimeoutMs, t -> {
+      idleTimer = -1;
+      terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " passed no event for " + idleTimeoutMs
+          + " ms (its idleTimeoutMs); it was stopped"), "idle timeout");
+    });
+  }
+
+  void cancelDeadlines() {
+    if (deadlineTimer >= 0) {
+      engine.vertx().cancelTimer(deadlineTimer);
+      deadlineTimer = -1;
+    }
+    if (idleTimer >= 0) {
+      engine.vertx().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   /** The connection can take more bytes, or credit arrived: wake the producer if it waits. */
