@@ -10,10 +10,12 @@ import java.nio.file.Path;
  * <p>
  * Each subscription has its own {@link java.nio.file.WatchService} and its own daemon thread. The handler
  * resolves the path and registers the watched directory before it returns (a few quick system calls), so
- * a change made once the call has started is never missed; with {@code recursive} the thread then
- * registers every existing subdirectory (without following symlinks, so never outside the root) before
- * it reports anything, and registers subdirectories created later, reporting the entries they already hold
- * as {@code created}. An entry may therefore be reported twice as created, never missed.
+ * a change made in that directory once the call has started is never missed. With {@code recursive} the
+ * thread then registers every existing subdirectory (without following symlinks, so never outside the
+ * root) before it reports anything: once the first output has arrived, the whole tree is watched (a change
+ * inside an existing subdirectory in the moments before may be missed). Subdirectories created later are
+ * registered as they appear, and the entries they already hold by then are reported as {@code created}, so
+ * such an entry may be reported twice, never missed.
  * <p>
  * When the operating system drops events (OVERFLOW) nothing is reported for them and the watch goes on.
  * While the caller's queue is full the thread waits for the drain (the system then queues events, and may

@@ -96,7 +96,7 @@ class GrepTreeTest {
     sink.ended.get(30, TimeUnit.SECONDS);
     long first = sink.outputs.get(0).at() - begin;
     long total = sink.endedAt - begin;
-    assertTrue(first < total / 4, "first output after " + first / 1_000_000 + " ms of " + total / 1_000_000 + " ms");
+    assertTrue(first < total / 2, "first output after " + first / 1_000_000 + " ms of " + total / 1_000_000 + " ms");
   }
 
   @Test
