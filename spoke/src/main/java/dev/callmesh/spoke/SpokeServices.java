@@ -1,13 +1,13 @@
 package dev.callmesh.spoke;
 
-import dev.callmesh.operations.OperationHandler;
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.operations.StandardSpecs;
 import dev.callmesh.spoke.fs.FsOperations;
+import dev.callmesh.spoke.fs.FsWatch;
+import dev.callmesh.spoke.search.SearchOperations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The standard services a spoke can serve on its root ({@code fs}, {@code bash}, {@code search}). */
 public final class SpokeServices {
@@ -32,14 +32,17 @@ public final class SpokeServices {
       if (!KNOWN.contains(service)) {
         throw new IllegalArgumentException("unknown service '" + service + "'; choose from " + String.join(",", KNOWN));
       }
-      Map<String, OperationHandler> handlers = switch (service) {
-        case "fs" -> FsOperations.handlers(root);
-        default -> Map.of();
-      };
-      if (handlers.isEmpty()) {
-        missing.add(service);
+      switch (service) {
+        case "fs" -> {
+          FsOperations.handlers(root).forEach((name, handler) -> registry.register(StandardSpecs.get(name), handler));
+          registry.registerSubscription(StandardSpecs.get("/fs/watch"), FsWatch.handler(root));
+        }
+        case "search" -> {
+          registry.register(StandardSpecs.get("/search/files"), SearchOperations.files(root));
+          registry.registerSubscription(StandardSpecs.get("/search/grep"), SearchOperations.grep(root));
+        }
+        default -> missing.add(service);
       }
-      handlers.forEach((name, handler) -> registry.register(StandardSpecs.get(name), handler));
     }
     missing.forEach(notYet);
     return registry;
