@@ -29,8 +29,15 @@ final class JavaProcess implements AutoCloseable {
   /** Starts {@code java -jar JAR ARGS} in the directory, with the extra environment. */
   static JavaProcess start(String name, Path jar, Path dir, java.util.Map<String, String> env, List<String> args)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xshare:auto", "-jar", jar.toString()));
+    return start(name, jar, dir, env, List.of(), args);
+  }
+
+  /** Starts {@code java JVMARGS -jar JAR ARGS} in the directory, with the extra environment. */
+  static JavaProcess start(String name, Path jar, Path dir, java.util.Map<String, String> env, List<String> jvmArgs,
+                           List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("CALLMESH_"));
@@ -107,6 +114,13 @@ final class JavaProcess implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** @return the lines printed on stdout so far */
+  List<String> stdoutLines() {
+    synchronized (out) {
+      return new ArrayList<>(out);
+    }
   }
 
   /** Kills it at once (SIGKILL) and waits for it to be gone. */

@@ -40,6 +40,8 @@ final class Mesh implements AutoCloseable {
   private Vertx vertx;
   JavaProcess hub;
   int port;
+  /** Extra JVM options for the hub and spokes started from now on, e.g. a heap limit. */
+  List<String> jvmArgs = List.of();
 
   Mesh() throws IOException {
     dir = Files.createTempDirectory("callmesh-it-");
@@ -91,7 +93,7 @@ final class Mesh implements AutoCloseable {
   /** Starts a spoke with extra environment variables and waits until the hub has welcomed it. */
   JavaProcess startSpoke(String name, Path key, Path root, Map<String, String> env) throws Exception {
     JavaProcess spoke = start("spoke-" + name, spokeJar, env, List.of("--hub", "tcp://127.0.0.1:" + port,
-        "--name", name, "--key", key.toString(), "--root", root.toString(), "--services", "fs"));
+        "--name", name, "--key", key.toString(), "--root", root.toString()));
     spoke.awaitLine(l -> l.contains("connected to"), START);
     return spoke;
   }
@@ -101,7 +103,7 @@ final class Mesh implements AutoCloseable {
   }
 
   private JavaProcess start(String name, Path jar, Map<String, String> env, List<String> args) throws IOException {
-    JavaProcess p = JavaProcess.start(name, jar, dir, env, args);
+    JavaProcess p = JavaProcess.start(name, jar, dir, env, jvmArgs, args);
     processes.add(p);
     return p;
   }

@@ -54,6 +54,18 @@ final class RawConn implements AutoCloseable {
     }
   }
 
+  /** @return the next envelope arriving within the time, or {@code null} when none did (or the hub closed) */
+  JsonObject recvWithin(long millis) throws IOException {
+    socket.setSoTimeout((int) Math.max(1, millis));
+    try {
+      return recv();
+    } catch (SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(5000);
+    }
+  }
+
   /** @return the next envelope with the id, skipping pings and others */
   JsonObject recvFor(String id) throws IOException {
     while (true) {

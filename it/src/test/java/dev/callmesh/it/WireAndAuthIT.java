@@ -69,7 +69,7 @@ class WireAndAuthIT {
 
   /** Signs a message with ssh-keygen -Y sign -n callmesh, as any OpenSSH user could. */
   static String sign(Path key, String message) throws Exception {
-    Path msg = Files.createTempFile(mesh.dir, "msg", ".txt");
+    Path msg = Files.createTempFile(key.getParent(), "msg", ".txt");
     Files.writeString(msg, message);
     Process p = new ProcessBuilder(Tools.require("ssh-keygen").toString(), "-q", "-Y", "sign", "-n", "callmesh",
         "-f", key.toString(), msg.toString()).redirectErrorStream(true).start();
@@ -87,7 +87,16 @@ class WireAndAuthIT {
 
   /** Connects and authenticates with the key; @return the connection after auth.welcome */
   static RawConn connect(Path key, String spoke) throws Exception {
-    RawConn c = new RawConn(mesh.port);
+    return connectTo(mesh, key, spoke);
+  }
+
+  /** Connects to the mesh's hub as a plain client, signing with ssh-keygen. */
+  static RawConn connectTo(Mesh m, Path key) throws Exception {
+    return connectTo(m, key, null);
+  }
+
+  static RawConn connectTo(Mesh m, Path key, String spoke) throws Exception {
+    RawConn c = new RawConn(m.port);
     JsonObject ch = challenge(c);
     JsonObject hello = new JsonObject().put("signature",
         sign(key, "callmesh-auth-v1:" + ch.getString("hub") + ":" + ch.getString("nonce")));
