@@ -136,7 +136,7 @@ class CliEndToEndIT {
 
   @Test
   void everyCommandHasHelp() throws Exception {
-    for (String cmd : List.of("call", "services", "schema", "spokes", "keygen", "demo")) {
+    for (String cmd : List.of("call", "stream", "services", "schema", "spokes", "keygen", "demo")) {
       Mesh.CliResult r = mesh.cli(cmd, "--help");
       assertEquals(0, r.exit(), cmd + ": " + r.err());
       assertTrue(r.out().startsWith("Usage: callmesh " + cmd), r.out());
