@@ -57,9 +57,18 @@ final class ProcessTree {
    * @throws IOException when bash cannot be started
    */
   static ProcessTree start(BashRequest request) throws IOException {
+    return start(request, SETSID);
+  }
+
+  /**
+   * As {@link #start(BashRequest)}, choosing the {@code setsid} to use.
+   *
+   * @param setsid the path of {@code setsid}, or {@code null} to start bash in the spoke's own group
+   */
+  static ProcessTree start(BashRequest request, String setsid) throws IOException {
     List<String> argv = new ArrayList<>();
-    if (SETSID != null) {
-      argv.add(SETSID);
+    if (setsid != null) {
+      argv.add(setsid);
     }
     argv.add("bash");
     argv.add("-c");
@@ -67,7 +76,7 @@ final class ProcessTree {
     ProcessBuilder builder = new ProcessBuilder(argv).directory(request.cwd().toFile());
     builder.environment().clear();
     builder.environment().putAll(request.env());
-    ProcessTree tree = new ProcessTree(builder.start(), SETSID != null);
+    ProcessTree tree = new ProcessTree(builder.start(), setsid != null);
     LIVE.add(tree);
     tree.process.onExit().thenRun(() -> {
       if (!tree.killed.get()) {
@@ -78,9 +87,9 @@ final class ProcessTree {
     return tree;
   }
 
-  /** @return whether bash runs through {@code setsid}, in a process group of its own */
-  static boolean usesSetsid() {
-    return SETSID != null;
+  /** @return the path of the {@code setsid} found on the PATH at startup, or {@code null} when there is none */
+  static String setsid() {
+    return SETSID;
   }
 
   /** @return the bash process */
