@@ -46,7 +46,10 @@ abstract class BashSession<T> {
   /** Starts reading the process's pipes (each on a pool thread); the future completes when both ended. */
   abstract CompletableFuture<T> readPipes(Process process);
 
-  /** Reports the command's exit, after both pipes ended. Called at most once, instead of the others. */
+  /**
+   * Reports the command's exit, after both pipes ended, on a pool thread (it may block). Called at most
+   * once, instead of the others.
+   */
   abstract void exited(int exitCode, T pipes);
 
   /** Reports a failure (timeout, bad cwd, bash not startable). Called at most once, instead of the others. */
@@ -54,10 +57,6 @@ abstract class BashSession<T> {
 
   /** Reports the caller's abort. Called at most once, instead of the others. */
   abstract void aborted(String reason);
-
-  /** Runs once, first, when the outcome is decided, whichever it is. */
-  void ending() {
-  }
 
   private void launch(JsonObject input, RootedPaths paths) {
     try {
@@ -77,12 +76,13 @@ abstract class BashSession<T> {
       }
       Process process = started.process();
       readPipes(process)
-          .thenCombine(process.onExit(), (pipes, p) -> {
+          // on a pool thread: onExit completes on the JDK's process reaper, which must never wait on us
+          .thenCombineAsync(process.onExit(), (pipes, p) -> {
             if (claim()) {
               exited(p.exitValue(), pipes);
             }
             return null;
-          })
+          }, BashThreads.pool())
           .exceptionally(t -> {
             if (claim()) {
               failed(CallException.of(ErrorCode.INTERNAL, "reading the command's output failed: " + t));
@@ -141,7 +141,6 @@ abstract class BashSession<T> {
     if (t != null) {
       t.cancel(false);
     }
-    ending();
     return true;
   }
 }

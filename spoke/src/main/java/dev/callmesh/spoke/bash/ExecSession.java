@@ -29,23 +29,29 @@ final class ExecSession extends BashSession<Void> {
   }
 
   @Override
-  void ending() {
-    gate.close();
-  }
-
-  @Override
   void exited(int exitCode, Void pipes) {
+    try {
+      // the exit code counts against the caller's window like any output
+      if (!gate.awaitWritable()) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     sink.emit(new JsonObject().put("exitCode", exitCode));
     sink.complete();
   }
 
   @Override
   void failed(CallException error) {
+    gate.close();
     sink.fail(error);
   }
 
   @Override
   void aborted(String reason) {
-    // the stream has ended on the caller's side: the sink ignores anything more
+    // the stream has ended on the caller's side (the sink ignores anything more): release the pumps
+    gate.close();
   }
 }

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +80,7 @@ class BashKillTest {
 
   @Test
   void aFullSinkStopsTheReadingUntilItDrains() throws Exception {
+    Instant since = Instant.now().minusSeconds(1);
     RecordingSink sink = new RecordingSink().fullAt(3);
     exec.handle(ctx, new JsonObject().put("command", "yes"), sink);
     try {
@@ -99,5 +102,19 @@ class BashKillTest {
       ctx.abort("test");
       sink.abort();
     }
+    assertTrue(Processes.goneWithin(3000, since, "yes"), "aborting a held-up command kills it");
+  }
+
+  @Test
+  void theExitCodeWaitsForTheSinkToDrain() throws Exception {
+    RecordingSink sink = new RecordingSink().fullAt(1);
+    exec.handle(ctx, new JsonObject().put("command", "echo hi"), sink);
+    Thread.sleep(700);
+    assertEquals(1, sink.size());
+    assertFalse(sink.isEnded(), "the exit code is held while the sink is full");
+    sink.drain(5);
+    assertNull(sink.awaitEnd(5));
+    assertEquals(0, sink.exitCode());
+    assertEquals("hi\n", sink.text("stdout"));
   }
 }
