@@ -1,0 +1,71 @@
+package dev.callmesh.spoke.bash;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Verifies how a process tree is started and killed, with and without {@code setsid}. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ProcessTreeTest {
+
+  @TempDir
+  Path root;
+
+  private BashRequest request(String command) {
+    return new BashRequest(command, root, BashEnvironment.build(System.getenv(), null), null, 0);
+  }
+
+  @Test
+  void withSetsidBashLeadsItsOwnProcessGroup() throws Exception {
+    assertNotNull(ProcessTree.setsid(), "the test machine has setsid (util-linux)");
+    ProcessTree tree = ProcessTree.start(request("ps -o pgid= -p $$"));
+    String pgid = new String(tree.process().getInputStream().readAllBytes()).trim();
+    assertEquals(0, tree.process().waitFor());
+    assertEquals(String.valueOf(tree.process().pid()), pgid, "bash's pid is its group id");
+  }
+
+  @Test
+  void withoutSetsidBashStaysInTheSpokesGroupAndItsDescendantsAreStillKilled() throws Exception {
+    Instant since = Instant.now().minusSeconds(1);
+    ProcessTree tree = ProcessTree.start(request("ps -o pgid= -p $$; sleep 4252 & sleep 4253; wait"), null);
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(tree.process().getInputStream()));
+      String pgid = out.readLine().trim();
+      assertNotEquals(String.valueOf(tree.process().pid()), pgid);
+      assertTrue(Processes.presentWithin(5000, since, "sleep 4252", "sleep 4253"));
+    } finally {
+      tree.kill();
+    }
+    assertTrue(Processes.goneWithin(3000, since, "sleep 4252", "sleep 4253"));
+    assertTrue(tree.process().waitFor(3, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void killAllKillsEveryLiveTree() throws Exception {
+    Instant since = Instant.now().minusSeconds(1);
+    ProcessTree.start(request("sleep 4254 & sleep 4255; wait"));
+    assertTrue(Processes.presentWithin(5000, since, "sleep 4254", "sleep 4255"));
+    BashOperations.killAll();
+    assertTrue(Processes.goneWithin(3000, since, "sleep 4254", "sleep 4255"));
+  }
+
+  @Test
+  void theEnvironmentIsExactlyTheRequests() throws Exception {
+    ProcessTree tree = ProcessTree.start(new BashRequest("env", root, Map.of("ONLY", "this"), null, 0));
+    String env = new String(tree.process().getInputStream().readAllBytes());
+    assertTrue(env.contains("ONLY=this\n"), env);
+    assertTrue(!env.contains("CALLMESH_"), env);
+  }
+}
