@@ -2,6 +2,7 @@ package dev.callmesh.spoke;
 
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.operations.StandardSpecs;
+import dev.callmesh.spoke.bash.BashOperations;
 import dev.callmesh.spoke.fs.FsOperations;
 import dev.callmesh.spoke.fs.FsWatch;
 import dev.callmesh.spoke.search.SearchOperations;
@@ -36,6 +37,10 @@ public final class SpokeServices {
         case "fs" -> {
           FsOperations.handlers(root).forEach((name, handler) -> registry.register(StandardSpecs.get(name), handler));
           registry.registerSubscription(StandardSpecs.get("/fs/watch"), FsWatch.handler(root));
+        }
+        case "bash" -> {
+          registry.register(StandardSpecs.get("/bash/run"), BashOperations.run(root));
+          registry.registerSubscription(StandardSpecs.get("/bash/exec"), BashOperations.exec(root));
         }
         case "search" -> {
           registry.register(StandardSpecs.get("/search/files"), SearchOperations.files(root));
