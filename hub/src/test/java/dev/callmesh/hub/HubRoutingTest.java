@@ -8,17 +8,10 @@ import dev.callmesh.operations.OperationSpec;
 import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.auth.SshKeyPair;
-import dev.callmesh.protocol.client.ConnectOptions;
-import dev.callmesh.protocol.client.Credentials;
-import dev.callmesh.protocol.client.HubConnector;
 import dev.callmesh.protocol.client.HubSession;
-import dev.callmesh.protocol.client.HubUrl;
-import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +28,7 @@ class HubRoutingTest {
   static final OperationSpec WHO = new OperationSpec("/echo/who", "echo", OperationType.QUERY,
       "Echoes the operation path and caller it received", new JsonObject().put("type", "object"), null, null);
 
-  Vertx vertx;
+  TestHub mesh;
   Hub hub;
   SshKeyPair spokeKey = SshKeyPair.generate();
   SshKeyPair userKey = SshKeyPair.generate();
@@ -44,33 +37,20 @@ class HubRoutingTest {
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
-    vertx = Vertx.vertx();
-    Path keys = dir.resolve("authorized_keys");
-    Files.writeString(keys, "name=\"box\",spoke=\"dev*\",allow=\"/services/*\" " + spokeKey.publicKey().toOpenSsh("box") + "\n"
-        + "name=\"user\",allow=\"/dev1/*,/hub/*\" " + userKey.publicKey().toOpenSsh("user") + "\n");
-    hub = Hub.create(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("test")
-        .setListen(new HostPort("127.0.0.1", 0))).start().await();
+    mesh = new TestHub(dir, TestHub.line("name=\"box\",spoke=\"dev*\",allow=\"/services/*\"", spokeKey, "box"),
+        TestHub.line("name=\"user\",allow=\"/dev1/*,/hub/*\"", userKey, "user"));
+    hub = mesh.hub;
     OperationRegistry echo = OperationRegistry.create().register(WHO, (ctx, in) -> Future.succeededFuture(
         new JsonObject().put("operation", ctx.operation()).put("caller", ctx.caller())));
-    spoke = connect(spokeKey, "dev1", echo);
-    user = connect(userKey, null, null);
-  }
-
-  private HubSession connect(SshKeyPair key, String spokeName, OperationRegistry registry) {
-    ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + hub.port()))
-        .setCredentials(Credentials.key(key)).setSpokeName(spokeName);
-    if (registry != null) {
-      o.setCallHandler(registry).setOperations(new JsonArray(registry.specs().stream().map(OperationSpec::toJson).toList()));
-    }
-    return new HubConnector(vertx, o).connect(o).await();
+    spoke = mesh.connect(spokeKey, "dev1", echo);
+    user = mesh.connect(userKey, null, null);
   }
 
   @AfterEach
   void stop() {
     assertEquals(0, user.engine().pendingCount());
     assertEquals(0, hub.pendingCount());
-    hub.close().await();
-    vertx.close().await();
+    mesh.close();
   }
 
   @Test

@@ -9,18 +9,10 @@ import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.call.CallStream;
-import dev.callmesh.protocol.client.ConnectOptions;
-import dev.callmesh.protocol.client.Credentials;
-import dev.callmesh.protocol.client.HubConnector;
 import dev.callmesh.protocol.client.HubSession;
-import dev.callmesh.protocol.client.HubUrl;
-import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,7 +36,7 @@ class HubStreamingTest {
   static final OperationSpec FILE = new OperationSpec("/fs/readFile", "fs", OperationType.QUERY,
       "Returns a fixed text", new JsonObject().put("type", "object"), null, null);
 
-  Vertx vertx;
+  TestHub mesh;
   Hub hub;
   SshKeyPair spokeKey = SshKeyPair.generate();
   SshKeyPair userKey = SshKeyPair.generate();
@@ -52,19 +44,15 @@ class HubStreamingTest {
   AtomicInteger emitted = new AtomicInteger();
   List<String> aborts = new CopyOnWriteArrayList<>();
   HubSession user;
-  Path keys;
 
   @BeforeEach
   void start(@TempDir Path dir) throws Exception {
-    vertx = Vertx.vertx();
-    keys = dir.resolve("authorized_keys");
-    Files.writeString(keys, "name=\"box\",spoke=\"dev*\",allow=\"/dev2/*\" " + spokeKey.publicKey().toOpenSsh("box") + "\n"
-        + "name=\"narrow\",spoke=\"dev3\",allow=\"/dev1/*\" " + narrowKey.publicKey().toOpenSsh("narrow") + "\n"
-        + "name=\"user\",allow=\"/dev1/*,/hub/*\" " + userKey.publicKey().toOpenSsh("user") + "\n");
-    hub = Hub.create(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("test")
-        .setListen(new HostPort("127.0.0.1", 0))).start().await();
-    connect(spokeKey, "dev1", generator());
-    user = connect(userKey, null, null);
+    mesh = new TestHub(dir, TestHub.line("name=\"box\",spoke=\"dev*\",allow=\"/dev2/*\"", spokeKey, "box"),
+        TestHub.line("name=\"narrow\",spoke=\"dev3\",allow=\"/dev1/*\"", narrowKey, "narrow"),
+        TestHub.line("name=\"user\",allow=\"/dev1/*,/hub/*\"", userKey, "user"));
+    hub = mesh.hub;
+    mesh.connect(spokeKey, "dev1", generator());
+    user = mesh.connect(userKey, null, null);
   }
 
   private OperationRegistry generator() {
@@ -91,21 +79,11 @@ class HubStreamingTest {
         .registerSubscription(HANG, (ctx, in, sink) -> ctx.onAbort(aborts::add));
   }
 
-  private HubSession connect(SshKeyPair key, String spokeName, OperationRegistry registry) {
-    ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + hub.port()))
-        .setCredentials(Credentials.key(key)).setSpokeName(spokeName);
-    if (registry != null) {
-      o.setCallHandler(registry).setOperations(new JsonArray(registry.specs().stream().map(OperationSpec::toJson).toList()));
-    }
-    return new HubConnector(vertx, o).connect(o).await();
-  }
-
   @AfterEach
   void stop() {
     assertEquals(0, user.engine().pendingCount());
     assertEquals(0, hub.pendingCount());
-    hub.close().await();
-    vertx.close().await();
+    mesh.close();
   }
 
   private static void waitUntil(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
@@ -165,7 +143,7 @@ class HubStreamingTest {
     CallStream watch = CallStream.open(user.engine(), new JsonObject().put("operationId", "/hub/spokes/watch"), 16);
     watch.handler(events::add);
     Thread.sleep(200);
-    HubSession dev2 = connect(spokeKey, "dev2", OperationRegistry.create());
+    HubSession dev2 = mesh.connect(spokeKey, "dev2", OperationRegistry.create());
     waitUntil(() -> events.size() == 1, "joined arrived");
     dev2.close().await();
     waitUntil(() -> events.size() == 2, "left arrived");
@@ -178,11 +156,11 @@ class HubStreamingTest {
 
   @Test
   void aSpokeCallsAnotherSpokeThroughTheHubWithinItsAllowList() {
-    connect(spokeKey, "dev2", OperationRegistry.create().register(FILE, (ctx, in) ->
+    mesh.connect(spokeKey, "dev2", OperationRegistry.create().register(FILE, (ctx, in) ->
         Future.succeededFuture(new JsonObject().put("content", "from dev2").put("caller", ctx.caller()))));
-    HubSession dev1AsCaller = connect(narrowKey, "dev3", OperationRegistry.create());
+    HubSession dev1AsCaller = mesh.connect(narrowKey, "dev3", OperationRegistry.create());
     // box (dev1, dev2) may call /dev2/*; narrow (dev3) may call only /dev1/*.
-    HubSession box = connect(spokeKey, "dev4", OperationRegistry.create());
+    HubSession box = mesh.connect(spokeKey, "dev4", OperationRegistry.create());
     JsonObject out = (JsonObject) box.engine().call("/dev2/fs/readFile", new JsonObject()).await();
     assertEquals("from dev2", out.getString("content"));
     assertEquals(new JsonObject().put("id", "box").put("spoke", "dev4"), out.getJsonObject("caller"));
