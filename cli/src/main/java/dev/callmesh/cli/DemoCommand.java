@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -24,9 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code callmesh demo}: a hub and a spoke {@code local} in one process, a few calls, then left running. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Starts a hub and a spoke named 'local' (rooted at the current directory) in this",
-        "process with fresh keys, shows a few calls, and keeps running for you to try more",
-        "from another terminal. Ctrl-C stops it."})
+    description = {"Starts a hub and a spoke named 'local' (serving fs, bash and search on the current",
+        "directory) in this process with fresh keys, shows a few calls, and keeps running for you",
+        "to try more from another terminal. Ctrl-C stops it."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
@@ -53,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     HubUrl url = HubUrl.parse("tcp://127.0.0.1:" + hub.port());
     Path root = Path.of("").toAbsolutePath();
     Spoke spoke = Spoke.create(vertx, new SpokeOptions().setHubUrl(url).setName("local").setRoot(root),
-        spokeKey, SpokeServices.registry(root, List.of("fs"), s -> { }));
+        spokeKey, SpokeServices.registry(root, SpokeServices.KNOWN, s -> { }));
     spoke.start().await();
     CallmeshClient client = CallmeshClient.connect(vertx,
         new ConnectOptions().setHubUrl(url).setCredentials(Credentials.key(you))).await();
@@ -67,6 +66,8 @@ final class DemoCommand implements Callable<Integer> {
       JsonObject stat = (JsonObject) client.call("/local/fs/stat", new JsonObject().put("path", sample)).await();
       show("$ callmesh call /local/fs/stat '{\"path\":\"" + sample + "\"}'", stat.encodePrettily());
     }
+    JsonObject run = (JsonObject) client.call("/local/bash/run", new JsonObject().put("command", "uname -sr")).await();
+    show("$ callmesh call /local/bash/run '{\"command\":\"uname -sr\"}'", run.encodePrettily());
     client.close().await();
 
     String cli = "java -jar cli/target/callmesh.jar --hub " + url + " --key " + yourKey;
@@ -74,6 +75,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("Try it from another terminal:");
     System.out.println("  " + cli + " services");
     System.out.println("  " + cli + " call /local/fs/readFile '{\"path\":\"README.md\"}'");
+    System.out.println("  " + cli + " stream /local/bash/exec '{\"command\":\"for i in 1 2 3; do date; sleep 1; done\"}'");
+    System.out.println("  " + cli + " stream /local/search/grep '{\"pattern\":\"TODO\",\"maxResults\":10}'");
     System.out.println("  " + cli + " spokes");
     if (exit) {
       spoke.close().compose(v -> hub.close()).compose(v -> vertx.close()).await();
@@ -117,7 +120,10 @@ final class DemoCommand implements Callable<Integer> {
     JsonArray ops = ((JsonObject) out).getJsonArray("operations");
     for (int i = 0; i < ops.size(); i++) {
       JsonObject o = ops.getJsonObject(i);
-      sb.append(String.format("  %-28s %-12s %s%n", o.getString("name"), o.getString("opType"), o.getString("description", "")));
+      String description = o.getString("description", "");
+      int stop = description.indexOf(". ");
+      sb.append(String.format("  %-24s %-12s %s%n", o.getString("name"), o.getString("opType"),
+          stop < 0 ? description : description.substring(0, stop + 1)));
     }
     return sb.toString().stripTrailing();
   }
