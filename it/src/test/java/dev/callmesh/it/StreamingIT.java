@@ -186,6 +186,42 @@ class StreamingIT {
   }
 
   @Test
+  void watchReportsCreatedModifiedAndDeletedFilesUnderTheRoot() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("watched"));
+    List<Object> events = new CopyOnWriteArrayList<>();
+    CallStream watch = client.subscribe("/dev1/fs/watch", new JsonObject().put("path", "watched"));
+    watch.handler(events::add);
+    Thread.sleep(500); // the watch registers on the spoke
+    Files.writeString(dir.resolve("new.txt"), "one");
+    awaitEvent(events, "created", "watched/new.txt");
+    Files.writeString(dir.resolve("new.txt"), "two");
+    awaitEvent(events, "modified", "watched/new.txt");
+    Files.delete(dir.resolve("new.txt"));
+    awaitEvent(events, "deleted", "watched/new.txt");
+    watch.abort("done");
+    CallException outside = null;
+    AtomicReference<Throwable> err = new AtomicReference<>();
+    client.subscribe("/dev1/fs/watch", new JsonObject().put("path", "..")).handler(o -> { }).exceptionHandler(err::set);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (err.get() == null && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    outside = (CallException) err.get();
+    assertEquals("FORBIDDEN", outside.code());
+  }
+
+  private static void awaitEvent(List<Object> events, String kind, String path) throws InterruptedException {
+    JsonObject wanted = new JsonObject().put("kind", kind).put("path", path);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!events.contains(wanted)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no " + wanted.encode() + " among " + events);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
   void ctrlCOnTheCliAbortsTheCallAndTheSpokesProcessIsGone() throws Exception {
     JavaProcess cli = JavaProcess.start("cli-sigint", Tools.jar("callmesh.cli.jar"), mesh.dir, Map.of(),
         List.of(cli("stream", "/dev1/bash/exec", "{\"command\":\"sleep 4244\"}")));
