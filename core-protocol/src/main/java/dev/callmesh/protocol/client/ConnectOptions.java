@@ -26,6 +26,9 @@ public class ConnectOptions {
   private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
   private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
   private CallEngineOptions engineOptions = new CallEngineOptions();
+  private dev.callmesh.protocol.auth.SshKeyPair sshKey;
+  private java.nio.file.Path knownHosts;
+  private java.nio.file.Path caFile;
   private CallHandler callHandler = call -> call.fail(CallException.of(ErrorCode.NOT_FOUND,
       "this peer serves no operations"));
 
@@ -138,6 +141,39 @@ public class ConnectOptions {
   /** @param options the call engine's settings; @return this */
   public ConnectOptions setEngineOptions(CallEngineOptions options) {
     this.engineOptions = options;
+    return this;
+  }
+
+  /** @return the key that logs in to the SSH server of an {@code ssh://} hub URL, or {@code null} */
+  public dev.callmesh.protocol.auth.SshKeyPair getSshKey() {
+    return sshKey;
+  }
+
+  /** @param key the key for the SSH server of an {@code ssh://} URL (the same key serves callmesh); @return this */
+  public ConnectOptions setSshKey(dev.callmesh.protocol.auth.SshKeyPair key) {
+    this.sshKey = key;
+    return this;
+  }
+
+  /** @return the OpenSSH known_hosts file the SSH server's host key is checked against, or {@code null} for ~/.ssh/known_hosts */
+  public java.nio.file.Path getKnownHosts() {
+    return knownHosts;
+  }
+
+  /** @param file an OpenSSH known_hosts file; @return this */
+  public ConnectOptions setKnownHosts(java.nio.file.Path file) {
+    this.knownHosts = file;
+    return this;
+  }
+
+  /** @return the PEM certificate (or CA) trusted for {@code tls://} and {@code wss://}, or {@code null} for the JDK's trust store */
+  public java.nio.file.Path getCaFile() {
+    return caFile;
+  }
+
+  /** @param file a PEM certificate or CA bundle; @return this */
+  public ConnectOptions setCaFile(java.nio.file.Path file) {
+    this.caFile = file;
     return this;
   }
 

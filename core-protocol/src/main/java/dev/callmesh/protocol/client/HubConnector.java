@@ -2,13 +2,12 @@ package dev.callmesh.protocol.client;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
-import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Dials a hub and runs the handshake: the one way spokes and clients connect. One connector may make
@@ -17,7 +16,8 @@ import io.vertx.core.net.NetClientOptions;
 public final class HubConnector {
 
   private final Vertx vertx;
-  private final NetClient tcp;
+  private final TcpDialer tcp;
+  private final Map<String, Dialer> dialers = new HashMap<>();
 
   /**
    * @param vertx the Vert.x instance the connections run on
@@ -25,9 +25,8 @@ public final class HubConnector {
    */
   public HubConnector(Vertx vertx, ConnectOptions options) {
     this.vertx = vertx;
-    this.tcp = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout(options.getConnectTimeoutMs())
-        .setTcpNoDelay(true));
+    this.tcp = new TcpDialer(vertx, options);
+    dialers.put("tcp", tcp);
   }
 
   /**
@@ -38,25 +37,20 @@ public final class HubConnector {
    */
   public Future<HubSession> connect(ConnectOptions options) {
     HubUrl url = options.getHubUrl();
-    if (!url.scheme().equals("tcp")) {
+    Dialer dialer = dialers.get(url.scheme());
+    if (dialer == null) {
       return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE,
-          url.scheme() + ":// hub URLs are not supported by this build yet; use tcp://host:port"));
+          url.scheme() + ":// hub URLs are not supported by this build; use " + String.join(", ", dialers.keySet())));
     }
-    // Connect from an event-loop context: the hub speaks first, and the socket drops bytes that arrive
-    // before its handler is set, so the connect callback must run on the socket's own loop before any
-    // read (it does when the connect starts there; from another thread it may run after one).
+    // Dial from an event-loop context: the hub speaks first, and a socket drops bytes that arrive
+    // before its handler is set, so the dial callback must run on the socket's own loop before any
+    // read (it does when the dial starts there; from another thread it may run after one).
     Context ctx = vertx.getOrCreateContext();
     Promise<HubSession> session = Promise.promise();
-    ctx.runOnContext(v -> dial(url, options).onComplete(session));
+    ctx.runOnContext(v -> dialer.dial(url, options)
+        .compose(transport -> ClientHandshake.run(transport, options, this))
+        .onComplete(session));
     return session.future();
-  }
-
-  private Future<HubSession> dial(HubUrl url, ConnectOptions options) {
-    return tcp.connect(url.port(), url.host())
-        .recover(err -> Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE,
-            "cannot reach the hub at " + url + ": " + err.getMessage() + "; is it running?")))
-        .compose(socket -> ClientHandshake.run(
-            EnvelopeTransport.create(socket, "tcp", options.getMaxFrameBytes()), options, this));
   }
 
   /** @return the Vert.x instance */
@@ -64,7 +58,7 @@ public final class HubConnector {
     return vertx;
   }
 
-  /** Closes the underlying client; sessions already made stay open. @return a future completed when closed */
+  /** Closes the underlying clients; sessions already made stay open. @return a future completed when closed */
   public Future<Void> close() {
     return tcp.close();
   }
