@@ -121,6 +121,25 @@ public final class SshKeyPair {
   }
 
   /**
+   * @return the private key as PEM ({@code -----BEGIN PRIVATE KEY-----}, PKCS#8), as JOSE libraries read
+   *     it to sign tokens; keep it out of logs
+   */
+  public String privateKeyPem() {
+    return pem("PRIVATE KEY", privateKey.getEncoded());
+  }
+
+  /** @return the public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo) */
+  public String publicKeyPem() {
+    return pem("PUBLIC KEY", publicKey.jdkKey().getEncoded());
+  }
+
+  private static String pem(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END " + label + "-----\n";
+  }
+
+  /**
    * @param message the bytes to sign
    * @return the raw 64-byte Ed25519 signature (RFC 8032, deterministic)
    */
