@@ -4,6 +4,8 @@ import dev.callmesh.operations.SubscriptionHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.fs.FsErrors;
+import dev.callmesh.spoke.testing.RecordingSink;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -20,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Verifies {@code /bash/exec} against real bash processes: streaming, pipes, cwd, env and exit codes. */
@@ -42,8 +43,7 @@ class BashExecTest {
   private RecordingSink run(JsonObject input) throws Exception {
     RecordingSink sink = new RecordingSink();
     exec.handle(ctx, input, sink);
-    Throwable failure = sink.awaitEnd(20);
-    assertNull(failure, () -> "unexpected failure: " + failure);
+    sink.awaitCompleted(20);
     return sink;
   }
 

@@ -3,6 +3,8 @@ package dev.callmesh.spoke.bash;
 import dev.callmesh.operations.SubscriptionHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.spoke.testing.RecordingSink;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

@@ -3,6 +3,7 @@ package dev.callmesh.spoke.bash;
 import dev.callmesh.operations.OperationHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

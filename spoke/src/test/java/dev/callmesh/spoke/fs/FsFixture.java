@@ -2,6 +2,7 @@ package dev.callmesh.spoke.fs;
 
 import dev.callmesh.operations.OperationHandler;
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,10 @@
 package dev.callmesh.spoke.fs;
 
+import dev.callmesh.operations.SubscriptionHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.spoke.testing.RecordingSink;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,14 +16,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code /fs/watch}: events, recursion, abort, errors. */
@@ -33,80 +34,79 @@ class FsWatchTest {
   @TempDir
   Path root;
 
-  private final List<WatchTestContext> started = new ArrayList<>();
+  private final List<TestContext> started = new ArrayList<>();
 
   @AfterEach
   void abortAll() {
-    started.forEach(WatchTestContext::abort);
+    started.forEach(TestContext::abort);
   }
 
-  private WatchTestSink watch(JsonObject input) {
+  private RecordingSink watch(JsonObject input) {
     return watch(input, FsWatch.handler(root));
   }
 
-  private WatchTestSink watch(JsonObject input, dev.callmesh.operations.SubscriptionHandler handler) {
-    WatchTestContext ctx = new WatchTestContext("watch-" + IDS.incrementAndGet());
+  private RecordingSink watch(JsonObject input, SubscriptionHandler handler) {
+    TestContext ctx = new TestContext(null, "/fs/watch", "watch-" + IDS.incrementAndGet());
     started.add(ctx);
-    WatchTestSink sink = new WatchTestSink();
+    RecordingSink sink = new RecordingSink();
     handler.handle(ctx, input, sink);
     return sink;
   }
 
-  private CallException failure(JsonObject input) {
-    WatchTestSink sink = watch(input);
-    ExecutionException e = assertThrows(ExecutionException.class, () -> sink.ended.get(10, TimeUnit.SECONDS));
-    return assertInstanceOf(CallException.class, e.getCause());
+  private CallException failure(JsonObject input) throws Exception {
+    RecordingSink sink = watch(input);
+    return assertInstanceOf(CallException.class, sink.awaitEnd(10));
   }
 
   @Test
   void reportsCreatedModifiedAndDeletedFilesOfTheDirectory() throws Exception {
     Files.createDirectories(root.resolve("w"));
-    WatchTestSink sink = watch(new JsonObject().put("path", "w"));
+    RecordingSink sink = watch(new JsonObject().put("path", "w"));
     // no wait: the watch is registered when the handler returns
     Files.writeString(root.resolve("w/a.txt"), "one");
-    assertTrue(sink.await("created", "w/a.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("created", "w/a.txt", WAIT_MS), sink.values().toString());
     Files.writeString(root.resolve("w/a.txt"), "two", StandardOpenOption.APPEND);
-    assertTrue(sink.await("modified", "w/a.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("modified", "w/a.txt", WAIT_MS), sink.values().toString());
     Files.delete(root.resolve("w/a.txt"));
-    assertTrue(sink.await("deleted", "w/a.txt", WAIT_MS), sink.outputs.toString());
-    assertFalse(sink.ended.isDone());
+    assertTrue(sink.await("deleted", "w/a.txt", WAIT_MS), sink.values().toString());
+    assertFalse(sink.isEnded());
   }
 
   @Test
   void recursiveSeesExistingSubdirectoriesAndOnesCreatedLater() throws Exception {
     Files.createDirectories(root.resolve("w/old/deep"));
-    WatchTestSink sink = watch(new JsonObject().put("path", "w").put("recursive", true));
+    RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true));
     // existing subdirectories are registered by the watch's thread before it reports anything:
     // the first event of the top directory proves they are watched
     Files.writeString(root.resolve("w/marker.txt"), "x");
-    assertTrue(sink.await("created", "w/marker.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("created", "w/marker.txt", WAIT_MS), sink.values().toString());
     Files.writeString(root.resolve("w/old/deep/x.txt"), "x");
-    assertTrue(sink.await("created", "w/old/deep/x.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("created", "w/old/deep/x.txt", WAIT_MS), sink.values().toString());
 
     Files.createDirectories(root.resolve("w/new"));
     Files.writeString(root.resolve("w/new/f.txt"), "f");
-    assertTrue(sink.await("created", "w/new", WAIT_MS), sink.outputs.toString());
-    assertTrue(sink.await("created", "w/new/f.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("created", "w/new", WAIT_MS), sink.values().toString());
+    assertTrue(sink.await("created", "w/new/f.txt", WAIT_MS), sink.values().toString());
     Files.writeString(root.resolve("w/new/g.txt"), "g");
-    assertTrue(sink.await("created", "w/new/g.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("created", "w/new/g.txt", WAIT_MS), sink.values().toString());
   }
 
   @Test
   void nonRecursiveIgnoresTheContentsOfSubdirectories() throws Exception {
     Files.createDirectories(root.resolve("w/sub"));
-    WatchTestSink sink = watch(new JsonObject().put("path", "w"));
+    RecordingSink sink = watch(new JsonObject().put("path", "w"));
     Files.writeString(root.resolve("w/sub/hidden.txt"), "x");
     Files.writeString(root.resolve("w/marker.txt"), "x");
-    assertTrue(sink.await("created", "w/marker.txt", WAIT_MS), sink.outputs.toString());
+    assertTrue(sink.await("created", "w/marker.txt", WAIT_MS), sink.values().toString());
     Thread.sleep(100);
-    assertTrue(sink.outputs.stream().noneMatch(o -> o.getString("path").startsWith("w/sub/")), sink.outputs.toString());
+    assertTrue(sink.values().stream().noneMatch(o -> o.getString("path").startsWith("w/sub/")), sink.values().toString());
   }
 
   @Test
   void abortClosesTheWatchAndEndsTheThread() throws Exception {
     Files.createDirectories(root.resolve("w"));
-    WatchTestSink sink = watch(new JsonObject().put("path", "w"));
-    WatchTestContext ctx = started.get(0);
+    RecordingSink sink = watch(new JsonObject().put("path", "w"));
+    TestContext ctx = started.get(0);
     Files.writeString(root.resolve("w/a.txt"), "x");
     assertTrue(sink.await("created", "w/a.txt", WAIT_MS));
     String name = "callmesh-watch-" + ctx.requestId();
@@ -117,18 +117,18 @@ class FsWatchTest {
       Thread.sleep(10);
     }
     assertFalse(threadAlive(name), "the watch thread ended");
-    int before = sink.outputs.size();
+    int before = sink.size();
     Files.writeString(root.resolve("w/b.txt"), "x");
     Thread.sleep(200);
-    assertEquals(before, sink.outputs.size());
+    assertEquals(before, sink.size());
   }
 
   @Test
   void removingTheWatchedDirectoryCompletesTheStream() throws Exception {
     Files.createDirectories(root.resolve("w"));
-    WatchTestSink sink = watch(new JsonObject().put("path", "w"));
+    RecordingSink sink = watch(new JsonObject().put("path", "w"));
     Files.delete(root.resolve("w"));
-    sink.ended.get(WAIT_MS, TimeUnit.MILLISECONDS);
+    sink.awaitCompleted(TimeUnit.MILLISECONDS.toSeconds(WAIT_MS));
   }
 
   @Test
@@ -145,9 +145,8 @@ class FsWatchTest {
     for (int i = 0; i < 5; i++) {
       Files.createDirectories(root.resolve("w/d" + i));
     }
-    WatchTestSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, 3));
-    ExecutionException e = assertThrows(ExecutionException.class, () -> sink.ended.get(10, TimeUnit.SECONDS));
-    assertTrue(assertInstanceOf(CallException.class, e.getCause()).is(ErrorCode.RESOURCE_EXHAUSTED));
+    RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, 3));
+    assertTrue(assertInstanceOf(CallException.class, sink.awaitEnd(10)).is(ErrorCode.RESOURCE_EXHAUSTED));
   }
 
   private static boolean threadAlive(String name) {

@@ -2,6 +2,8 @@ package dev.callmesh.spoke.search;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.spoke.testing.RecordingSink;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,13 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code /search/grep} on small trees: matching rules, filters, errors. */
@@ -36,7 +35,7 @@ class GrepTest {
   private RecordingSink grep(JsonObject input) throws Exception {
     RecordingSink sink = new RecordingSink();
     SearchOperations.grep(root).handle(new TestContext(null), input, sink);
-    sink.ended.get(20, TimeUnit.SECONDS);
+    sink.awaitCompleted(20);
     return sink;
   }
 
@@ -49,8 +48,7 @@ class GrepTest {
   private CallException failure(JsonObject input) throws Exception {
     RecordingSink sink = new RecordingSink();
     SearchOperations.grep(root).handle(new TestContext(null), input, sink);
-    ExecutionException e = assertThrows(ExecutionException.class, () -> sink.ended.get(20, TimeUnit.SECONDS));
-    return assertInstanceOf(CallException.class, e.getCause());
+    return assertInstanceOf(CallException.class, sink.awaitEnd(20));
   }
 
   @Test
@@ -174,7 +172,7 @@ class GrepTest {
   void noMatchCompletesEmpty() throws Exception {
     write("a.txt", "abc\n");
     RecordingSink sink = grep(new JsonObject().put("pattern", "zzz"));
-    assertTrue(sink.outputs.isEmpty());
-    assertFalse(sink.ended.isCompletedExceptionally());
+    assertTrue(sink.values().isEmpty());
+    assertNull(sink.awaitEnd(0), "completed, not failed");
   }
 }

@@ -1,5 +1,7 @@
 package dev.callmesh.spoke.search;
 
+import dev.callmesh.spoke.testing.RecordingSink;
+import dev.callmesh.spoke.testing.TestContext;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,11 +61,11 @@ class GrepTreeTest {
   @Test
   void resultsEqualThoseOfGrepRn() throws Exception {
     RecordingSink sink = start(new TestContext(null), new JsonObject().put("pattern", PATTERN).put("maxResults", 100000));
-    sink.ended.get(30, TimeUnit.SECONDS);
+    sink.awaitCompleted(30);
     Set<String> ours = sink.values().stream()
         .map(o -> o.getString("path") + ":" + o.getInteger("line") + ":" + o.getString("text"))
         .collect(Collectors.toSet());
-    assertEquals(sink.outputs.size(), ours.size(), "no duplicates");
+    assertEquals(sink.size(), ours.size(), "no duplicates");
 
     ProcessBuilder pb = new ProcessBuilder("/usr/bin/grep", "-rnE", PATTERN, ".").directory(root.toFile());
     pb.environment().put("LC_ALL", "C");
@@ -83,9 +84,9 @@ class GrepTreeTest {
   @Test
   void maxResultsEmitsExactlyThatManyThenCompletes() throws Exception {
     RecordingSink sink = start(new TestContext(null), new JsonObject().put("pattern", PATTERN).put("maxResults", 5));
-    sink.ended.get(30, TimeUnit.SECONDS);
+    sink.awaitCompleted(30);
     Thread.sleep(100);
-    assertEquals(5, sink.outputs.size());
+    assertEquals(5, sink.size());
     assertEquals("d0/e0/f0.txt", sink.values().get(0).getString("path"));
   }
 
@@ -93,9 +94,9 @@ class GrepTreeTest {
   void firstMatchIsEmittedLongBeforeTheWalkEnds() throws Exception {
     long begin = System.nanoTime();
     RecordingSink sink = start(new TestContext(null), new JsonObject().put("pattern", PATTERN).put("maxResults", 100000));
-    sink.ended.get(30, TimeUnit.SECONDS);
-    long first = sink.outputs.get(0).at() - begin;
-    long total = sink.endedAt - begin;
+    sink.awaitCompleted(30);
+    long first = sink.outputs().get(0).atNanos() - begin;
+    long total = sink.endedAtNanos() - begin;
     assertTrue(first < total / 2, "first output after " + first / 1_000_000 + " ms of " + total / 1_000_000 + " ms");
   }
 
@@ -103,15 +104,15 @@ class GrepTreeTest {
   void abortStopsTheWalkPromptly() throws Exception {
     TestContext ctx = new TestContext(null);
     RecordingSink sink = start(ctx, new JsonObject().put("pattern", PATTERN).put("maxResults", 100000));
-    while (sink.outputs.isEmpty()) {
+    while (sink.size() == 0) {
       Thread.sleep(1);
     }
     ctx.abort();
     Thread.sleep(200);
-    int after = sink.outputs.size();
+    int after = sink.size();
     Thread.sleep(300);
-    assertEquals(after, sink.outputs.size(), "no output once aborted");
-    assertFalse(sink.ended.isDone(), "an aborted stream is not completed by the handler");
+    assertEquals(after, sink.size(), "no output once aborted");
+    assertFalse(sink.isEnded(), "an aborted stream is not completed by the handler");
     assertTrue(after < 3000, "stopped early: " + after);
   }
 
@@ -121,19 +122,19 @@ class GrepTreeTest {
     sink.block();
     start(new TestContext(null), new JsonObject().put("pattern", PATTERN).put("maxResults", 100000), sink);
     Thread.sleep(400);
-    assertEquals(0, sink.outputs.size(), "nothing emitted while the queue is full");
-    assertFalse(sink.ended.isDone(), "the walk waits");
+    assertEquals(0, sink.size(), "nothing emitted while the queue is full");
+    assertFalse(sink.isEnded(), "the walk waits");
     sink.release();
-    while (sink.outputs.size() < 10) {
+    while (sink.size() < 10) {
       Thread.sleep(1);
     }
     sink.block();
     Thread.sleep(200);
-    int paused = sink.outputs.size();
+    int paused = sink.size();
     Thread.sleep(300);
-    assertEquals(paused, sink.outputs.size(), "paused again");
+    assertEquals(paused, sink.size(), "paused again");
     sink.release();
-    sink.ended.get(30, TimeUnit.SECONDS);
-    assertTrue(sink.outputs.size() > 3000);
+    sink.awaitCompleted(30);
+    assertTrue(sink.size() > 3000);
   }
 }
