@@ -20,9 +20,26 @@ abstract class ClientCommand implements Callable<Integer> {
   void prepare() {
   }
 
+  /** @return whether the command talks to the hub; when not, {@link #runOffline} runs instead */
+  boolean needsConnection() {
+    return true;
+  }
+
+  /** Runs without a hub, with the key loaded; only called when {@link #needsConnection()} is false. */
+  Integer runOffline(dev.callmesh.protocol.auth.SshKeyPair key) {
+    throw new UnsupportedOperationException();
+  }
+
   @Override
   public final Integer call() {
     prepare();
+    if (!needsConnection()) {
+      try {
+        return runOffline(parent.hubOptions.loadKey());
+      } catch (Exception e) {
+        return Output.error(e);
+      }
+    }
     Vertx vertx = Vertx.vertx();
     try {
       return parent.hubOptions.connect(vertx)

@@ -40,19 +40,31 @@ final class HubOptionsMixin {
     return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519");
   }
 
-  /** @return a future of a client connected with these options */
-  Future<CallmeshClient> connect(Vertx vertx) {
+  /**
+   * @return the key pair from {@link #keyFile()}
+   * @throws CallException UNAUTHENTICATED when it is missing or cannot be read, saying what to do
+   */
+  SshKeyPair loadKey() {
     Path file = keyFile();
     if (!Files.exists(file)) {
-      return Future.failedFuture(CallException.of(ErrorCode.UNAUTHENTICATED, "no key at " + file
-          + "; pass --key FILE or set CALLMESH_KEY (make one with: callmesh keygen FILE)"));
+      throw CallException.of(ErrorCode.UNAUTHENTICATED, "no key at " + file
+          + "; pass --key FILE or set CALLMESH_KEY (make one with: callmesh keygen FILE)");
     }
-    SshKeyPair pair;
     try {
       String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
-      pair = SshKeyPair.load(file, passphrase == null ? null : passphrase.toCharArray());
+      return SshKeyPair.load(file, passphrase == null ? null : passphrase.toCharArray());
     } catch (IOException e) {
-      return Future.failedFuture(CallException.of(ErrorCode.UNAUTHENTICATED, "cannot read key " + file + ": " + e.getMessage()));
+      throw CallException.of(ErrorCode.UNAUTHENTICATED, "cannot read key " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** @return a future of a client connected with these options */
+  Future<CallmeshClient> connect(Vertx vertx) {
+    SshKeyPair pair;
+    try {
+      pair = loadKey();
+    } catch (CallException e) {
+      return Future.failedFuture(e);
     }
     return CallmeshClient.connect(vertx, new ConnectOptions()
         .setHubUrl(hubUrl())

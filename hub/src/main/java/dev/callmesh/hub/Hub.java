@@ -31,6 +31,9 @@ public interface Hub {
   /** @return the TCP port actually bound (useful with port 0); -1 before start */
   int port();
 
+  /** @return the HTTP port actually bound; -1 before start or without HTTP */
+  int httpPort();
+
   /** @return the routing table of connected spokes */
   RoutingTable routes();
 

@@ -27,8 +27,17 @@ public final class HubMain implements Callable<Integer> {
   String listen;
 
   @Option(names = "--http", paramLabel = "HOST:PORT",
-      description = "HTTP API address (env CALLMESH_HTTP). Not served by this build yet.")
+      description = "HTTP API, WebSocket and dashboard address, or 'off' (default 127.0.0.1:7480; env CALLMESH_HTTP)")
   String http;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate: both listeners speak TLS 1.3 (env CALLMESH_TLS_CERT)")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (env CALLMESH_TLS_KEY)")
+  Path tlsKey;
+
+  @Option(names = "--client-ca", paramLabel = "PEM", description = "Require client certificates signed by this CA (env CALLMESH_CLIENT_CA)")
+  Path clientCa;
 
   @Option(names = "--authorized-keys", paramLabel = "FILE",
       description = "OpenSSH authorized_keys file of the keys let in (default ./authorized_keys; env CALLMESH_AUTHORIZED_KEYS)")
@@ -65,8 +74,13 @@ public final class HubMain implements Callable<Integer> {
       vertx.close().await(5, TimeUnit.SECONDS);
       return 1;
     }
-    System.out.println("callmesh hub " + options.getHubId() + " listening on tcp://"
+    String scheme = options.isTls() ? "tls" : "tcp";
+    System.out.println("callmesh hub " + options.getHubId() + " listening on " + scheme + "://"
         + new HostPort(options.getListen().host(), hub.port()));
+    if (options.getHttp() != null) {
+      System.out.println("callmesh hub " + options.getHubId() + " HTTP on " + (options.isTls() ? "https" : "http") + "://"
+          + new HostPort(options.getHttp().host(), hub.httpPort()));
+    }
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -108,8 +122,21 @@ public final class HubMain implements Callable<Integer> {
     if (hb != null) {
       o.setHeartbeatMs(Durations.parse(hb).toMillis());
     }
-    if (pick(http, "CALLMESH_HTTP") != null) {
-      System.err.println("callmesh-hub: note: the HTTP API is not in this build yet; --http is ignored");
+    String h = pick(http, "CALLMESH_HTTP");
+    if (h != null) {
+      o.setHttp(h.equals("off") ? null : HostPort.parse(h));
+    }
+    Path cert = tlsCert != null ? tlsCert : env("CALLMESH_TLS_CERT", Path::of);
+    Path key2 = tlsKey != null ? tlsKey : env("CALLMESH_TLS_KEY", Path::of);
+    if (cert != null || key2 != null) {
+      o.setTls(cert, key2);
+    }
+    Path ca = clientCa != null ? clientCa : env("CALLMESH_CLIENT_CA", Path::of);
+    if (ca != null) {
+      if (!o.isTls()) {
+        throw new IllegalArgumentException("--client-ca needs --tls-cert and --tls-key");
+      }
+      o.setClientCa(ca);
     }
     return o;
   }

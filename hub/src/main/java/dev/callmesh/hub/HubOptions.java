@@ -10,6 +10,8 @@ public class HubOptions {
 
   /** Where the TCP listener binds: loopback, port 7400. */
   public static final String DEFAULT_LISTEN = "127.0.0.1:7400";
+  /** Where the HTTP API, WebSocket and dashboard listen: loopback, port 7480. */
+  public static final String DEFAULT_HTTP = "127.0.0.1:7480";
   /** The default frame limit: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
   /** The largest frame limit that may be configured: 64 MiB. */
@@ -24,6 +26,10 @@ public class HubOptions {
   private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
   private Path authorizedKeys = Path.of("authorized_keys");
   private Path hubKey;
+  private HostPort http = HostPort.parse(DEFAULT_HTTP);
+  private Path tlsCert;
+  private Path tlsKey;
+  private Path clientCa;
   private String hubId = defaultHubId();
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
@@ -50,6 +56,15 @@ public class HubOptions {
     if (json.containsKey("authorizedKeys")) {
       setAuthorizedKeys(Path.of(json.getString("authorizedKeys")));
     }
+    if (json.getString("http") != null) {
+      setHttp(HostPort.parse(json.getString("http")));
+    }
+    if (json.getString("tlsCert") != null) {
+      setTls(Path.of(json.getString("tlsCert")), Path.of(json.getString("tlsKey", "")));
+    }
+    if (json.getString("clientCa") != null) {
+      setClientCa(Path.of(json.getString("clientCa")));
+    }
     if (json.getString("hubKey") != null) {
       setHubKey(Path.of(json.getString("hubKey")));
     }
@@ -72,6 +87,10 @@ public class HubOptions {
         .put("listen", listen.toString())
         .put("authorizedKeys", authorizedKeys.toString())
         .put("hubKey", hubKey == null ? null : hubKey.toString())
+        .put("http", http == null ? null : http.toString())
+        .put("tlsCert", tlsCert == null ? null : tlsCert.toString())
+        .put("tlsKey", tlsKey == null ? null : tlsKey.toString())
+        .put("clientCa", clientCa == null ? null : clientCa.toString())
         .put("hubId", hubId)
         .put("maxFrameBytes", maxFrameBytes)
         .put("heartbeat", heartbeatMs + "ms")
@@ -108,6 +127,55 @@ public class HubOptions {
   /** @param file the OpenSSH authorized_keys file; @return this */
   public HubOptions setAuthorizedKeys(Path file) {
     this.authorizedKeys = java.util.Objects.requireNonNull(file, "authorizedKeys");
+    return this;
+  }
+
+  public HostPort getHttp() {
+    return http;
+  }
+
+  /** @param http where the HTTP API listens (port 0: any free port), or {@code null} for none; @return this */
+  public HubOptions setHttp(HostPort http) {
+    this.http = http;
+    return this;
+  }
+
+  public Path getTlsCert() {
+    return tlsCert;
+  }
+
+  public Path getTlsKey() {
+    return tlsKey;
+  }
+
+  /** @return whether both listeners speak TLS */
+  public boolean isTls() {
+    return tlsCert != null;
+  }
+
+  /**
+   * Makes the TCP listener and the HTTP API speak TLS 1.3 (tls://, https://, wss://).
+   *
+   * @param cert the PEM certificate chain
+   * @param key its PEM private key
+   * @return this
+   */
+  public HubOptions setTls(Path cert, Path key) {
+    if ((cert == null) != (key == null) || (key != null && key.toString().isEmpty())) {
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    this.tlsCert = cert;
+    this.tlsKey = key;
+    return this;
+  }
+
+  public Path getClientCa() {
+    return clientCa;
+  }
+
+  /** @param ca a PEM CA: peers must then present a client certificate it signed (needs TLS); @return this */
+  public HubOptions setClientCa(Path ca) {
+    this.clientCa = ca;
     return this;
   }
 

@@ -17,6 +17,9 @@ public final class HubConnector {
 
   private final Vertx vertx;
   private final TcpDialer tcp;
+  private final TcpDialer tls;
+  private final WsDialer ws;
+  private final WsDialer wss;
   private final Map<String, Dialer> dialers = new HashMap<>();
 
   /**
@@ -25,8 +28,14 @@ public final class HubConnector {
    */
   public HubConnector(Vertx vertx, ConnectOptions options) {
     this.vertx = vertx;
-    this.tcp = new TcpDialer(vertx, options);
+    this.tcp = new TcpDialer(vertx, options, false);
+    this.tls = new TcpDialer(vertx, options, true);
+    this.ws = new WsDialer(vertx, options, false);
+    this.wss = new WsDialer(vertx, options, true);
     dialers.put("tcp", tcp);
+    dialers.put("tls", tls);
+    dialers.put("ws", ws);
+    dialers.put("wss", wss);
   }
 
   /**
@@ -60,6 +69,6 @@ public final class HubConnector {
 
   /** Closes the underlying clients; sessions already made stay open. @return a future completed when closed */
   public Future<Void> close() {
-    return tcp.close();
+    return Future.join(tcp.close(), tls.close(), ws.close(), wss.close()).mapEmpty();
   }
 }

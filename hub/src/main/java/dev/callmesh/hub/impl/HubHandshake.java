@@ -10,8 +10,8 @@ import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.AuthorizedKeys;
 import dev.callmesh.protocol.auth.SshPublicKey;
 import dev.callmesh.protocol.auth.SshSig;
-import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.slf4j.Logger;
@@ -27,18 +27,26 @@ final class HubHandshake {
 
   private final HubImpl hub;
   private final EnvelopeTransport transport;
+  private final String urlToken;
   private final String nonce = AuthMessages.newNonce();
   private long timer;
   private boolean done;
+  private boolean helloSeen;
 
-  private HubHandshake(HubImpl hub, EnvelopeTransport transport) {
+  private HubHandshake(HubImpl hub, EnvelopeTransport transport, String urlToken) {
     this.hub = hub;
     this.transport = transport;
+    this.urlToken = urlToken;
   }
 
-  /** Starts the handshake on a freshly accepted connection, on its context. */
-  static void start(HubImpl hub, EnvelopeTransport transport) {
-    new HubHandshake(hub, transport).begin();
+  /**
+   * Starts the handshake on a freshly accepted connection, on its context.
+   *
+   * @param urlToken a token that came with the connection ({@code ?token=} of a WebSocket URL), used
+   *     when the hello carries neither signature nor token; or {@code null}
+   */
+  static void start(HubImpl hub, EnvelopeTransport transport, String urlToken) {
+    new HubHandshake(hub, transport, urlToken).begin();
   }
 
   private void begin() {
@@ -56,21 +64,35 @@ final class HubHandshake {
   }
 
   private void onEnvelope(EventEnvelope e) {
-    if (done) {
+    if (done || helloSeen) {
+      if (!done) {
+        deny(new AuthException(ErrorCode.PROTOCOL, e.type() + " before auth.welcome"));
+      }
       return;
     }
-    try {
-      if (!e.type().equals(EventTypes.AUTH_HELLO)) {
-        throw new AuthException(ErrorCode.PROTOCOL, "expected auth.hello, got " + e.type());
-      }
-      welcome(e.payload());
-    } catch (AuthException ex) {
-      deny(ex);
+    helloSeen = true;
+    if (!e.type().equals(EventTypes.AUTH_HELLO)) {
+      deny(new AuthException(ErrorCode.PROTOCOL, "expected auth.hello, got " + e.type()));
+      return;
     }
+    JsonObject hello = e.payload();
+    authenticate(hello).onComplete(ar -> {
+      try {
+        if (ar.failed()) {
+          throw ar.cause() instanceof AuthException ae ? ae
+              : new AuthException(ErrorCode.UNAUTHENTICATED, ar.cause().getMessage());
+        }
+        welcome(ar.result(), hello);
+      } catch (AuthException ex) {
+        deny(ex);
+      }
+    });
   }
 
-  private void welcome(JsonObject hello) throws AuthException {
-    AuthorizedKey key = authenticate(hello);
+  private void welcome(AuthorizedKey key, JsonObject hello) throws AuthException {
+    if (done || transport.isClosed()) {
+      return;
+    }
     String host = transport.remoteHost();
     if (!key.mayConnectFrom(host)) {
       throw new AuthException(ErrorCode.FORBIDDEN, "identity " + key.id() + " may not connect from " + host);
@@ -99,23 +121,24 @@ final class HubHandshake {
     log.info("welcomed {} from {} as {}", key.id(), transport.remoteAddress(), spoke == null ? "client" : "spoke " + spoke);
   }
 
-  private AuthorizedKey authenticate(JsonObject hello) throws AuthException {
+  private Future<AuthorizedKey> authenticate(JsonObject hello) {
     AuthorizedKeys keys = hub.keys();
     Object signature = hello.getValue("signature");
-    Object token = hello.getValue("token");
-    if (signature instanceof String sig) {
-      SshPublicKey pk = SshSig.verify(sig, AuthMessages.NAMESPACE,
-          AuthMessages.challengeMessage(hub.options().getHubId(), nonce));
-      return keys.find(pk).orElseThrow(() -> new AuthException(ErrorCode.UNAUTHENTICATED,
-          "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there"));
-    }
-    if (token instanceof String t) {
-      if (TimestampToken.looksLike(t)) {
-        return TimestampToken.verify(t, keys, System.currentTimeMillis() / 1000, 300);
+    Object token = hello.getValue("token") != null ? hello.getValue("token") : urlToken;
+    try {
+      if (signature instanceof String sig) {
+        SshPublicKey pk = SshSig.verify(sig, AuthMessages.NAMESPACE,
+            AuthMessages.challengeMessage(hub.options().getHubId(), nonce));
+        return Future.succeededFuture(keys.find(pk).orElseThrow(() -> new AuthException(ErrorCode.UNAUTHENTICATED,
+            "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there")));
       }
-      throw new AuthException(ErrorCode.UNAUTHENTICATED, "the token is not a signed-timestamp token this hub accepts");
+      if (token instanceof String t) {
+        return Tokens.verify(hub, t);
+      }
+      throw new AuthException(ErrorCode.UNAUTHENTICATED, "auth.hello needs a \"signature\" or a \"token\" string");
+    } catch (AuthException e) {
+      return Future.failedFuture(e);
     }
-    throw new AuthException(ErrorCode.UNAUTHENTICATED, "auth.hello needs a \"signature\" or a \"token\" string");
   }
 
   private void deny(AuthException e) {

@@ -12,6 +12,7 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.AuthorizedKeys;
 import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
@@ -44,6 +45,8 @@ public final class HubImpl implements Hub {
   private NetServer server;
   private String deploymentId;
   private SshKeyPair hubKey;
+  private JwtIssuer jwt;
+  private Future<io.vertx.core.http.HttpServer> http;
 
   public HubImpl(Vertx vertx, HubOptions options) {
     this.vertx = vertx;
@@ -73,12 +76,21 @@ public final class HubImpl implements Hub {
       hubKey = key;
       return keysWatcher.start();
     }).compose(v -> {
-      server = vertx.createNetServer(new NetServerOptions()
+      jwt = new JwtIssuer(vertx, hubKey, options.getHubId(), this::keys);
+      NetServerOptions tcp = new NetServerOptions()
           .setHost(options.getListen().host())
           .setPort(options.getListen().port())
-          .setTcpNoDelay(true));
+          .setTcpNoDelay(true);
+      TlsServerSettings.apply(tcp, options);
+      server = vertx.createNetServer(tcp);
       server.connectHandler(this::accept);
       return server.listen();
+    }).compose(s -> {
+      if (options.getHttp() == null) {
+        return Future.succeededFuture(s);
+      }
+      http = new HttpApi(this).listen();
+      return http.map(x -> s);
     }).map(s -> {
       log.info("hub {} listening on tcp://{}:{} with {} authorized keys", options.getHubId(),
           options.getListen().host(), s.actualPort(), keysWatcher.keys().size());
@@ -87,7 +99,7 @@ public final class HubImpl implements Hub {
   }
 
   private void accept(NetSocket socket) {
-    HubHandshake.start(this, EnvelopeTransport.create(socket, "tcp", options.getMaxFrameBytes()));
+    HubHandshake.start(this, EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes()), null);
   }
 
   /** Registers a welcomed connection: starts its engine and, for a spoke, its route. */
@@ -126,8 +138,25 @@ public final class HubImpl implements Hub {
     }
   }
 
+  /**
+   * Registers an HTTP request's caller for the length of its call, so the hub's own operations can
+   * find it like any connection.
+   */
+  HubConnection httpCaller(AuthorizedKey key) {
+    HubConnection conn = new HubConnection(UUID.randomUUID().toString(), key, null);
+    sessions.put(conn.session, conn);
+    return conn;
+  }
+
+  void forget(HubConnection conn) {
+    sessions.remove(conn.session, conn);
+  }
+
   private void onKeysChanged(AuthorizedKeys keys) {
     for (HubConnection conn : new ArrayList<>(sessions.values())) {
+      if (conn.engine == null) {
+        continue; // an HTTP request: checked again on its next request
+      }
       AuthorizedKey now = keys.find(conn.key.key()).orElse(null);
       if (now == null) {
         log.info("key of {} was removed from authorized_keys; closing its connection", conn.key.id());
@@ -190,10 +219,19 @@ public final class HubImpl implements Hub {
   }
 
   @Override
+  public int httpPort() {
+    return http == null || http.result() == null ? -1 : http.result().actualPort();
+  }
+
+  JwtIssuer jwt() {
+    return jwt;
+  }
+
+  @Override
   public int pendingCount() {
     int n = 0;
     for (HubConnection c : sessions.values()) {
-      n += c.engine.pendingCount();
+      n += c.engine == null ? 0 : c.engine.pendingCount();
     }
     return n;
   }
@@ -202,8 +240,14 @@ public final class HubImpl implements Hub {
   public Future<Void> close() {
     keysWatcher.stop();
     Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
+    if (http != null && http.result() != null) {
+      stopped = stopped.compose(v -> http.result().close());
+    }
     List<Future<Void>> closing = new ArrayList<>();
     for (HubConnection c : sessions.values()) {
+      if (c.engine == null) {
+        continue;
+      }
       c.engine.transport().bye(ErrorCode.UNAVAILABLE, "the hub is shutting down");
       closing.add(c.engine.closeFuture());
     }

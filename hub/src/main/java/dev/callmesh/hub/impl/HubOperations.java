@@ -34,6 +34,7 @@ final class HubOperations {
         .register(StandardSpecs.get("/services/schema"), ops::schema)
         .register(StandardSpecs.get(HubRouter.REGISTER), ops::register)
         .register(StandardSpecs.get("/hub/spokes/list"), ops::spokes)
+        .register(StandardSpecs.get(HubRouter.TOKEN), ops::token)
         .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
   }
 
@@ -49,7 +50,7 @@ final class HubOperations {
   private List<JsonObject> visible(HubConnection conn) {
     List<JsonObject> out = new ArrayList<>();
     for (OperationSpec s : hub.localOperations().specs()) {
-      if (conn.key.mayCall(s.name()) || (s.name().equals(HubRouter.REGISTER) && conn.spokeName != null)) {
+      if (HubRouter.permits(conn, s.name())) {
         out.add(summary(s, s.name(), null));
       }
     }
@@ -89,7 +90,7 @@ final class HubOperations {
     String name = input.getString("name");
     HubConnection conn = caller(ctx);
     OperationSpec local = hub.localOperations().spec(name);
-    if (local != null && conn.key.mayCall(name)) {
+    if (local != null && HubRouter.permits(conn, name)) {
       return Future.succeededFuture(local.toJson());
     }
     int slash = name.indexOf('/', 1);
@@ -116,6 +117,11 @@ final class HubOperations {
     }
     hub.replaceOperations(conn, specs);
     return Future.succeededFuture(new JsonObject().put("registered", specs.size()));
+  }
+
+  private Future<Object> token(OperationContext ctx, JsonObject input) {
+    long ttl = input.getLong("ttlSeconds", dev.callmesh.hub.impl.http.JwtIssuer.DEFAULT_TTL_SECONDS);
+    return Future.succeededFuture(hub.jwt().issue(caller(ctx).key, ttl));
   }
 
   /** Streams joined/left events until the caller aborts. */

@@ -18,8 +18,10 @@ import io.vertx.core.json.JsonObject;
  */
 final class HubRouter implements CallHandler {
 
-  /** The one hub operation that needs no allow entry, because only spokes may use it. */
+  /** A hub operation that needs no allow entry, because only spokes may use it. */
   static final String REGISTER = "/hub/services/register";
+  /** A hub operation that needs no allow entry: a token grants no more than its identity has. */
+  static final String TOKEN = "/hub/auth/token";
 
   private final HubImpl hub;
   private final HubConnection conn;
@@ -33,6 +35,14 @@ final class HubRouter implements CallHandler {
   private static final java.util.regex.Pattern PATH =
       java.util.regex.Pattern.compile("^(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+$");
 
+  /**
+   * @return whether the connection may call the operation: its allow list says so, or it is
+   *     {@code /hub/auth/token}, or {@code /hub/services/register} from a spoke
+   */
+  static boolean permits(HubConnection conn, String op) {
+    return conn.key.mayCall(op) || op.equals(TOKEN) || (op.equals(REGISTER) && conn.spokeName != null);
+  }
+
   @Override
   public void handle(InboundCall call) {
     String op = call.operationId();
@@ -42,7 +52,7 @@ final class HubRouter implements CallHandler {
       return;
     }
     boolean local = op.startsWith("/services/") || op.startsWith("/hub/");
-    if (!(op.equals(REGISTER) || conn.key.mayCall(op))) {
+    if (!permits(conn, op)) {
       call.fail(CallException.of(ErrorCode.FORBIDDEN, "identity " + conn.key.id() + " may not call " + op
           + "; its allow list is " + conn.key.allow()));
       return;

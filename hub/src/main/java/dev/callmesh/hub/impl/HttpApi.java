@@ -1,0 +1,170 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthorizedKey;
+import dev.callmesh.protocol.auth.TimestampToken;
+import dev.callmesh.protocol.transport.impl.WebSocketTransport;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hub's HTTP side (SPEC §7): calls and SSE streams authenticated by Bearer tokens, discovery, token
+ * issuing, the WebSocket endpoint, health, and the dashboard's static files. Every call goes through
+ * the same {@link HubRouter} as calls on connections, so the same allow lists apply.
+ */
+final class HttpApi {
+
+  private final HubImpl hub;
+  private final AtomicLong ids = new AtomicLong();
+
+  HttpApi(HubImpl hub) {
+    this.hub = hub;
+  }
+
+  /** @return a future of the listening server; must run on the hub's context */
+  Future<HttpServer> listen() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(hub.options().getHttp().host())
+        .setPort(hub.options().getHttp().port())
+        .setMaxWebSocketMessageSize(hub.options().getMaxFrameBytes())
+        .setMaxWebSocketFrameSize(Math.min(hub.options().getMaxFrameBytes(), 65536))
+        .setTcpNoDelay(true);
+    TlsServerSettings.apply(options, hub.options());
+    return hub.vertx().createHttpServer(options).requestHandler(router()).listen();
+  }
+
+  private Router router() {
+    Router router = Router.router(hub.vertx());
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/readyz").handler(this::ready);
+    router.get("/v1/ws").handler(this::webSocket);
+    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options().getMaxFrameBytes()));
+    router.post("/v1/auth/token").handler(this::token);
+    router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
+    router.post("/v1/stream/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), true));
+    router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
+    router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
+    router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    return router;
+  }
+
+  private void ready(RoutingContext ctx) {
+    boolean ready = hub.keys() != null && hub.port() > 0;
+    json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN"));
+  }
+
+  private void webSocket(RoutingContext ctx) {
+    String token = ctx.request().getParam("token");
+    String scheme = hub.options().isTls() ? "wss" : "ws";
+    ctx.request().toWebSocket().onSuccess(ws ->
+        HubHandshake.start(hub, new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token));
+  }
+
+  private void token(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null || !TimestampToken.looksLike(token)) {
+      error(ctx, CallException.of(ErrorCode.UNAUTHENTICATED, "POST /v1/auth/token takes a signed-timestamp token as "
+          + "Authorization: Bearer (make one with 'callmesh token --offline')"));
+      return;
+    }
+    JsonObject body = body(ctx);
+    if (body == null) {
+      return;
+    }
+    long ttl = body.getValue("ttlSeconds") instanceof Number n ? n.longValue() : dev.callmesh.hub.impl.http.JwtIssuer.DEFAULT_TTL_SECONDS;
+    identify(ctx, token).onSuccess(key -> {
+      try {
+        json(ctx, 200, hub.jwt().issue(key, ttl));
+      } catch (CallException e) {
+        error(ctx, e);
+      }
+    });
+  }
+
+  private void call(RoutingContext ctx, String operation, JsonObject input, boolean sse) {
+    if (input == null) {
+      return; // the body was answered as invalid
+    }
+    String token = bearer(ctx);
+    if (token == null) {
+      error(ctx, CallException.of(ErrorCode.UNAUTHENTICATED,
+          "send Authorization: Bearer TOKEN (make one with 'callmesh token' or 'callmesh token --offline')"));
+      return;
+    }
+    identify(ctx, token).onSuccess(key -> {
+      JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
+      String timeout = ctx.request().getParam("timeoutMs");
+      if (timeout != null && timeout.matches("\\d{1,9}")) {
+        payload.put("timeoutMs", Long.parseLong(timeout));
+      }
+      HubConnection caller = hub.httpCaller(key);
+      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse, () -> hub.forget(caller));
+      new HubRouter(hub, caller).handle(call);
+    });
+  }
+
+  /** @return the identity of the token, also allowed to connect from the client's address; on failure answered */
+  private Future<AuthorizedKey> identify(RoutingContext ctx, String token) {
+    String host = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
+    return Tokens.verify(hub, token).compose(key -> key.mayConnectFrom(host) ? Future.succeededFuture(key)
+            : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + key.id() + " may not connect from " + host)))
+        .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
+            : CallException.of(ErrorCode.UNAUTHENTICATED, err.getMessage())));
+  }
+
+  private static String bearer(RoutingContext ctx) {
+    String h = ctx.request().getHeader("Authorization");
+    if (h == null || h.length() < 8 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return h.substring(7).trim();
+  }
+
+  /** @return the request body as a JSON object ({} when empty), or {@code null} after answering 400 */
+  private static JsonObject body(RoutingContext ctx) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return new JsonObject();
+    }
+    try {
+      return new JsonObject(text);
+    } catch (RuntimeException e) {
+      error(ctx, CallException.of(ErrorCode.INVALID_INPUT, "the request body must be a JSON object (the input)"));
+      return null;
+    }
+  }
+
+  private static JsonObject query(RoutingContext ctx, String... names) {
+    JsonObject input = new JsonObject();
+    for (String n : names) {
+      String v = ctx.request().getParam(n);
+      if (v != null) {
+        input.put(n, v);
+      }
+    }
+    return input;
+  }
+
+  private static void error(RoutingContext ctx, CallException e) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return;
+    }
+    if (e.is(ErrorCode.UNAUTHENTICATED)) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"callmesh\"");
+    }
+    json(ctx, HttpStatus.of(e), new JsonObject().put("error", e.toPayload()));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

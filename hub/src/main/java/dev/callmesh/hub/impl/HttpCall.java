@@ -1,0 +1,164 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.call.InboundCall;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.util.function.LongConsumer;
+
+/**
+ * A call that arrived over HTTP, answered on its response: {@code 200 {"output":..}} or
+ * {@code {"error":..}} with its status for {@code /v1/call}; {@code text/event-stream} events
+ * ({@code responded}, {@code completed}, {@code error}) for {@code /v1/stream}. The client closing the
+ * request aborts the call. For streams, each event written credits the upstream call by one, so a slow
+ * HTTP reader holds the spoke back instead of filling the hub's memory.
+ */
+final class HttpCall implements InboundCall {
+
+  /** The window a stream over HTTP asks the spoke for. */
+  static final int STREAM_WINDOW = 64;
+
+  private final HttpServerResponse response;
+  private final String id;
+  private final JsonObject payload;
+  private final boolean sse;
+  private final Runnable onEnd;
+  private boolean done;
+  private Handler<String> abortHandler;
+  private LongConsumer creditHandler;
+
+  HttpCall(HttpServerResponse response, String id, JsonObject payload, boolean sse, Runnable onEnd) {
+    this.response = response;
+    this.id = id;
+    this.payload = payload;
+    this.sse = sse;
+    this.onEnd = onEnd;
+    if (sse) {
+      payload.put("window", STREAM_WINDOW);
+      response.setChunked(true)
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+          .putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      response.write(": callmesh stream " + id + "\n\n");
+    }
+    response.closeHandler(v -> {
+      if (end() && abortHandler != null) {
+        abortHandler.handle("the HTTP client went away");
+      }
+    });
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String operationId() {
+    return payload.getString("operationId");
+  }
+
+  @Override
+  public JsonObject input() {
+    JsonObject input = payload.getJsonObject("input");
+    return input == null ? new JsonObject() : input;
+  }
+
+  @Override
+  public JsonObject payload() {
+    return payload;
+  }
+
+  @Override
+  public void reply(Object output) {
+    if (sse) {
+      emit(output);
+      complete();
+    } else if (end()) {
+      response.putHeader("Content-Type", "application/json").end(new JsonObject().put("output", output).encode());
+    }
+  }
+
+  @Override
+  public void emit(Object output) {
+    if (!sse) {
+      // A plain call resolves on the first output; the rest of a stream is not wanted.
+      reply(output);
+      if (abortHandler != null) {
+        abortHandler.handle("an HTTP call takes only the first output");
+      }
+      return;
+    }
+    if (!done) {
+      response.write("event: responded\ndata: " + Json.encode(output) + "\n\n").onSuccess(v -> {
+        if (creditHandler != null && !done) {
+          creditHandler.accept(1);
+        }
+      });
+    }
+  }
+
+  @Override
+  public void complete() {
+    if (!end()) {
+      return;
+    }
+    if (sse) {
+      response.end("event: completed\ndata: {}\n\n");
+    } else {
+      response.putHeader("Content-Type", "application/json").end(new JsonObject().put("output", (Object) null).encode());
+    }
+  }
+
+  @Override
+  public void fail(CallException error) {
+    if (!end()) {
+      return;
+    }
+    if (sse) {
+      response.end("event: error\ndata: " + error.toPayload().encode() + "\n\n");
+    } else {
+      response.setStatusCode(HttpStatus.of(error)).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", error.toPayload()).encode());
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  @Override
+  public InboundCall drainHandler(Handler<Void> handler) {
+    response.drainHandler(handler);
+    return this;
+  }
+
+  @Override
+  public InboundCall creditHandler(LongConsumer handler) {
+    this.creditHandler = handler;
+    return this;
+  }
+
+  @Override
+  public boolean isDone() {
+    return done;
+  }
+
+  @Override
+  public InboundCall abortHandler(Handler<String> handler) {
+    this.abortHandler = handler;
+    return this;
+  }
+
+  private boolean end() {
+    if (done) {
+      return false;
+    }
+    done = true;
+    onEnd.run();
+    return true;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+
+/** The HTTP status of each error code (SPEC §7). */
+final class HttpStatus {
+
+  private HttpStatus() {
+  }
+
+  /** @return 400, 401, 403, 404, 429, 503, 504, or 500 for every other code (domain codes included) */
+  static int of(CallException e) {
+    ErrorCode code = e.standardCode();
+    if (code == null) {
+      return 500;
+    }
+    return switch (code) {
+      case INVALID_INPUT -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case RESOURCE_EXHAUSTED -> 429;
+      case UNAVAILABLE -> 503;
+      case TIMEOUT -> 504;
+      default -> 500;
+    };
+  }
+}

@@ -1,0 +1,40 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthException;
+import dev.callmesh.protocol.auth.AuthorizedKey;
+import dev.callmesh.protocol.auth.TimestampToken;
+import io.vertx.core.Future;
+
+/** Tells the two kinds of token apart (SPEC §4.2) and verifies either; never logs them. */
+final class Tokens {
+
+  /** How far a signed-timestamp token's clock may be from the hub's: 300 s. */
+  static final long MAX_SKEW_SECONDS = TimestampToken.DEFAULT_MAX_SKEW_SECONDS;
+
+  private Tokens() {
+  }
+
+  /**
+   * @param token a signed-timestamp token or a hub JWT
+   * @return a future of the identity, failed with an {@link AuthException} UNAUTHENTICATED otherwise
+   */
+  static Future<AuthorizedKey> verify(HubImpl hub, String token) {
+    try {
+      if (TimestampToken.looksLike(token)) {
+        return Future.succeededFuture(TimestampToken.verify(token, hub.keys(), System.currentTimeMillis() / 1000,
+            MAX_SKEW_SECONDS));
+      }
+    } catch (AuthException e) {
+      return Future.failedFuture(e);
+    }
+    if (JwtIssuer.looksLike(token)) {
+      return hub.jwt().verify(token).recover(err -> Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
+          err instanceof CallException ? err.getMessage() : "the token is not valid")));
+    }
+    return Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
+        "the token is neither a signed-timestamp token nor a hub JWT; make one with 'callmesh token'"));
+  }
+}
