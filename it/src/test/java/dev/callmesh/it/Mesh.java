@@ -40,6 +40,7 @@ final class Mesh implements AutoCloseable {
   private Vertx vertx;
   JavaProcess hub;
   int port;
+  int httpPort;
   /** Extra JVM options for the hub and spokes started from now on, e.g. a heap limit. */
   List<String> jvmArgs = List.of();
 
@@ -77,11 +78,13 @@ final class Mesh implements AutoCloseable {
   /** Starts the hub on a free port (or the given one) and waits until it listens. */
   JavaProcess startHub(int fixedPort, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + fixedPort, "--authorized-keys",
-        keys.toString(), "--hub-id", "it-hub", "--hub-key", dir.resolve("hub_key").toString()));
+        keys.toString(), "--hub-id", "it-hub", "--hub-key", dir.resolve("hub_key").toString(), "--http", "127.0.0.1:0"));
     args.addAll(List.of(extra));
     hub = start("hub", hubJar, args);
-    String line = hub.awaitLine(l -> l.contains("listening on tcp://"), START);
+    String line = hub.awaitLine(l -> l.contains(" listening on "), START);
     port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+    String http = hub.awaitLine(l -> l.contains(" HTTP on "), START);
+    httpPort = Integer.parseInt(http.substring(http.lastIndexOf(':') + 1).trim());
     return hub;
   }
 
