@@ -156,6 +156,15 @@ class OperationRegistryTest {
   }
 
   @Test
+  void registeringLeavesTheSpecsSchemasAsWritten() {
+    OperationSpec spec = StandardSpecs.get("/fs/stat");
+    String before = spec.toJson().encode();
+    OperationRegistry.create().register(spec, (ctx, in) -> Future.succeededFuture(null));
+    assertEquals(before, spec.toJson().encode());
+    assertTrue(!before.contains("__absolute_uri__"));
+  }
+
+  @Test
   void anUnknownOperationIsNotFound(Vertx vertx, VertxTestContext tc) {
     RecordingCall call = new RecordingCall("/fs/nope", new JsonObject());
     run(vertx, tc, call, () -> {

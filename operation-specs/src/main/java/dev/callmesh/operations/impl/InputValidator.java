@@ -31,7 +31,9 @@ public final class InputValidator {
   public InputValidator(String operation, JsonObject schema) {
     this.operation = operation;
     try {
-      this.validator = Validator.create(JsonSchema.of(schema), OPTIONS);
+      // vertx-json-schema annotates the object it compiles (__absolute_uri__): give it a copy, so the
+      // spec served by /services/schema stays as written.
+      this.validator = Validator.create(JsonSchema.of(schema.copy()), OPTIONS);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the input schema of " + operation + " does not compile: " + e.getMessage(), e);
     }

@@ -1,0 +1,59 @@
+// Drives the dashboard and /callmesh.js in a real Chromium; prints one JSON line of results.
+// Env: HUB_HTTP (http://127.0.0.1:PORT), ADMIN_TOKEN, BROWSER_TOKEN (a key granted spoke="browser-*"),
+//      CHROMIUM (path), SHOT (where to save a screenshot).
+import { chromium } from "playwright-core";
+
+const base = process.env.HUB_HTTP;
+const results = {};
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15000);
+
+  // 1. The dashboard, opened signed in with #token=.
+  await page.goto(`${base}/#token=${encodeURIComponent(process.env.ADMIN_TOKEN)}`);
+  await page.waitForSelector("#status.on");
+  results.status = await page.textContent("#status");
+  results.urlAfterSignIn = page.url();
+  await page.waitForSelector('#operations li[data-name="/dev1/fs/readFile"]');
+  await page.waitForSelector("#spokes li");
+  results.spokes = await page.$$eval("#spokes li", (lis) => lis.map((li) => li.firstChild.textContent));
+  await page.click('#operations li[data-name="/dev1/fs/readFile"]');
+  await page.waitForFunction(() => document.getElementById("schema").textContent.includes("inputSchema"));
+  await page.fill("#call-input", JSON.stringify({ path: "README.md" }));
+  await page.click("#call-button");
+  await page.waitForFunction(() => document.getElementById("result").textContent.includes("content"));
+  results.callResult = JSON.parse(await page.textContent("#result"));
+  results.schema = JSON.parse(await page.textContent("#schema"));
+  if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
+
+  // 2. The module on its own: a stream, and a browser spoke that another connection calls through the hub.
+  results.module = await page.evaluate(async ({ admin, spokeToken }) => {
+    const { Callmesh } = await import("/callmesh.js");
+    const caller = await Callmesh.connect({ token: admin });
+    const outputs = [];
+    await caller.stream("/dev1/bash/exec", { command: "echo one; echo two" }, (o) => outputs.push(o)).done;
+    window.alerts = [];
+    const spoke = await Callmesh.connect({
+      token: spokeToken, spoke: "browser-1",
+      serve: { "/notify/alert": { spec: { opType: "mutation", description: "Shows an alert" },
+        handler: (input) => { window.alerts.push(input.text); return { shown: true }; } } },
+    });
+    const listed = (await caller.call("/services/list", { spoke: "browser-1" })).operations.map((o) => o.name);
+    const answer = await caller.call("/browser-1/notify/alert", { text: "hello browser" });
+    let missing = null;
+    try { await caller.call("/browser-1/notify/nope", {}); } catch (e) { missing = e.code; }
+    spoke.close();
+    caller.close();
+    return { outputs, listed, answer, alerts: window.alerts, missing };
+  }, { admin: process.env.ADMIN_TOKEN, spokeToken: process.env.BROWSER_TOKEN });
+} catch (err) {
+  results.error = String(err && err.stack || err);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(results));

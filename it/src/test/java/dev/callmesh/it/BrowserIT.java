@@ -1,0 +1,108 @@
+package dev.callmesh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dashboard and the browser client in a real Chromium (Debian's), driven by playwright-core:
+ * sign in with #token=, see the spokes and operations, call one; stream from the module; serve an
+ * operation from the browser and call it through the hub.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class BrowserIT {
+
+  @Test
+  void theDashboardAndTheBrowserClientWorkInChromium() throws Exception {
+    Path chromium = Tools.require("chromium");
+    Path node = Tools.require("node");
+    Path npm = Tools.require("npm");
+    Path scripts = prepareScripts(npm);
+    try (Mesh mesh = new Mesh()) {
+      Path spokeKey = mesh.key("dev1");
+      Path admin = mesh.key("admin");
+      Path browser = mesh.key("browser");
+      mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
+      mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*,/browser-1/*\"", admin);
+      mesh.authorize("name=\"browser\",spoke=\"browser-*\"", browser);
+      Path root = mesh.root("dev1");
+      Files.writeString(root.resolve("README.md"), "# seen in a browser\n");
+      mesh.startHub(0);
+      mesh.startSpoke("dev1", spokeKey, root);
+      String adminJwt = token(mesh, admin, "token");
+      String browserToken = token(mesh, browser, "token", "--offline");
+
+      Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
+      ProcessBuilder pb = new ProcessBuilder(node.toString(), "dashboard.mjs").directory(scripts.toFile());
+      pb.environment().put("HUB_HTTP", "http://127.0.0.1:" + mesh.httpPort);
+      pb.environment().put("ADMIN_TOKEN", adminJwt);
+      pb.environment().put("BROWSER_TOKEN", browserToken);
+      pb.environment().put("CHROMIUM", chromium.toString());
+      pb.environment().put("SHOT", shot.toString());
+      Process p = pb.redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(240, TimeUnit.SECONDS));
+      String last = out.lines().reduce((a, b) -> b).orElse("");
+      JsonObject r = new JsonObject(last);
+      assertNull(r.getString("error"), out);
+
+      assertEquals("signed in as admin", r.getString("status"));
+      assertFalse(r.getString("urlAfterSignIn").contains("token"), "the token is cleared from the address bar");
+      assertEquals(new JsonArray().add("dev1"), r.getJsonArray("spokes"));
+      assertEquals("# seen in a browser\n", r.getJsonObject("callResult").getString("content"));
+      assertEquals("/dev1/fs/readFile", r.getJsonObject("schema").getString("name"));
+      assertFalse(r.getJsonObject("schema").encode().contains("__absolute_uri__"), "schemas are served as written");
+
+      JsonObject module = r.getJsonObject("module");
+      JsonArray outputs = module.getJsonArray("outputs");
+      StringBuilder stdout = new StringBuilder();
+      for (int i = 0; i < outputs.size() - 1; i++) {
+        assertEquals("stdout", outputs.getJsonObject(i).getString("stream"));
+        stdout.append(outputs.getJsonObject(i).getString("data"));
+      }
+      assertEquals("one\ntwo\n", stdout.toString());
+      assertEquals(new JsonObject().put("exitCode", 0), outputs.getJsonObject(outputs.size() - 1));
+      assertEquals(new JsonArray().add("/browser-1/notify/alert"), module.getJsonArray("listed"));
+      assertEquals(new JsonObject().put("shown", true), module.getJsonObject("answer"));
+      assertEquals(new JsonArray().add("hello browser"), module.getJsonArray("alerts"));
+      assertEquals("NOT_FOUND", module.getString("missing"));
+      assertTrue(Files.size(shot) > 10_000, "a screenshot of the dashboard was taken");
+    }
+  }
+
+  private static String token(Mesh mesh, Path key, String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("--hub", "tcp://127.0.0.1:" + mesh.port, "--key", key.toString()));
+    all.addAll(List.of(args));
+    Mesh.CliResult r = mesh.cli(all.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.err());
+    return r.out().trim();
+  }
+
+  /** Copies the scripts to target/browser and installs playwright-core there once (from the npm registry). */
+  private static Path prepareScripts(Path npm) throws Exception {
+    Path src = Path.of("src", "test", "browser");
+    Path dir = Files.createDirectories(Path.of("target", "browser"));
+    for (String f : List.of("package.json", "dashboard.mjs")) {
+      Files.copy(src.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (!Files.isDirectory(dir.resolve("node_modules").resolve("playwright-core"))) {
+      Process p = new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund", "--loglevel=error")
+          .directory(dir.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), "npm install failed: " + out);
+    }
+    return dir;
+  }
+}
