@@ -27,6 +27,7 @@ public final class HubConnector {
     this.vertx = vertx;
     this.tcp = new TcpDialer(vertx, options);
     dialers.put("tcp", tcp);
+    dialers.put("ssh", new SshDialer(vertx));
   }
 
   /**
