@@ -25,6 +25,10 @@ final class HubOptionsMixin {
       description = "OpenSSH ed25519 private key (env CALLMESH_KEY; default ~/.ssh/id_ed25519)")
   Path key;
 
+  @Option(names = "--known-hosts", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "OpenSSH known_hosts checked for an ssh:// hub URL (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
+  Path knownHosts;
+
   /** @return the hub URL from the flag, the environment or the default */
   HubUrl hubUrl() {
     String v = hub != null ? hub : System.getenv("CALLMESH_HUB");
@@ -69,6 +73,9 @@ final class HubOptionsMixin {
     return CallmeshClient.connect(vertx, new ConnectOptions()
         .setHubUrl(hubUrl())
         .setCredentials(Credentials.key(pair))
+        .setSshKey(pair)
+        .setKnownHosts(knownHosts != null ? knownHosts
+            : System.getenv("CALLMESH_KNOWN_HOSTS") != null ? Path.of(System.getenv("CALLMESH_KNOWN_HOSTS")) : null)
         .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)));
   }
 }

@@ -101,6 +101,22 @@ final class Mesh implements AutoCloseable {
     return spoke;
   }
 
+  /**
+   * Starts a spoke that dials the given hub URL with extra arguments (e.g. {@code --known-hosts FILE});
+   * waits until the hub has welcomed it when {@code await} is set.
+   */
+  JavaProcess startSpoke(String hubUrl, String name, Path key, Path root, boolean await, String... extra)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("--hub", hubUrl, "--name", name, "--key", key.toString(),
+        "--root", root.toString()));
+    args.addAll(List.of(extra));
+    JavaProcess spoke = start("spoke-" + name, spokeJar, args);
+    if (await) {
+      spoke.awaitLine(l -> l.contains("connected to"), START);
+    }
+    return spoke;
+  }
+
   private JavaProcess start(String name, Path jar, List<String> args) throws IOException {
     return start(name, jar, Map.of(), args);
   }

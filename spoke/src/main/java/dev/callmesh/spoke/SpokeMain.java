@@ -40,6 +40,9 @@ public final class SpokeMain implements Callable<Integer> {
   @Option(names = "--services", paramLabel = "LIST", description = "Services to serve, of fs,bash,search (env CALLMESH_SERVICES; default all)")
   String services;
 
+  @Option(names = "--known-hosts", paramLabel = "FILE", description = "OpenSSH known_hosts checked for an ssh:// hub URL's SSH server (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
+  Path knownHosts;
+
   @Override
   public Integer call() throws Exception {
     SpokeOptions options = new SpokeOptions();
@@ -60,6 +63,10 @@ public final class SpokeMain implements Callable<Integer> {
       return 2;
     }
     options.setRoot(rootDir);
+    String kh = knownHosts != null ? knownHosts.toString() : System.getenv("CALLMESH_KNOWN_HOSTS");
+    if (kh != null) {
+      options.setKnownHosts(Path.of(kh));
+    }
     String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
     SshKeyPair keyPair = SshKeyPair.load(options.getKeyFile(), passphrase == null ? null : passphrase.toCharArray());
     String list = pick(services, "CALLMESH_SERVICES");

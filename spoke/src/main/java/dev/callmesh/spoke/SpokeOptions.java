@@ -15,6 +15,7 @@ public class SpokeOptions {
   private String name;
   private Path keyFile;
   private Path root = Path.of(".");
+  private Path knownHosts;
   private long reconnectBaseMs = DEFAULT_RECONNECT_BASE_MS;
   private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
 
@@ -63,6 +64,17 @@ public class SpokeOptions {
   /** @param root the directory the fs operations are confined to; @return this */
   public SpokeOptions setRoot(Path root) {
     this.root = java.util.Objects.requireNonNull(root, "root");
+    return this;
+  }
+
+  /** @return the known_hosts file for an {@code ssh://} hub URL, or {@code null} for ~/.ssh/known_hosts */
+  public Path getKnownHosts() {
+    return knownHosts;
+  }
+
+  /** @param file the OpenSSH known_hosts file the SSH server's host key must be in; @return this */
+  public SpokeOptions setKnownHosts(Path file) {
+    this.knownHosts = file;
     return this;
   }
 

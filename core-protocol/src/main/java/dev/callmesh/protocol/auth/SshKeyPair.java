@@ -140,6 +140,16 @@ public final class SshKeyPair {
   }
 
   /**
+   * The private half as a JDK ({@code SunEC}) key, for an SSH client's public-key login (the
+   * {@code ssh://} hub URL); callmesh itself signs through {@link #sign(byte[])}. Never log or store it.
+   *
+   * @return the JDK private key
+   */
+  public PrivateKey jdkPrivateKey() {
+    return privateKey;
+  }
+
+  /**
    * @param message the bytes to sign
    * @return the raw 64-byte Ed25519 signature (RFC 8032, deterministic)
    */

@@ -36,6 +36,7 @@ public final class HubConnector {
     dialers.put("tls", tls);
     dialers.put("ws", ws);
     dialers.put("wss", wss);
+    dialers.put("ssh", new SshDialer(vertx));
   }
 
   /**

@@ -46,6 +46,8 @@ public final class SpokeImpl implements Spoke {
     this.connect = new ConnectOptions()
         .setHubUrl(options.getHubUrl())
         .setCredentials(Credentials.key(key))
+        .setSshKey(key)
+        .setKnownHosts(options.getKnownHosts())
         .setSpokeName(options.getName())
         .setOperations(ops)
         .setCallHandler(registry);
