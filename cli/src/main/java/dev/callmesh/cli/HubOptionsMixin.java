@@ -25,6 +25,10 @@ final class HubOptionsMixin {
       description = "OpenSSH ed25519 private key (env CALLMESH_KEY; default ~/.ssh/id_ed25519)")
   Path key;
 
+  @Option(names = "--ca", paramLabel = "PEM", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Trust this certificate (or CA) for tls:// and wss:// hub URLs (env CALLMESH_CA)")
+  Path ca;
+
   @Option(names = "--known-hosts", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "OpenSSH known_hosts checked for an ssh:// hub URL (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
   Path knownHosts;
@@ -74,6 +78,7 @@ final class HubOptionsMixin {
         .setHubUrl(hubUrl())
         .setCredentials(Credentials.key(pair))
         .setSshKey(pair)
+        .setCaFile(ca != null ? ca : System.getenv("CALLMESH_CA") != null ? Path.of(System.getenv("CALLMESH_CA")) : null)
         .setKnownHosts(knownHosts != null ? knownHosts
             : System.getenv("CALLMESH_KNOWN_HOSTS") != null ? Path.of(System.getenv("CALLMESH_KNOWN_HOSTS")) : null)
         .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)));

@@ -20,6 +20,14 @@ final class Certs {
     return dir.resolve(name + ".pem");
   }
 
+  /** Makes a CA of its own name: dir/NAME.pem and dir/NAME.key. */
+  static Path ca(Path dir, String name) throws Exception {
+    run(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        "-keyout", name + ".key", "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name + " test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    return dir.resolve(name + ".pem");
+  }
+
   /** Makes dir/NAME.pem and dir/NAME.key signed by the CA dir/CA.pem + dir/CA.key, for TLS clients. */
   static Path clientSignedBy(Path dir, String ca, String name) throws Exception {
     run(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", name + ".key",

@@ -40,6 +40,9 @@ public final class SpokeMain implements Callable<Integer> {
   @Option(names = "--services", paramLabel = "LIST", description = "Services to serve, of fs,bash,search (env CALLMESH_SERVICES; default all)")
   String services;
 
+  @Option(names = "--ca", paramLabel = "PEM", description = "Trust this certificate (or CA) for tls:// and wss:// hub URLs (env CALLMESH_CA; default the JDK's trust store)")
+  Path ca;
+
   @Option(names = "--known-hosts", paramLabel = "FILE", description = "OpenSSH known_hosts checked for an ssh:// hub URL's SSH server (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
   Path knownHosts;
 
@@ -66,6 +69,10 @@ public final class SpokeMain implements Callable<Integer> {
     String kh = knownHosts != null ? knownHosts.toString() : System.getenv("CALLMESH_KNOWN_HOSTS");
     if (kh != null) {
       options.setKnownHosts(Path.of(kh));
+    }
+    String caFile = ca != null ? ca.toString() : System.getenv("CALLMESH_CA");
+    if (caFile != null) {
+      options.setCaFile(Path.of(caFile));
     }
     String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
     SshKeyPair keyPair = SshKeyPair.load(options.getKeyFile(), passphrase == null ? null : passphrase.toCharArray());

@@ -16,6 +16,7 @@ public class SpokeOptions {
   private Path keyFile;
   private Path root = Path.of(".");
   private Path knownHosts;
+  private Path caFile;
   private long reconnectBaseMs = DEFAULT_RECONNECT_BASE_MS;
   private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
 
@@ -68,6 +69,16 @@ public class SpokeOptions {
   }
 
   /** @return the known_hosts file for an {@code ssh://} hub URL, or {@code null} for ~/.ssh/known_hosts */
+  public Path getCaFile() {
+    return caFile;
+  }
+
+  /** @param file a PEM certificate or CA trusted for tls:// and wss:// hubs, or {@code null} for the JDK's; @return this */
+  public SpokeOptions setCaFile(Path file) {
+    this.caFile = file;
+    return this;
+  }
+
   public Path getKnownHosts() {
     return knownHosts;
   }

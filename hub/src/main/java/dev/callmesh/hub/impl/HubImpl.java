@@ -92,7 +92,7 @@ public final class HubImpl implements Hub {
       http = new HttpApi(this).listen();
       return http.map(x -> s);
     }).map(s -> {
-      log.info("hub {} listening on tcp://{}:{} with {} authorized keys", options.getHubId(),
+      log.info("hub {} listening on {}://{}:{} with {} authorized keys", options.getHubId(), options.isTls() ? "tls" : "tcp",
           options.getListen().host(), s.actualPort(), keysWatcher.keys().size());
       return this;
     });

@@ -48,6 +48,7 @@ public final class SpokeImpl implements Spoke {
         .setCredentials(Credentials.key(key))
         .setSshKey(key)
         .setKnownHosts(options.getKnownHosts())
+        .setCaFile(options.getCaFile())
         .setSpokeName(options.getName())
         .setOperations(ops)
         .setCallHandler(registry);

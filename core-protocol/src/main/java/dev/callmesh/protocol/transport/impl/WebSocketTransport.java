@@ -116,7 +116,7 @@ public final class WebSocketTransport implements EnvelopeTransport {
           "message of " + json.length() + " bytes is over the frame limit of " + maxFrameBytes
               + " bytes; ask for less at a time"));
     }
-    return ws.writeTextMessage(json.toString(java.nio.charset.StandardCharsets.UTF_8));
+    return write(json);
   }
 
   @Override
@@ -151,10 +151,18 @@ public final class WebSocketTransport implements EnvelopeTransport {
     if (closed) {
       return;
     }
-    ws.writeTextMessage(last.encode().toString(java.nio.charset.StandardCharsets.UTF_8)).onComplete(ar -> ws.close());
+    closed = true; // onText ignores whatever still arrives
+    write(last.encode()).onComplete(ar -> ws.close());
     context.owner().setTimer(BYE_LINGER_MS, t -> ws.close());
-    closed = true;
-    ws.textMessageHandler(null);
+  }
+
+  /** Writes one text message; a WebSocket that closed meanwhile fails the future instead of throwing. */
+  private Future<Void> write(Buffer json) {
+    try {
+      return ws.writeTextMessage(json.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IllegalStateException closedMeanwhile) {
+      return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed"));
+    }
   }
 
   @Override
