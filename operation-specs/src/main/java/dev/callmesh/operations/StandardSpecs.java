@@ -45,7 +45,12 @@ public final class StandardSpecs {
     if (spec == null) {
       throw new IllegalArgumentException("no standard operation named " + name);
     }
-    return spec;
+    return copy(spec);
+  }
+
+  /** @return a deep copy: the cached specs hold mutable JSON, which callers must not be able to change */
+  private static OperationSpec copy(OperationSpec spec) {
+    return OperationSpec.fromJson(spec.toJson().copy());
   }
 
   /**
@@ -56,7 +61,7 @@ public final class StandardSpecs {
     List<OperationSpec> out = new ArrayList<>();
     for (OperationSpec spec : Loaded.BY_NAME.values()) {
       if (spec.namespace().equals(namespace)) {
-        out.add(spec);
+        out.add(copy(spec));
       }
     }
     return Collections.unmodifiableList(out);
@@ -64,7 +69,7 @@ public final class StandardSpecs {
 
   /** @return every standard spec, in index order (unmodifiable) */
   public static List<OperationSpec> all() {
-    return List.copyOf(Loaded.BY_NAME.values());
+    return Loaded.BY_NAME.values().stream().map(StandardSpecs::copy).toList();
   }
 
   private static Map<String, OperationSpec> load() {

@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,14 +88,24 @@ class StandardSpecsTest {
     assertEquals(Set.of("/bash/exec", "/bash/run"), names("bash"));
     assertEquals(Set.of("/search/grep", "/search/files"), names("search"));
     assertEquals(Set.of("/services/list", "/services/schema"), names("services"));
-    assertEquals(Set.of("/hub/services/register", "/hub/spokes/list", "/hub/spokes/watch"), names("hub"));
+    assertEquals(Set.of("/hub/services/register", "/hub/spokes/list", "/hub/spokes/watch", "/hub/auth/token"), names("hub"));
     assertTrue(StandardSpecs.namespace("nope").isEmpty());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/fs/watch").opType());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/bash/exec").opType());
     assertEquals(OperationType.MUTATION, StandardSpecs.get("/bash/run").opType());
     assertEquals(OperationType.QUERY, StandardSpecs.get("/search/files").opType());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/search/grep").opType());
-    assertSame(StandardSpecs.get("/fs/stat"), StandardSpecs.get("/fs/stat"), "specs are cached");
+    assertEquals(StandardSpecs.get("/fs/stat").toJson(), StandardSpecs.get("/fs/stat").toJson());
+  }
+
+  @Test
+  void eachCallerGetsItsOwnCopySoNoCallerCanChangeAnothersSpec() {
+    OperationSpec mine = StandardSpecs.get("/fs/stat");
+    mine.inputSchema().put("__absolute_uri__", "https://example/");
+    mine.inputSchema().getJsonObject("properties").remove("path");
+    OperationSpec theirs = StandardSpecs.get("/fs/stat");
+    assertTrue(!theirs.inputSchema().containsKey("__absolute_uri__"));
+    assertTrue(theirs.inputSchema().getJsonObject("properties").containsKey("path"));
   }
 
   private static Set<String> names(String ns) {
