@@ -101,6 +101,7 @@ class ContainerSpokeIT {
     events.stream().filter(e -> "stdout".equals(e.getString("stream"))).forEach(e -> stdout.append(e.getString("data")));
     assertEquals("callmesh\n/workspace\nhello from the container\nkey=unset\n", stdout.toString(), events.toString());
     assertEquals(0, events.get(events.size() - 1).getInteger("exitCode"), events.toString());
+    assertEquals(Map.of("dev1", 0), Mesh.inFlight(alice));
   }
 
   @Test
@@ -114,7 +115,11 @@ class ContainerSpokeIT {
     ExecResult health = spoke.execInContainer("/usr/local/bin/callmesh-healthcheck", "connected");
     assertEquals(0, health.getExitCode(), health.getStdout() + health.getStderr());
 
-    // The hub lists the spoke as connected from loopback, and nothing is left pending
+    // The hub lists the spoke as connected from loopback (host networking), and nothing is left pending
+    JsonObject listed = ((JsonObject) alice.call("/hub/spokes/list", new JsonObject()).await(30, TimeUnit.SECONDS))
+        .getJsonArray("spokes").getJsonObject(0);
+    assertEquals("dev1", listed.getString("name"));
+    assertTrue(listed.getString("remoteAddress").startsWith("127.0.0.1:"), listed.encode());
     assertEquals(Map.of("dev1", 0), Mesh.inFlight(alice));
   }
 
