@@ -10,7 +10,7 @@
 ARG JRE_IMAGE=eclipse-temurin:17-jre
 FROM ${JRE_IMAGE}
 
-RUN groupadd --system --gid 10001 callmesh \
+RUN groupadd --gid 10001 callmesh \
  && useradd --uid 10001 --gid callmesh --home-dir /var/lib/callmesh --no-create-home --shell /usr/sbin/nologin callmesh \
  && mkdir -p /var/lib/callmesh /etc/callmesh /opt/callmesh \
  && chown callmesh:callmesh /var/lib/callmesh

@@ -12,7 +12,7 @@ ARG JRE_IMAGE=eclipse-temurin:17-jre
 FROM ${JRE_IMAGE}
 
 # A dedicated unprivileged user; it owns the workspace, so a fresh named volume is writable by it.
-RUN groupadd --system --gid 10001 callmesh \
+RUN groupadd --gid 10001 callmesh \
  && useradd --uid 10001 --gid callmesh --home-dir /home/callmesh --create-home --shell /bin/bash callmesh \
  && mkdir -p /workspace /opt/callmesh \
  && chown callmesh:callmesh /workspace
