@@ -24,6 +24,7 @@ COPY hub/target/callmesh-hub.jar /opt/callmesh/callmesh-hub.jar
 # /etc/callmesh is meant to be a mounted directory (not a single file), so that edits of authorized_keys
 # reach the hub, which reloads it on change. CALLMESH_JAVA_OPTS is read by the entrypoint only.
 ENV CALLMESH_LISTEN=0.0.0.0:7400 \
+    CALLMESH_HTTP=0.0.0.0:7480 \
     CALLMESH_AUTHORIZED_KEYS=/etc/callmesh/authorized_keys \
     CALLMESH_HUB_KEY=/var/lib/callmesh/hub_key \
     CALLMESH_JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Xshare:auto"
@@ -31,7 +32,7 @@ ENV CALLMESH_LISTEN=0.0.0.0:7400 \
 USER callmesh
 WORKDIR /var/lib/callmesh
 VOLUME /var/lib/callmesh
-EXPOSE 7400
+EXPOSE 7400 7480
 
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["/usr/local/bin/callmesh-healthcheck", "listening"]
