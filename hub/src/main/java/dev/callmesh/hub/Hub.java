@@ -50,6 +50,14 @@ public interface Hub {
   int pendingCount();
 
   /**
+   * Stops gracefully: stops accepting connections, lets the calls in flight finish for up to the grace
+   * period, then says {@code bye} to everyone and closes.
+   *
+   * @return a future completed when all is closed
+   */
+  Future<Void> shutdown(java.time.Duration grace);
+
+  /**
    * Stops listening, says {@code bye} to every connection and closes them.
    *
    * @return a future completed when all is closed

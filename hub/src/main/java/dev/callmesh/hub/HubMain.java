@@ -59,6 +59,29 @@ public final class HubMain implements Callable<Integer> {
       description = "Ping period, e.g. 15s; a peer silent for 3 periods is dropped (env CALLMESH_HEARTBEAT)")
   String heartbeat;
 
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION",
+      description = "How long a new connection has to authenticate (default 10s; env CALLMESH_HANDSHAKE_TIMEOUT)")
+  String handshakeTimeout;
+
+  @Option(names = "--max-connections", paramLabel = "N", description = "Connections held at once (default 10000; env CALLMESH_MAX_CONNECTIONS)")
+  Integer maxConnections;
+
+  @Option(names = "--max-connections-per-source", paramLabel = "N",
+      description = "Connections one address may hold (default 1000; env CALLMESH_MAX_CONNECTIONS_PER_SOURCE)")
+  Integer maxConnectionsPerSource;
+
+  @Option(names = "--max-calls-per-second", paramLabel = "N",
+      description = "Calls one identity may start per second, 0 for no limit (default 10000; env CALLMESH_MAX_CALLS_PER_SECOND)")
+  Integer maxCallsPerSecond;
+
+  @Option(names = "--max-in-flight", paramLabel = "N",
+      description = "Calls one connection may have running at once (default 10000; env CALLMESH_MAX_IN_FLIGHT)")
+  Integer maxInFlight;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION",
+      description = "On SIGTERM, how long calls in flight may finish before bye (default 10s; env CALLMESH_SHUTDOWN_GRACE)")
+  String shutdownGrace;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
@@ -82,15 +105,24 @@ public final class HubMain implements Callable<Integer> {
           + new HostPort(options.getHttp().host(), hub.httpPort()));
     }
     System.out.flush();
+    // SIGTERM and SIGINT: stop accepting, let calls in flight finish (--shutdown-grace), say bye, exit 0.
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable graceful = () -> {
       try {
-        hub.close().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
+        hub.shutdown(java.time.Duration.ofMillis(options.getShutdownGraceMs()))
+            .compose(v -> vertx.close()).await(options.getShutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        System.err.println("callmesh-hub: shutdown did not finish cleanly: " + e.getMessage());
       }
       stopped.countDown();
-    }, "callmesh-hub-shutdown"));
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+        if (stopped.getCount() > 0) {
+          new Thread(graceful, "callmesh-hub-shutdown").start();
+        }
+      });
+    }
     stopped.await();
     return 0;
   }
@@ -121,6 +153,30 @@ public final class HubMain implements Callable<Integer> {
     String hb = pick(heartbeat, "CALLMESH_HEARTBEAT");
     if (hb != null) {
       o.setHeartbeatMs(Durations.parse(hb).toMillis());
+    }
+    String hs = pick(handshakeTimeout, "CALLMESH_HANDSHAKE_TIMEOUT");
+    if (hs != null) {
+      o.setHandshakeTimeoutMs(Durations.parse(hs).toMillis());
+    }
+    Integer mc = maxConnections != null ? maxConnections : env("CALLMESH_MAX_CONNECTIONS", Integer::valueOf);
+    if (mc != null) {
+      o.setMaxConnections(mc);
+    }
+    Integer mcs = maxConnectionsPerSource != null ? maxConnectionsPerSource : env("CALLMESH_MAX_CONNECTIONS_PER_SOURCE", Integer::valueOf);
+    if (mcs != null) {
+      o.setMaxConnectionsPerSource(mcs);
+    }
+    Integer rate = maxCallsPerSecond != null ? maxCallsPerSecond : env("CALLMESH_MAX_CALLS_PER_SECOND", Integer::valueOf);
+    if (rate != null) {
+      o.setMaxCallsPerSecond(rate);
+    }
+    Integer mif = maxInFlight != null ? maxInFlight : env("CALLMESH_MAX_IN_FLIGHT", Integer::valueOf);
+    if (mif != null) {
+      o.setMaxInFlight(mif);
+    }
+    String grace = pick(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE");
+    if (grace != null) {
+      o.setShutdownGraceMs(Durations.parse(grace).toMillis());
     }
     String h = pick(http, "CALLMESH_HTTP");
     if (h != null) {

@@ -20,6 +20,16 @@ public class HubOptions {
   public static final long DEFAULT_HEARTBEAT_MS = 15_000;
   /** How long a peer has to send a valid {@code auth.hello}: 10 s. */
   public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+  /** How many connections the hub holds at once: 10,000. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** How many connections one source address may hold at once: 1,000. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_SOURCE = 1_000;
+  /** How many calls one identity may start per second (averaged; bursts of twice that pass): 10,000. */
+  public static final int DEFAULT_MAX_CALLS_PER_SECOND = 10_000;
+  /** How many calls one connection may have running on the hub at once: 10,000. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
+  /** How long SIGTERM waits for calls in flight before saying bye: 10 s. */
+  public static final long DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
   /** How often the authorized_keys file is checked for changes: 1 s. */
   public static final long DEFAULT_KEYS_POLL_MS = 1_000;
 
@@ -35,6 +45,11 @@ public class HubOptions {
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
   private long keysPollMs = DEFAULT_KEYS_POLL_MS;
+  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+  private int maxConnectionsPerSource = DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
+  private int maxCallsPerSecond = DEFAULT_MAX_CALLS_PER_SECOND;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
 
   /** Default options. */
   public HubOptions() {
@@ -76,6 +91,13 @@ public class HubOptions {
     if (json.containsKey("handshakeTimeout")) {
       setHandshakeTimeoutMs(Durations.parse(json.getString("handshakeTimeout")).toMillis());
     }
+    setMaxConnections(json.getInteger("maxConnections", maxConnections));
+    setMaxConnectionsPerSource(json.getInteger("maxConnectionsPerSource", maxConnectionsPerSource));
+    setMaxCallsPerSecond(json.getInteger("maxCallsPerSecond", maxCallsPerSecond));
+    setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
+    if (json.containsKey("shutdownGrace")) {
+      setShutdownGraceMs(Durations.parse(json.getString("shutdownGrace")).toMillis());
+    }
     if (json.containsKey("keysPoll")) {
       setKeysPollMs(Durations.parse(json.getString("keysPoll")).toMillis());
     }
@@ -95,7 +117,12 @@ public class HubOptions {
         .put("maxFrameBytes", maxFrameBytes)
         .put("heartbeat", heartbeatMs + "ms")
         .put("handshakeTimeout", handshakeTimeoutMs + "ms")
-        .put("keysPoll", keysPollMs + "ms");
+        .put("keysPoll", keysPollMs + "ms")
+        .put("maxConnections", maxConnections)
+        .put("maxConnectionsPerSource", maxConnectionsPerSource)
+        .put("maxCallsPerSecond", maxCallsPerSecond)
+        .put("maxInFlight", maxInFlight)
+        .put("shutdownGrace", shutdownGraceMs + "ms");
   }
 
   private static String defaultHubId() {
@@ -256,5 +283,65 @@ public class HubOptions {
     }
     this.keysPollMs = ms;
     return this;
+  }
+
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  /** @param n at least 1; @return this */
+  public HubOptions setMaxConnections(int n) {
+    this.maxConnections = atLeast(1, n, "max connections");
+    return this;
+  }
+
+  public int getMaxConnectionsPerSource() {
+    return maxConnectionsPerSource;
+  }
+
+  /** @param n at least 1; @return this */
+  public HubOptions setMaxConnectionsPerSource(int n) {
+    this.maxConnectionsPerSource = atLeast(1, n, "max connections per source");
+    return this;
+  }
+
+  public int getMaxCallsPerSecond() {
+    return maxCallsPerSecond;
+  }
+
+  /** @param n calls per second per identity, 0 for no limit; @return this */
+  public HubOptions setMaxCallsPerSecond(int n) {
+    this.maxCallsPerSecond = atLeast(0, n, "max calls per second");
+    return this;
+  }
+
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  /** @param n calls one connection may have running at once, at least 1; @return this */
+  public HubOptions setMaxInFlight(int n) {
+    this.maxInFlight = atLeast(1, n, "max in flight");
+    return this;
+  }
+
+  public long getShutdownGraceMs() {
+    return shutdownGraceMs;
+  }
+
+  /** @param ms how long a graceful shutdown waits for calls in flight, 0 or more; @return this */
+  public HubOptions setShutdownGraceMs(long ms) {
+    if (ms < 0) {
+      throw new IllegalArgumentException("shutdown grace must not be negative");
+    }
+    this.shutdownGraceMs = ms;
+    return this;
+  }
+
+  private static int atLeast(int min, int n, String what) {
+    if (n < min) {
+      throw new IllegalArgumentException(what + " must be at least " + min);
+    }
+    return n;
   }
 }

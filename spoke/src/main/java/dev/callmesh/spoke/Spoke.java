@@ -56,6 +56,14 @@ public interface Spoke {
    */
   Future<String> terminated();
 
+  /**
+   * Stops gracefully: withdraws its operations from the hub (so no new calls arrive), lets the calls
+   * it is serving finish for up to the grace period, then closes.
+   *
+   * @return a future completed when closed
+   */
+  Future<Void> shutdown(java.time.Duration grace);
+
   /** Stops reconnecting and closes the connection. @return a future completed when closed */
   Future<Void> close();
 }

@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
         "  java -jar callmesh-spoke.jar --hub tcp://127.0.0.1:7400 --name dev1 --key ~/.ssh/id_ed25519 --root ~/work"})
 public final class SpokeMain implements Callable<Integer> {
 
+  /** How long SIGTERM lets running calls finish. */
+  static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+
   @Option(names = "--hub", paramLabel = "URL", description = "Hub URL, e.g. tcp://host:7400 (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
   String hub;
 
@@ -94,15 +97,23 @@ public final class SpokeMain implements Callable<Integer> {
     System.out.println("callmesh spoke " + n + " connected to " + options.getHubUrl() + " serving "
         + rootDir.toAbsolutePath().normalize());
     System.out.flush();
+    // SIGTERM and SIGINT: withdraw the operations, let running calls finish (10 s at most), then exit 0.
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Runnable graceful = () -> {
       try {
-        spoke.close().compose(v -> vertx.close()).await(10, TimeUnit.SECONDS);
+        spoke.shutdown(SHUTDOWN_GRACE).compose(v -> vertx.close()).await(SHUTDOWN_GRACE.toSeconds() + 10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
       }
       stopped.countDown();
-    }, "callmesh-spoke-shutdown"));
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+        if (stopped.getCount() > 0) {
+          new Thread(graceful, "callmesh-spoke-shutdown").start();
+        }
+      });
+    }
     String reason = spoke.terminated().await();
     if (stopped.getCount() == 0 || "closed".equals(reason)) {
       stopped.await();

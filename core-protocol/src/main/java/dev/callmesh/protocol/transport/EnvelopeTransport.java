@@ -96,6 +96,9 @@ public interface EnvelopeTransport {
   /** @return a future completed when the connection is closed */
   Future<Void> close();
 
+  /** @return a future completed once the connection has closed (independent of {@link #closeHandler}) */
+  Future<Void> closed();
+
   /** @return whether the connection has closed */
   boolean isClosed();
 }

@@ -66,7 +66,7 @@ final class HttpApi {
     String token = ctx.request().getParam("token");
     String scheme = hub.options().isTls() ? "wss" : "ws";
     ctx.request().toWebSocket().onSuccess(ws ->
-        HubHandshake.start(hub, new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token));
+        hub.accept(new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token));
   }
 
   private void token(RoutingContext ctx) {
@@ -93,6 +93,10 @@ final class HttpApi {
   private void call(RoutingContext ctx, String operation, JsonObject input, boolean sse) {
     if (input == null) {
       return; // the body was answered as invalid
+    }
+    if (hub.isShuttingDown()) {
+      error(ctx, CallException.of(ErrorCode.UNAVAILABLE, "the hub is shutting down; try again in a moment"));
+      return;
     }
     String token = bearer(ctx);
     if (token == null) {

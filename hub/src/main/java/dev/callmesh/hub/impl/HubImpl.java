@@ -46,12 +46,17 @@ public final class HubImpl implements Hub {
   private String deploymentId;
   private SshKeyPair hubKey;
   private JwtIssuer jwt;
+  private final ConnectionLimits limits;
+  private final CallRate callRate;
+  private volatile boolean shuttingDown;
   private Future<io.vertx.core.http.HttpServer> http;
 
   public HubImpl(Vertx vertx, HubOptions options) {
     this.vertx = vertx;
     this.options = new HubOptions(options);
     this.localOperations = HubOperations.registry(this);
+    this.limits = new ConnectionLimits(this.options.getMaxConnections(), this.options.getMaxConnectionsPerSource());
+    this.callRate = new CallRate(this.options.getMaxCallsPerSecond());
     this.keysWatcher = new KeysWatcher(vertx, this.options.getAuthorizedKeys(), this.options.getKeysPollMs(),
         this::onKeysChanged);
   }
@@ -99,14 +104,27 @@ public final class HubImpl implements Hub {
   }
 
   private void accept(NetSocket socket) {
-    HubHandshake.start(this, EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes()), null);
+    accept(EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes()), null);
+  }
+
+  /** Takes a new connection (TCP or WebSocket) within the connection limits, and starts its handshake. */
+  void accept(EnvelopeTransport transport, String urlToken) {
+    String host = transport.remoteHost();
+    String refused = shuttingDown ? "the hub is shutting down" : limits.tryAcquire(host);
+    if (refused != null) {
+      transport.closeWith(dev.callmesh.protocol.EventEnvelope.of(dev.callmesh.protocol.EventTypes.AUTH_DENIED,
+          new JsonObject().put("code", ErrorCode.RESOURCE_EXHAUSTED.wire()).put("message", refused)));
+      return;
+    }
+    transport.closed().onComplete(v -> limits.release(host));
+    HubHandshake.start(this, transport, urlToken);
   }
 
   /** Registers a welcomed connection: starts its engine and, for a spoke, its route. */
   HubConnection admit(EnvelopeTransport transport, AuthorizedKey key, String spoke, List<OperationSpec> operations) {
     HubConnection conn = new HubConnection(UUID.randomUUID().toString(), key, spoke);
     conn.engine = CallEngine.create(transport, new HubRouter(this, conn),
-        new CallEngineOptions().setHeartbeatMs(options.getHeartbeatMs()));
+        new CallEngineOptions().setHeartbeatMs(options.getHeartbeatMs()).setMaxInboundInFlight(options.getMaxInFlight()));
     sessions.put(conn.session, conn);
     if (spoke != null) {
       SpokeRoute route = new SpokeRoute(new SpokeInfo(spoke, key.id(), conn.connectedAt, transport.remoteAddress(),
@@ -225,6 +243,40 @@ public final class HubImpl implements Hub {
 
   JwtIssuer jwt() {
     return jwt;
+  }
+
+  boolean isShuttingDown() {
+    return shuttingDown;
+  }
+
+  CallRate callRate() {
+    return callRate;
+  }
+
+  /** @return calls running through the hub now: those connections made to it and those it made */
+  private int callsInFlight() {
+    int n = 0;
+    for (HubConnection c : sessions.values()) {
+      n += c.engine == null ? 1 : c.engine.inboundCount() + c.engine.pendingCount();
+    }
+    return n;
+  }
+
+  @Override
+  public Future<Void> shutdown(java.time.Duration grace) {
+    // New connections are refused from now on (closing the listeners would also close the connections
+    // whose calls should finish); the listeners close with everything else once the calls are done.
+    shuttingDown = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> vertx.setPeriodic(0, 50, t -> {
+      if (callsInFlight() == 0 || System.nanoTime() > deadline) {
+        vertx.cancelTimer(t);
+        log.info("hub {} shutting down ({} calls were still running)", options.getHubId(), callsInFlight());
+        drained.complete();
+      }
+    }));
+    return drained.future().compose(v -> close());
   }
 
   @Override

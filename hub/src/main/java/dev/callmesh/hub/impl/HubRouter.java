@@ -44,7 +44,13 @@ final class HubRouter implements CallHandler {
   }
 
   @Override
-  public void handle(InboundCall call) {
+  public void handle(InboundCall raw) {
+    InboundCall call = new AuditedCall(raw, conn.key.id(), conn.engine == null ? "http" : conn.engine.transport().transportName());
+    if (!hub.callRate().tryCall(conn.key.id())) {
+      call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key.id() + " is over its limit of "
+          + hub.callRate().perSecond() + " calls per second; slow down and try again"));
+      return;
+    }
     String op = call.operationId();
     if (op.length() > 1024 || !PATH.matcher(op).matches()) {
       call.fail(CallException.of(ErrorCode.NOT_FOUND, "'" + (op.length() > 64 ? op.substring(0, 64) + "..." : op)

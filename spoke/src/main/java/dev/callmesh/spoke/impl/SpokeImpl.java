@@ -142,6 +142,24 @@ public final class SpokeImpl implements Spoke {
   }
 
   @Override
+  public Future<Void> shutdown(java.time.Duration grace) {
+    HubSession s = session;
+    if (s == null) {
+      return close();
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    Promise<Void> drained = Promise.promise();
+    s.engine().call("/hub/services/register", new JsonObject().put("operations", new JsonArray()))
+        .onComplete(ar -> vertx.setPeriodic(0, 50, t -> {
+          if (s.engine().inboundCount() == 0 || System.nanoTime() > deadline || s.engine().transport().isClosed()) {
+            vertx.cancelTimer(t);
+            drained.complete();
+          }
+        }));
+    return drained.future().compose(v -> close());
+  }
+
+  @Override
   public Future<Void> close() {
     status = Status.CLOSED;
     terminated.tryComplete("closed");

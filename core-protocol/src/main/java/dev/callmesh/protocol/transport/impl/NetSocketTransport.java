@@ -29,6 +29,7 @@ public final class NetSocketTransport implements EnvelopeTransport {
   private Handler<EventEnvelope> handler = e -> { };
   private Handler<Void> closeHandler;
   private volatile boolean closed;
+  private final io.vertx.core.Promise<Void> closedPromise = io.vertx.core.Promise.promise();
 
   /**
    * @param socket the connected socket
@@ -73,6 +74,7 @@ public final class NetSocketTransport implements EnvelopeTransport {
 
   private void onClosed() {
     closed = true;
+    closedPromise.tryComplete();
     Handler<Void> h = closeHandler;
     closeHandler = null;
     if (h != null) {
@@ -163,6 +165,11 @@ public final class NetSocketTransport implements EnvelopeTransport {
   @Override
   public Future<Void> close() {
     return socket.close();
+  }
+
+  @Override
+  public Future<Void> closed() {
+    return closedPromise.future();
   }
 
   @Override

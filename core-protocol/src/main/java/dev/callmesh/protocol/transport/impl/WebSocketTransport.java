@@ -33,6 +33,7 @@ public final class WebSocketTransport implements EnvelopeTransport {
   private Handler<EventEnvelope> handler = e -> { };
   private Handler<Void> closeHandler;
   private volatile boolean closed;
+  private final io.vertx.core.Promise<Void> closedPromise = io.vertx.core.Promise.promise();
 
   /**
    * @param ws an open WebSocket, client or server side; the transport takes over its handlers
@@ -72,6 +73,7 @@ public final class WebSocketTransport implements EnvelopeTransport {
 
   private void onClosed() {
     closed = true;
+    closedPromise.tryComplete();
     Handler<Void> h = closeHandler;
     closeHandler = null;
     if (h != null) {
@@ -168,6 +170,11 @@ public final class WebSocketTransport implements EnvelopeTransport {
   @Override
   public Future<Void> close() {
     return ws.close();
+  }
+
+  @Override
+  public Future<Void> closed() {
+    return closedPromise.future();
   }
 
   @Override

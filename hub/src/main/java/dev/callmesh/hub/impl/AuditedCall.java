@@ -1,0 +1,115 @@
+package dev.callmesh.hub.impl;
+
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.call.InboundCall;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one audit line when a call through the hub ends: who, what, how it ended, how long it took.
+ * Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be routed apart.
+ */
+final class AuditedCall implements InboundCall {
+
+  private static final Logger audit = LoggerFactory.getLogger("callmesh.audit");
+
+  private final InboundCall call;
+  private final String identity;
+  private final String transport;
+  private final long started = System.nanoTime();
+  private boolean logged;
+
+  AuditedCall(InboundCall call, String identity, String transport) {
+    this.call = call;
+    this.identity = identity;
+    this.transport = transport;
+  }
+
+  private void log(String outcome) {
+    if (logged) {
+      return;
+    }
+    logged = true;
+    if (audit.isInfoEnabled()) {
+      audit.info("call id={} identity={} op={} outcome={} durationMs={} transport={}", call.id(), identity,
+          call.operationId(), outcome, (System.nanoTime() - started) / 1_000_000, transport);
+    }
+  }
+
+  @Override
+  public String id() {
+    return call.id();
+  }
+
+  @Override
+  public String operationId() {
+    return call.operationId();
+  }
+
+  @Override
+  public JsonObject input() {
+    return call.input();
+  }
+
+  @Override
+  public JsonObject payload() {
+    return call.payload();
+  }
+
+  @Override
+  public void reply(Object output) {
+    log("OK");
+    call.reply(output);
+  }
+
+  @Override
+  public void emit(Object output) {
+    call.emit(output);
+  }
+
+  @Override
+  public void complete() {
+    log("OK");
+    call.complete();
+  }
+
+  @Override
+  public void fail(CallException error) {
+    log(error.code());
+    call.fail(error);
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return call.writeQueueFull();
+  }
+
+  @Override
+  public InboundCall drainHandler(Handler<Void> handler) {
+    call.drainHandler(handler);
+    return this;
+  }
+
+  @Override
+  public InboundCall creditHandler(LongConsumer handler) {
+    call.creditHandler(handler);
+    return this;
+  }
+
+  @Override
+  public boolean isDone() {
+    return call.isDone();
+  }
+
+  @Override
+  public InboundCall abortHandler(Handler<String> handler) {
+    call.abortHandler(reason -> {
+      log("ABORTED");
+      handler.handle(reason);
+    });
+    return this;
+  }
+}
