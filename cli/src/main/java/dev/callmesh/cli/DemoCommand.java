@@ -58,6 +58,7 @@ final class DemoCommand implements Callable<Integer> {
         new ConnectOptions().setHubUrl(url).setCredentials(Credentials.key(you))).await();
 
     System.out.println("callmesh demo: hub on " + url + ", spoke 'local' serving " + root);
+    String dashboard = "http://127.0.0.1:" + hub.httpPort() + "/";
     show("$ callmesh services", summary(client.call("/services/list", new JsonObject()).await()));
     show("$ callmesh call /local/fs/list '{\"path\":\".\"}'",
         firstEntries(client.call("/local/fs/list", new JsonObject().put("path", ".")).await()));
@@ -78,6 +79,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("  " + cli + " stream /local/bash/exec '{\"command\":\"for i in 1 2 3; do date; sleep 1; done\"}'");
     System.out.println("  " + cli + " stream /local/search/grep '{\"pattern\":\"TODO\",\"maxResults\":10}'");
     System.out.println("  " + cli + " spokes");
+    System.out.println();
+    System.out.println("The dashboard: " + dashboard + "  (sign in with the token from: " + cli + " token)");
     if (exit) {
       spoke.close().compose(v -> hub.close()).compose(v -> vertx.close()).await();
       return 0;
@@ -97,15 +100,19 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Starts the hub on the usual ports, or on free ones where those are taken (or --listen is given). */
   private Hub startHub(Vertx vertx, Path keys) throws Exception {
     HubOptions options = new HubOptions().setAuthorizedKeys(keys).setHubId("demo");
     if (listen != null) {
-      return Hub.create(vertx, options.setListen(HostPort.parse(listen))).start().await();
+      HostPort tcp = HostPort.parse(listen);
+      return Hub.create(vertx, options.setListen(tcp).setHttp(new HostPort(tcp.host(), 0))).start().await();
     }
     try {
-      return Hub.create(vertx, options.setListen(HostPort.parse(HubOptions.DEFAULT_LISTEN))).start().await();
+      return Hub.create(vertx, options.setListen(HostPort.parse(HubOptions.DEFAULT_LISTEN))
+          .setHttp(HostPort.parse(HubOptions.DEFAULT_HTTP))).start().await();
     } catch (Exception busy) {
-      return Hub.create(vertx, options.setListen(new HostPort("127.0.0.1", 0))).start().await();
+      return Hub.create(vertx, options.setListen(new HostPort("127.0.0.1", 0)).setHttp(new HostPort("127.0.0.1", 0)))
+          .start().await();
     }
   }
 

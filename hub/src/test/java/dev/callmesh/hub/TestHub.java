@@ -29,7 +29,7 @@ final class TestHub implements AutoCloseable {
     Path keys = dir.resolve("authorized_keys");
     Files.writeString(keys, String.join("\n", authorizedKeys) + "\n");
     hub = Hub.create(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("test")
-        .setListen(new HostPort("127.0.0.1", 0))).start().await();
+        .setListen(new HostPort("127.0.0.1", 0)).setHttp(new HostPort("127.0.0.1", 0))).start().await();
   }
 
   /** @return an authorized_keys line for the key with the options */
