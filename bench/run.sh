@@ -21,8 +21,8 @@ command -v jcmd >/dev/null 2>&1 || { echo "jcmd (a JDK) is needed to read the hu
 # 10,000 spokes mean 10,000 sockets on each side of the hub
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 ulimit -n 65536 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 25000 ]; then
-  echo "warning: ulimit -n is $(ulimit -n); spokes_10k needs about 25000" >&2
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+  echo "warning: ulimit -n is $(ulimit -n); spokes_10k needs about 12000 per process" >&2
 fi
 
 # Build what is stale: the project's jars (installed, since bench/pom.xml depends on them), then the bench jar.

@@ -5,9 +5,6 @@ import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.ConnectOptions;
 import dev.callmesh.protocol.client.Credentials;
 import dev.callmesh.protocol.client.HubUrl;
-import io.nats.client.Connection;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -16,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +32,7 @@ public final class BenchMain {
 
   /** How long and how often: the quick plan fits in five minutes, the full one gives stable medians. */
   record Plan(String mode, int reps, long warmMs, long measureMs, int reps10k, int spokes10k, int footprintReps, long idleMs) {
-    static final Plan QUICK = new Plan("quick", 2, 1_500, 3_000, 1, 10_000, 2, 2_000);
+    static final Plan QUICK = new Plan("quick", 2, 1_000, 2_500, 1, 10_000, 2, 2_000);
     static final Plan FULL = new Plan("full", 5, 5_000, 10_000, 3, 10_000, 5, 5_000);
   }
 
@@ -47,15 +43,21 @@ public final class BenchMain {
 
   private final Plan plan;
   private final Path root;
-  private final Path work;
+  final Path work;
   private final Path jar;
   private final Results results = new Results();
   private final List<AutoCloseable> running = new ArrayList<>();
-  private final Vertx vertx = Vertx.vertx();
+  final Vertx vertx = Vertx.vertx();
+  private final java.util.Map<String, Stack> stacks = new java.util.HashMap<>();
   private Path keyFile;
   private Path authorizedKeys;
 
-  private BenchMain(Plan plan, Path root, Path work, Path jar) {
+  private final List<String> systems;
+  private final List<String> scenarios;
+
+  private BenchMain(Plan plan, Path root, Path work, Path jar, List<String> systems, List<String> scenarios) {
+    this.systems = systems;
+    this.scenarios = scenarios;
     this.plan = plan;
     this.root = root;
     this.work = work;
@@ -66,13 +68,17 @@ public final class BenchMain {
     Plan plan = Plan.FULL;
     Path root = Path.of(".");
     Path out = null;
+    List<String> systems = List.of(Systems.ALL);
+    List<String> scenarios = new ArrayList<>(Results.METRICS.keySet());
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> plan = Plan.QUICK;
         case "--root" -> root = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--systems" -> systems = List.of(args[++i].split(","));
+        case "--scenarios" -> scenarios = List.of(args[++i].split(","));
         default -> {
-          System.err.println("usage: callmesh-bench [--quick] [--root PROJECT_DIR] [--out DIR]");
+          System.err.println("usage: callmesh-bench [--quick] [--root PROJECT_DIR] [--out DIR] [--systems callmesh,nats,relay] [--scenarios NAME,...]");
           System.exit(2);
         }
       }
@@ -82,7 +88,7 @@ public final class BenchMain {
     Path jar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path work = Files.createTempDirectory("callmesh-bench-");
     System.out.println("work dir (process logs): " + work);
-    BenchMain bench = new BenchMain(plan, root, work, jar);
+    BenchMain bench = new BenchMain(plan, root, work, jar, systems, scenarios);
     long t0 = System.currentTimeMillis();
     try {
       bench.run();
@@ -104,120 +110,112 @@ public final class BenchMain {
     authorizedKeys = work.resolve("authorized_keys");
     Files.writeString(authorizedKeys, "name=\"bench\",spoke=\"*\",allow=\"/*\" " + key.publicKey().toOpenSsh("bench") + "\n");
 
-    // callmesh: hub, one echo spoke, one process of 100 echo spokes, the Java client
-    Proc hub = startHub("hub");
-    String hubUrl = hubUrl(hub);
-    await(start("cm-echo", Proc.java("-cp", jar.toString(), EchoSpoke.class.getName(), hubUrl, keyFile.toString(), "echo", "1")), "connected to");
-    await(start("cm-fan", Proc.java("-cp", jar.toString(), EchoSpoke.class.getName(), hubUrl, keyFile.toString(), "fan", "" + FANOUT)), "connected to");
-    CallmeshClient cm = connectClient(hubUrl);
-
-    // nats: nats-server, one responder, 100 responders on 100 subjects, the jnats requester
-    Connection nc = null;
-    try {
-      int natsPort = freePort();
-      start("nats-server", List.of("nats-server", "-a", "127.0.0.1", "-p", "" + natsPort));
-      waitForPort(natsPort, 10_000);
-      String natsUrl = "nats://127.0.0.1:" + natsPort;
-      await(start("nats-echo", Proc.java("-cp", jar.toString(), NatsEcho.class.getName(), natsUrl, "echo", "1")), "connected to");
-      await(start("nats-fan", Proc.java("-cp", jar.toString(), NatsEcho.class.getName(), natsUrl, "fan", "" + FANOUT)), "connected to");
-      nc = Nats.connect(new Options.Builder().server(natsUrl).build());
-    } catch (Exception e) {
-      results.note("nats not measured: " + e.getMessage());
-      System.err.println("nats not measured: " + e);
-    }
-
-    // relay: echo responder behind a byte-forwarding relay, the framed client
-    Proc relayEcho = await(start("relay-echo", Proc.java("-cp", jar.toString(), RelayEcho.class.getName())), "ready on");
-    int echoPort = lastInt(relayEcho.lastLine);
-    Proc relay = await(start("relay", Proc.java("-cp", jar.toString(), Relay.class.getName(), "" + echoPort)), "listening on");
-    RelayClient rc = RelayClient.connect(vertx, lastInt(relay.lastLine));
-
     JsonObject small = Systems.input(PAYLOAD_SMALL);
     JsonObject large = Systems.input(PAYLOAD_LARGE);
     for (int rep = 0; rep < plan.reps(); rep++) {
       System.out.printf("%n== repetition %d of %d%n", rep + 1, plan.reps());
       for (String sys : order(rep)) {
-        LoadDriver.Target t = target(sys, cm, nc, rc, small, "echo", 1);
-        measure("latency_100b", sys, t, 1, r -> {
+        measure("latency_100b", sys, small, "echo", 1, 1, r -> {
           results.add("latency_100b", sys, "p50_us", r.quantileUs(0.50));
           results.add("latency_100b", sys, "p99_us", r.quantileUs(0.99));
           results.add("latency_100b", sys, "p999_us", r.quantileUs(0.999));
         });
       }
       for (String sys : order(rep)) {
-        measure("throughput_100b", sys, target(sys, cm, nc, rc, small, "echo", 1), IN_FLIGHT,
+        measure("throughput_100b", sys, small, "echo", 1, IN_FLIGHT,
             r -> results.add("throughput_100b", sys, "rps", r.rps()));
       }
       for (String sys : order(rep)) {
-        measure("throughput_64k", sys, target(sys, cm, nc, rc, large, "echo", 1), IN_FLIGHT,
+        measure("throughput_64k", sys, large, "echo", 1, IN_FLIGHT,
             r -> results.add("throughput_64k", sys, "mbps", r.rps() * PAYLOAD_LARGE / 1e6));
       }
       for (String sys : order(rep)) {
-        if (!sys.equals(Systems.RELAY)) {
-          measure("fanout_100_spokes", sys, target(sys, cm, nc, rc, small, "fan", FANOUT), IN_FLIGHT, r -> {
-            results.add("fanout_100_spokes", sys, "rps", r.rps());
-            results.add("fanout_100_spokes", sys, "p99_us", r.quantileUs(0.99));
-          });
-        }
+        measure("fanout_100_spokes", sys, small, "fan", FANOUT, IN_FLIGHT, r -> {
+          results.add("fanout_100_spokes", sys, "rps", r.rps());
+          results.add("fanout_100_spokes", sys, "p99_us", r.quantileUs(0.99));
+        });
       }
     }
-    results.note("relay has no fan-out figure: it pairs one caller connection with one responder connection.");
-
-    footprint(hubUrl);
-
-    cm.close();
-    if (nc != null) {
-      nc.close();
+    if (scenarios.contains("fanout_100_spokes")) {
+      results.note("relay has no fan-out figure: it pairs one caller connection with one responder connection.");
     }
-    rc.close();
+    if (scenarios.contains("spoke_footprint")) {
+      footprint();
+    }
     stopAll();
-    spokes10k();
+    if (scenarios.contains("spokes_10k") && systems.contains(Systems.CALLMESH)) {
+      spokes10k();
+    }
   }
 
-  private LoadDriver.Target target(String sys, CallmeshClient cm, Connection nc, RelayClient rc, JsonObject input,
-                                   String prefix, int n) {
-    return switch (sys) {
-      case Systems.CALLMESH -> Systems.callmesh(cm, input, prefix, n, false);
-      case Systems.NATS -> nc == null ? null : Systems.nats(nc, input, prefix, n);
-      default -> Systems.relay(rc, input);
-    };
-  }
-
-  private void measure(String scenario, String sys, LoadDriver.Target target, int inFlight,
-                       java.util.function.Consumer<LoadDriver.Result> record) {
-    if (target == null) {
-      return;
+  /** @return the system's stack, started (again) when it is not healthy, or {@code null} when it cannot start */
+  private Stack stack(String sys) {
+    Stack s = stacks.get(sys);
+    if (s != null && s.healthy()) {
+      return s;
+    }
+    if (s != null) {
+      System.err.println("restarting " + sys + (s.broken ? " after a failed measurement" : ": a process of it ended"));
+      results.note(sys + " was restarted during the run" + (s.broken ? " after a failed measurement" : " (a process of it ended)"));
+      s.close();
+      stacks.remove(sys);
     }
     try {
+      s = Stack.start(this, sys);
+      stacks.put(sys, s);
+      return s;
+    } catch (Exception e) {
+      results.note(sys + " could not start: " + e.getMessage());
+      System.err.println(sys + " could not start: " + e);
+      return null;
+    }
+  }
+
+  private void measure(String scenario, String sys, JsonObject input, String prefix, int n, int inFlight,
+                       java.util.function.Consumer<LoadDriver.Result> record) {
+    if (!scenarios.contains(scenario) || (n > 1 && sys.equals(Systems.RELAY))) {
+      return;
+    }
+    Stack stack = stack(sys);
+    if (stack == null) {
+      return;
+    }
+    LoadDriver.Target target = stack.target(input, prefix, n);
+    try {
       LoadDriver.Result r = LoadDriver.run(target, inFlight, plan.warmMs(), plan.measureMs());
-      System.out.printf(Locale.ROOT, "%-18s %-9s %9.0f req/s  p50 %8.1f us  p99 %8.1f us  p999 %8.1f us%s%n",
-          scenario, sys, r.rps(), r.quantileUs(0.5), r.quantileUs(0.99), r.quantileUs(0.999),
-          r.errors() > 0 ? "  errors " + r.errors() : "");
+      report(scenario, sys, r);
       if (r.errors() > 0) {
-        results.note(scenario + " " + sys + ": " + r.errors() + " failed calls in one repetition");
+        stack.broken = true;
       }
       if (r.calls() > 0) {
         record.accept(r);
       }
     } catch (Exception e) {
+      stack.broken = true;
       results.note(scenario + " " + sys + " failed: " + e.getMessage());
       System.err.println(scenario + " " + sys + " failed: " + e);
     }
   }
 
-  /** Idle RSS and time to connected of each system's responder JVM. */
-  private void footprint(String hubUrl) throws IOException {
-    Path spokeRoot = Files.createDirectories(work.resolve("spoke-root"));
-    String natsUrl = null;
-    for (AutoCloseable c : running) {
-      if (c instanceof Proc p && p.name.equals("nats-server")) {
-        natsUrl = "nats://127.0.0.1:" + p.port;
-      }
+  private void report(String scenario, String sys, LoadDriver.Result r) {
+    System.out.printf(Locale.ROOT, "%-18s %-9s %9.0f req/s  p50 %8.1f us  p99 %8.1f us  p999 %8.1f us%s%n",
+        scenario, sys, r.rps(), r.quantileUs(0.5), r.quantileUs(0.99), r.quantileUs(0.999),
+        r.errors() > 0 ? "  errors " + r.errors() : "");
+    if (r.errors() > 0) {
+      results.note(scenario + " " + sys + ": " + r.errors() + " failed calls in one repetition");
     }
+  }
+
+  /** Idle RSS and time to connected of each system's responder JVM. */
+  private void footprint() throws IOException {
+    Path spokeRoot = Files.createDirectories(work.resolve("spoke-root"));
     for (int rep = 0; rep < plan.footprintReps(); rep++) {
       for (String sys : order(rep)) {
+        Stack stack = sys.equals(Systems.RELAY) ? null : stack(sys);
+        String hubUrl = stack == null ? null : stack.url;
+        String natsUrl = hubUrl;
         List<String> cmd = switch (sys) {
-          case Systems.CALLMESH -> Proc.java("-jar", root.resolve("spoke/target/callmesh-spoke.jar").toString(),
+          case Systems.CALLMESH -> hubUrl == null ? null : Proc.java("-jar", root.resolve("spoke/target/callmesh-spoke.jar").toString(),
               "--hub", hubUrl, "--name", "footprint", "--key", keyFile.toString(), "--root", spokeRoot.toString());
           case Systems.NATS -> natsUrl == null ? null
               : Proc.java("-cp", jar.toString(), NatsEcho.class.getName(), natsUrl, "footprint", "1");
@@ -227,7 +225,7 @@ public final class BenchMain {
           continue;
         }
         try (Proc p = Proc.start("footprint-" + sys, work, cmd)) {
-          p.awaitLine(l -> l.contains("connected to") || l.contains("ready on"), 60_000);
+          p.awaitLine(l -> l.contains("connected to") || l.contains("ready on"), 30_000);
           double startMs = p.sinceStartNanos() / 1e6;
           Thread.sleep(plan.idleMs());
           double rss = p.rssMib();
@@ -250,17 +248,24 @@ public final class BenchMain {
     for (int rep = 0; rep < plan.reps10k(); rep++) {
       try {
         Proc hub = startHub("hub-10k-" + rep);
+        running.add(hub);
         String url = hubUrl(hub);
         double idleHeap = hub.heapAfterGcMib();
-        Proc sim = start("spoke-sim-" + rep, Proc.java("-Xmx4g", "-cp", jar.toString(), EchoSpoke.class.getName(),
-            url, keyFile.toString(), "sim", "" + n, "64"));
+        List<String> simCmd = Proc.java("-Xmx4g", "-cp", jar.toString(), EchoSpoke.class.getName(),
+            url, keyFile.toString(), "sim", "" + n, "64");
+        Proc sim = Proc.start("spoke-sim-" + rep, work, simCmd);
+        running.add(sim);
         String line = sim.awaitLine(l -> l.startsWith("handshakes"), 600_000);
         Matcher m = Pattern.compile("([0-9.]+)/s").matcher(line);
         double hps = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         sim.awaitLine(l -> l.contains("connected to"), 60_000);
         CallmeshClient client = connectClient(url);
-        measure("spokes_10k", Systems.CALLMESH, Systems.callmesh(client, Systems.input(PAYLOAD_SMALL), "sim", n, true), 16,
-            r -> results.add("spokes_10k", Systems.CALLMESH, "p99_us", r.quantileUs(0.99)));
+        LoadDriver.Result r = LoadDriver.run(Systems.callmesh(client, Systems.input(PAYLOAD_SMALL), "sim", n, true), 16,
+            plan.warmMs(), plan.measureMs());
+        report("spokes_10k", Systems.CALLMESH, r);
+        if (r.calls() > 0) {
+          results.add("spokes_10k", Systems.CALLMESH, "p99_us", r.quantileUs(0.99));
+        }
         double heap = hub.heapAfterGcMib();
         System.out.printf(Locale.ROOT, "%-18s %-9s %d spokes: %.0f handshakes/s, hub heap %.1f MiB after GC (%.1f MiB before the spokes)%n",
             "spokes_10k", Systems.CALLMESH, n, hps, heap, idleHeap);
@@ -281,36 +286,45 @@ public final class BenchMain {
     }
   }
 
-  private Proc startHub(String name) throws Exception {
-    Proc hub = start(name, Proc.java("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
-        "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench"));
-    return await(hub, "listening on");
+  Proc startHub(String name) throws Exception {
+    return awaitStart(name, Proc.java("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
+        "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench"), "listening on");
   }
 
-  private String hubUrl(Proc hub) {
+  String hubUrl(Proc hub) {
     return "tcp://127.0.0.1:" + lastInt(hub.lastLine);
   }
 
-  private CallmeshClient connectClient(String url) throws Exception {
+  List<String> echoSpoke(String hubUrl, String prefix, int count) {
+    return benchJava(EchoSpoke.class, hubUrl, keyFile.toString(), prefix, "" + count);
+  }
+
+  List<String> benchJava(Class<?> main, String... args) {
+    List<String> cmd = Proc.java("-cp", jar.toString(), main.getName());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  CallmeshClient connectClient(String url) throws Exception {
     return CallmeshClient.connect(vertx, new ConnectOptions().setHubUrl(HubUrl.parse(url))
         .setCredentials(Credentials.key(SshKeyPair.load(keyFile, null)))).await();
   }
 
-  private Proc start(String name, List<String> cmd) throws IOException {
+  /** Starts a process and waits for its readiness line; stops it when it does not come. */
+  Proc awaitStart(String name, List<String> cmd, String marker) throws Exception {
     Proc p = Proc.start(name, work, cmd);
-    if (name.equals("nats-server")) {
-      p.port = Integer.parseInt(cmd.get(cmd.size() - 1));
+    try {
+      p.lastLine = p.awaitLine(l -> l.contains(marker), 120_000);
+      return p;
+    } catch (Exception e) {
+      p.close();
+      throw e;
     }
-    running.add(p);
-    return p;
-  }
-
-  private static Proc await(Proc p, String marker) throws Exception {
-    p.lastLine = p.awaitLine(l -> l.contains(marker), 120_000);
-    return p;
   }
 
   private void stopAll() {
+    stacks.values().forEach(Stack::close);
+    stacks.clear();
     for (int i = running.size() - 1; i >= 0; i--) {
       try {
         running.get(i).close();
@@ -322,15 +336,18 @@ public final class BenchMain {
   }
 
   /** @return the systems in the order of this repetition: each takes its turn first */
-  private static List<String> order(int rep) {
+  private List<String> order(int rep) {
     List<String> o = new ArrayList<>();
     for (int i = 0; i < Systems.ALL.length; i++) {
-      o.add(Systems.ALL[(i + rep) % Systems.ALL.length]);
+      String sys = Systems.ALL[(i + rep) % Systems.ALL.length];
+      if (systems.contains(sys)) {
+        o.add(sys);
+      }
     }
     return o;
   }
 
-  private static int lastInt(String line) {
+  static int lastInt(String line) {
     Matcher m = Pattern.compile("(\\d+)\\D*$").matcher(line);
     if (!m.find()) {
       throw new IllegalStateException("no port in: " + line);
@@ -338,13 +355,13 @@ public final class BenchMain {
     return Integer.parseInt(m.group(1));
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  private static void waitForPort(int port, long timeoutMs) throws Exception {
+  static void waitForPort(int port, long timeoutMs) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (true) {
       try (Socket s = new Socket()) {

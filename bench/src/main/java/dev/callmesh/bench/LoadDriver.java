@@ -45,6 +45,9 @@ final class LoadDriver {
     }
   }
 
+  /** A call that has not come back after this long counts as failed. */
+  static final long CALL_TIMEOUT_S = 20;
+
   private final Target target;
   private final AtomicLong seq = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -76,8 +79,8 @@ final class LoadDriver {
     for (int i = 0; i < concurrency; i++) {
       d.next();
     }
-    if (!d.slots.await(warmMs + measureMs + 60_000, TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("calls still pending 60 s after the end of the phase");
+    if (!d.slots.await(warmMs + measureMs + (CALL_TIMEOUT_S + 10) * 1000, TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("calls still pending well after the end of the phase");
     }
     if (d.firstError != null) {
       System.err.println("  warning: " + d.errors.get() + " calls failed, first: " + d.firstError);
@@ -96,15 +99,22 @@ final class LoadDriver {
       slots.countDown();
       return;
     }
-    CompletionStage<?> call;
+    java.util.concurrent.CompletableFuture<Object> call = new java.util.concurrent.CompletableFuture<>();
     try {
-      call = target.call(seq.getAndIncrement());
+      target.call(seq.getAndIncrement()).whenComplete((r, err) -> {
+        if (err != null) {
+          call.completeExceptionally(err);
+        } else {
+          call.complete(r);
+        }
+      });
     } catch (RuntimeException e) {
       fail(e);
       slots.countDown();
       return;
     }
-    call.whenComplete((r, err) -> {
+    // a call lost on the way must not hang the run: it counts as failed
+    call.orTimeout(CALL_TIMEOUT_S, TimeUnit.SECONDS).whenComplete((r, err) -> {
       long t1 = System.nanoTime();
       if (err != null) {
         fail(err);

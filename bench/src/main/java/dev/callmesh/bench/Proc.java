@@ -22,7 +22,6 @@ final class Proc implements AutoCloseable {
   final String name;
   /** The last readiness line seen, and a port, for the caller's bookkeeping. */
   volatile String lastLine;
-  volatile int port;
   private final Process process;
   private final long startNanos;
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -95,6 +94,11 @@ final class Proc implements AutoCloseable {
   /** @return nanoseconds since the process was started */
   long sinceStartNanos() {
     return System.nanoTime() - startNanos;
+  }
+
+  /** @return whether the process still runs */
+  boolean alive() {
+    return process.isAlive();
   }
 
   /** @return the process id */

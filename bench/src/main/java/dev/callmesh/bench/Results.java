@@ -55,6 +55,14 @@ final class Results {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
+  private int maxCount(String scenario, String metric) {
+    int n = 0;
+    for (String system : Systems.ALL) {
+      n = Math.max(n, count(scenario, system, metric));
+    }
+    return n;
+  }
+
   private synchronized int count(String scenario, String system, String metric) {
     List<Double> s = samples.get(scenario + "/" + system + "/" + metric);
     return s == null ? 0 : s.size();
@@ -100,7 +108,7 @@ final class Results {
             .append(higherIsBetter(metric) ? "higher" : "lower").append(" | ")
             .append(fmt(c)).append(" | ").append(fmt(n)).append(" | ").append(fmt(r)).append(" | ")
             .append(ratio(c, n)).append(" | ").append(ratio(c, r)).append(" | ")
-            .append(count(scenario, Systems.CALLMESH, metric)).append(" |\n");
+            .append(maxCount(scenario, metric)).append(" |\n");
       }
     });
     synchronized (this) {
