@@ -18,11 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RelayClient implements AutoCloseable {
 
+  private final io.vertx.core.Context context;
   private final NetSocket socket;
   private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
 
-  private RelayClient(NetSocket socket) {
+  private RelayClient(io.vertx.core.Context context, NetSocket socket) {
+    this.context = context;
     this.socket = socket;
     FrameDecoder decoder = new FrameDecoder(64 * 1024 * 1024);
     socket.handler(chunk -> decoder.feed(chunk, body -> {
@@ -37,8 +39,14 @@ final class RelayClient implements AutoCloseable {
 
   /** @return a client connected to the relay on the port */
   static RelayClient connect(Vertx vertx, int port) {
-    return new RelayClient(vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true))
-        .connect(port, "127.0.0.1").await());
+    // Connect, set the handler and write, all on the socket's own event loop (as HubConnector does).
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    io.vertx.core.Promise<RelayClient> made = io.vertx.core.Promise.promise();
+    ctx.runOnContext(v -> vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true))
+        .connect(port, "127.0.0.1")
+        .map(sock -> new RelayClient(ctx, sock))
+        .onComplete(made));
+    return made.future().await();
   }
 
   /** @return completed with the echoed payload */
@@ -48,7 +56,12 @@ final class RelayClient implements AutoCloseable {
     pending.put(id, p);
     JsonObject env = new JsonObject().put("type", "call.requested").put("id", id)
         .put("payload", new JsonObject().put("operationId", "/echo/echo").put("input", input));
-    socket.write(FrameEncoder.frame(env.toBuffer()));
+    io.vertx.core.buffer.Buffer frame = FrameEncoder.frame(env.toBuffer());
+    if (io.vertx.core.Vertx.currentContext() == context) {
+      socket.write(frame);
+    } else {
+      context.runOnContext(v -> socket.write(frame));
+    }
     return p;
   }
 

@@ -28,11 +28,6 @@ public final class RelayEcho {
               decoder.feed(chunk, body -> sock.write(FrameEncoder.frame(body)));
             } catch (RuntimeException e) {
               sock.close();
-              return;
-            }
-            if (sock.writeQueueFull()) {
-              sock.pause();
-              sock.drainHandler(v -> sock.resume());
             }
           });
         })
