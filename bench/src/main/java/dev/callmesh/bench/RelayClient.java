@@ -27,13 +27,22 @@ final class RelayClient implements AutoCloseable {
     this.context = context;
     this.socket = socket;
     FrameDecoder decoder = new FrameDecoder(64 * 1024 * 1024);
-    socket.handler(chunk -> decoder.feed(chunk, body -> {
-      JsonObject env = new JsonObject(body);
-      CompletableFuture<JsonObject> p = pending.remove(env.getString("id"));
-      if (p != null) {
-        p.complete(env.getJsonObject("payload"));
+    socket.handler(chunk -> {
+      try {
+        decoder.feed(chunk, body -> {
+          JsonObject env = new JsonObject(body);
+          CompletableFuture<JsonObject> p = pending.remove(env.getString("id"));
+          if (p != null) {
+            p.complete(env.getJsonObject("payload"));
+          } else {
+            System.err.println("relay client: orphan reply " + env.getString("id"));
+          }
+        });
+      } catch (RuntimeException e) {
+        System.err.println("relay client: " + e);
+        socket.close();
       }
-    }));
+    });
     socket.closeHandler(v -> pending.values().forEach(p -> p.completeExceptionally(new IllegalStateException("relay closed"))));
   }
 
