@@ -1,0 +1,149 @@
+package dev.callmesh.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every repeated measurement, reduced to medians and written as
+ * {@code {"machine": {...}, "scenarios": {NAME: {SYSTEM: {METRIC: number|null}}}}} and as a Markdown table.
+ */
+final class Results {
+
+  /** The metrics of each scenario, in table order; a metric a system did not report is null. */
+  static final Map<String, List<String>> METRICS = new LinkedHashMap<>();
+
+  static {
+    METRICS.put("latency_100b", List.of("p50_us", "p99_us", "p999_us"));
+    METRICS.put("throughput_100b", List.of("rps"));
+    METRICS.put("throughput_64k", List.of("mbps"));
+    METRICS.put("fanout_100_spokes", List.of("rps", "p99_us"));
+    METRICS.put("spokes_10k", List.of("heap_mib", "handshakes_per_s", "p99_us"));
+    METRICS.put("spoke_footprint", List.of("rss_mib", "start_ms"));
+  }
+
+  private final Map<String, List<Double>> samples = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
+
+  /** Records one measurement of a metric. */
+  synchronized void add(String scenario, String system, String metric, double value) {
+    if (!Double.isNaN(value) && !Double.isInfinite(value)) {
+      samples.computeIfAbsent(scenario + "/" + system + "/" + metric, k -> new ArrayList<>()).add(value);
+    }
+  }
+
+  /** Records a remark for the report (a failed measurement, a caveat). */
+  synchronized void note(String text) {
+    notes.add(text);
+  }
+
+  /** @return the median of the samples, or {@code null} when there are none */
+  synchronized Double median(String scenario, String system, String metric) {
+    List<Double> s = samples.get(scenario + "/" + system + "/" + metric);
+    if (s == null || s.isEmpty()) {
+      return null;
+    }
+    List<Double> sorted = new ArrayList<>(s);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private int maxCount(String scenario, String metric) {
+    int n = 0;
+    for (String system : Systems.ALL) {
+      n = Math.max(n, count(scenario, system, metric));
+    }
+    return n;
+  }
+
+  private synchronized int count(String scenario, String system, String metric) {
+    List<Double> s = samples.get(scenario + "/" + system + "/" + metric);
+    return s == null ? 0 : s.size();
+  }
+
+  /** @return the results document */
+  JsonObject toJson(JsonObject machine) {
+    JsonObject scenarios = new JsonObject();
+    METRICS.forEach((scenario, metrics) -> {
+      JsonObject bySystem = new JsonObject();
+      for (String system : Systems.ALL) {
+        JsonObject m = new JsonObject();
+        for (String metric : metrics) {
+          Double v = median(scenario, system, metric);
+          if (v == null) {
+            m.putNull(metric);
+          } else {
+            m.put(metric, round(v));
+          }
+        }
+        bySystem.put(system, m);
+      }
+      scenarios.put(scenario, bySystem);
+    });
+    return new JsonObject().put("machine", machine).put("scenarios", scenarios);
+  }
+
+  /** @return the medians as a Markdown table, ratios included */
+  String toMarkdown(JsonObject machine) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# callmesh benchmark\n\n");
+    sb.append(String.format(Locale.ROOT, "%s; %d cores, %d MiB, Java %s; %s; %s run, medians of %s repetitions.%n%n",
+        machine.getString("date"), machine.getInteger("cores"), machine.getLong("memory_mib"),
+        machine.getString("java"), machine.getString("os"), machine.getString("mode"), machine.getString("repetitions")));
+    sb.append("| scenario | metric | better | callmesh | nats | relay | callmesh/nats | callmesh/relay | n |\n");
+    sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+    METRICS.forEach((scenario, metrics) -> {
+      for (String metric : metrics) {
+        Double c = median(scenario, Systems.CALLMESH, metric);
+        Double n = median(scenario, Systems.NATS, metric);
+        Double r = median(scenario, Systems.RELAY, metric);
+        sb.append("| ").append(scenario).append(" | ").append(metric).append(" | ")
+            .append(higherIsBetter(metric) ? "higher" : "lower").append(" | ")
+            .append(fmt(c)).append(" | ").append(fmt(n)).append(" | ").append(fmt(r)).append(" | ")
+            .append(ratio(c, n)).append(" | ").append(ratio(c, r)).append(" | ")
+            .append(maxCount(scenario, metric)).append(" |\n");
+      }
+    });
+    synchronized (this) {
+      if (!notes.isEmpty()) {
+        sb.append("\nNotes:\n\n");
+        notes.forEach(x -> sb.append("- ").append(x).append('\n'));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Writes {@code latest.json} and {@code latest.md} into the directory. */
+  void write(Path dir, JsonObject machine) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("latest.json"), toJson(machine).encodePrettily() + "\n");
+    Files.writeString(dir.resolve("latest.md"), toMarkdown(machine));
+  }
+
+  static boolean higherIsBetter(String metric) {
+    return metric.equals("rps") || metric.equals("mbps") || metric.equals("handshakes_per_s");
+  }
+
+  private static double round(double v) {
+    return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10.0;
+  }
+
+  private static String fmt(Double v) {
+    if (v == null) {
+      return "–";
+    }
+    double r = round(v);
+    return r == Math.rint(r) ? String.format(Locale.ROOT, "%,.0f", r) : String.format(Locale.ROOT, "%.1f", r);
+  }
+
+  private static String ratio(Double a, Double b) {
+    return a == null || b == null || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
+  }
+}
