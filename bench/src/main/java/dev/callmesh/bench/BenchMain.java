@@ -306,7 +306,9 @@ public final class BenchMain {
 
   Proc startHub(String name) throws Exception {
     return awaitStart(name, Proc.java("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
-        "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench"), "listening on");
+        "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench",
+        // No HTTP port (several hubs may run) and no per-identity rate cap: the benchmark is one identity.
+        "--http", "off", "--max-calls-per-second", "0", "--max-connections-per-source", "20000"), "listening on");
   }
 
   String hubUrl(Proc hub) {
