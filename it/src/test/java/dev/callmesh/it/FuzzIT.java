@@ -125,6 +125,12 @@ class FuzzIT {
     assertEquals(Map.of("dev1", 0), inFlight, "the hub still has calls pending towards the spoke");
     assertEquals(0, before.engine().pendingCount());
     assertEquals(0, after.engine().pendingCount());
+    // The hub logs a handler's unexpected exception (NetSocketTransport.onException) before closing: none may occur.
+    List<String> hubLog = new ArrayList<>(hub.stdoutLines());
+    hubLog.addAll(hub.stderr().lines().toList());
+    List<String> unexpected = hubLog.stream().filter(l -> l.contains("unexpected") || l.contains("Exception")
+        || l.contains("Error") || l.contains(" ERROR ") || l.contains(" WARN ")).limit(20).toList();
+    unexpected.forEach(l -> System.out.println("FuzzIT hub log: " + l));
     long end = heapAfterGc();
     System.out.printf("FuzzIT: hub heap after GC: %d MiB after warm-up, %d MiB after the run; spoke alive %s%n",
         baseline, end, spoke.process().isAlive());
@@ -132,6 +138,7 @@ class FuzzIT {
         () -> assertTrue(stats.frames.get() >= FRAMES, "only " + stats.frames.get() + " frames sent in the budget"),
         () -> assertTrue(end <= baseline + 64, "hub heap grew from " + baseline + " to " + end + " MiB"),
         () -> assertTrue(spoke.process().isAlive(), "the spoke died"),
+        () -> assertEquals(List.of(), unexpected, "the hub logged unexpected errors"),
         () -> assertEquals(List.of(), List.copyOf(stats.anomalies), "the hub misbehaved (see the first "
             + Stats.MAX_SAMPLES + " cases above; " + stats.anomalyCount.get() + " in all)"));
   }
