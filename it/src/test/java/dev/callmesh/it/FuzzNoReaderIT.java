@@ -92,7 +92,7 @@ class FuzzNoReaderIT {
       long rssAfter = rssMiB(hub.process().pid());
       long heap = Heap.usedMiB(hub.process().pid());
       System.out.printf("FuzzNoReaderIT: sent %d MiB of calls without reading (writer %s); hub RSS %d -> %d MiB,"
-          + " heap %d MiB, alive %s%n", sent.get() >> 20, writer.isAlive() ? "blocked: held back" : "ended",
+          + " heap %d MiB, alive %s%n", sent.get() >> 20, writer.isAlive() ? "still blocked in write after 30 s" : "ended",
           rssBefore, rssAfter, heap, hub.process().isAlive());
       assertTrue(hub.process().isAlive(), "the hub died: " + hub.stderr());
       // The other client is still served promptly.
