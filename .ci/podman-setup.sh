@@ -6,7 +6,7 @@
 #   2. builds a base image localhost/debian:bookworm-min with debootstrap from apt's own Debian mirror;
 #   3. builds localhost/callmesh/jre:17 FROM it: a small Java runtime made by jlink from this machine's
 #      JDK (a stand-in for eclipse-temurin:17-jre, which deploy/*.Dockerfile use by default);
-#   4. starts `podman system service` on unix:///run/podman/podman.sock, if it is not answering yet.
+#   4. starts a fresh `podman system service` on unix:///run/podman/podman.sock.
 #
 # Every step is skipped when its result is already there, so a second run takes about a second.
 # It exports nothing: it writes .ci/podman.env (KEY=VALUE lines) for the caller to source:
@@ -133,9 +133,13 @@ EOF
 fi
 
 # --- 5. the Docker API socket ------------------------------------------------------------------------
-if podman --url "unix://$SOCK" version >/dev/null 2>&1; then
-  say "podman system service answers on $SOCK"
-else
+# A service left running by an earlier session can answer "version" yet fail to start containers
+# ("write child: broken pipe"): always start a fresh one.
+if pkill -f "podman system service" 2>/dev/null; then
+  say "stopped a podman system service left running earlier"
+  sleep 1
+fi
+{
   mkdir -p "$(dirname "$SOCK")"
   rm -f "$SOCK"
   say "starting podman system service on unix://$SOCK (log /tmp/podman-service.log)"
@@ -145,7 +149,7 @@ else
     sleep 0.2
   done
   podman --url "unix://$SOCK" version >/dev/null 2>&1 || give_up "podman system service did not answer on $SOCK"
-fi
+}
 
 cat > "$ENV_FILE" <<EOF
 # written by .ci/podman-setup.sh: a Docker API for Testcontainers, served by podman

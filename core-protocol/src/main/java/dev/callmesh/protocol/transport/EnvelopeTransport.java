@@ -73,6 +73,14 @@ public interface EnvelopeTransport {
    */
   EnvelopeTransport closeHandler(Handler<Void> handler);
 
+  /**
+   * The most bytes that may wait unsent on one connection before the peer counts as a slow consumer
+   * and is closed with {@code bye RESOURCE_EXHAUSTED}: twice the frame limit, at least 32 MiB.
+   */
+  static long maxUnsentBytes(int maxFrameBytes) {
+    return Math.max(32L * 1024 * 1024, 2L * maxFrameBytes);
+  }
+
   /** @return whether the bytes waiting to be written are over the high-water mark */
   boolean writeQueueFull();
 

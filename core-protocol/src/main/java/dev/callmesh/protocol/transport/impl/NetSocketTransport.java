@@ -29,6 +29,7 @@ public final class NetSocketTransport implements EnvelopeTransport {
   private Handler<EventEnvelope> handler = e -> { };
   private Handler<Void> closeHandler;
   private volatile boolean closed;
+  private final Backlog backlog;
   private final io.vertx.core.Promise<Void> closedPromise = io.vertx.core.Promise.promise();
 
   /**
@@ -42,6 +43,27 @@ public final class NetSocketTransport implements EnvelopeTransport {
     this.maxFrameBytes = maxFrameBytes;
     this.decoder = new FrameDecoder(maxFrameBytes);
     this.context = Vertx.currentContext();
+    this.backlog = new Backlog(context.owner(), new Backlog.Connection() {
+      @Override
+      public void pauseReading() {
+        socket.pause();
+      }
+
+      @Override
+      public void resumeReading() {
+        socket.resume();
+      }
+
+      @Override
+      public void bye(ErrorCode code, String message) {
+        NetSocketTransport.this.bye(code, message);
+      }
+
+      @Override
+      public String remoteAddress() {
+        return NetSocketTransport.this.remoteAddress();
+      }
+    }, maxFrameBytes);
     socket.handler(this::onBytes);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
@@ -119,7 +141,7 @@ public final class NetSocketTransport implements EnvelopeTransport {
           "message of " + json.length() + " bytes is over the frame limit of " + maxFrameBytes
               + " bytes; ask for less at a time"));
     }
-    return socket.write(FrameEncoder.frame(json));
+    return backlog.count(socket.write(FrameEncoder.frame(json)), json.length());
   }
 
   @Override
@@ -156,8 +178,9 @@ public final class NetSocketTransport implements EnvelopeTransport {
     }
     Buffer json = last.encode();
     socket.write(FrameEncoder.frame(json)).onComplete(ar -> socket.close());
-    // A peer that does not read must not keep the socket open: close regardless after a moment.
-    context.owner().setTimer(BYE_LINGER_MS, t -> socket.close());
+    // A peer that does not read must not keep the socket open: a plain close would wait for the
+    // backlog to flush, so after a moment the channel is closed outright, dropping what is unsent.
+    context.owner().setTimer(BYE_LINGER_MS, t -> forceClose());
     closed = true;
     socket.handler(null);
   }
@@ -165,6 +188,16 @@ public final class NetSocketTransport implements EnvelopeTransport {
   @Override
   public Future<Void> close() {
     return socket.close();
+  }
+
+  private void forceClose() {
+    if (socket instanceof io.vertx.core.internal.net.NetSocketInternal internal) {
+      // Below the pipeline: Vert.x's own handlers would turn a close into one that waits for the flush.
+      io.netty.channel.Channel channel = internal.channelHandlerContext().channel();
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      socket.close();
+    }
   }
 
   @Override

@@ -33,6 +33,7 @@ public final class WebSocketTransport implements EnvelopeTransport {
   private Handler<EventEnvelope> handler = e -> { };
   private Handler<Void> closeHandler;
   private volatile boolean closed;
+  private final Backlog backlog;
   private final io.vertx.core.Promise<Void> closedPromise = io.vertx.core.Promise.promise();
 
   /**
@@ -45,6 +46,27 @@ public final class WebSocketTransport implements EnvelopeTransport {
     this.transportName = transportName;
     this.maxFrameBytes = maxFrameBytes;
     this.context = Vertx.currentContext();
+    this.backlog = new Backlog(context.owner(), new Backlog.Connection() {
+      @Override
+      public void pauseReading() {
+        ws.pause();
+      }
+
+      @Override
+      public void resumeReading() {
+        ws.resume();
+      }
+
+      @Override
+      public void bye(ErrorCode code, String message) {
+        WebSocketTransport.this.bye(code, message);
+      }
+
+      @Override
+      public String remoteAddress() {
+        return WebSocketTransport.this.remoteAddress();
+      }
+    }, maxFrameBytes);
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> bye(ErrorCode.PROTOCOL, "binary WebSocket messages are not part of the protocol; send envelopes as text"));
     ws.closeHandler(v -> onClosed());
@@ -118,7 +140,7 @@ public final class WebSocketTransport implements EnvelopeTransport {
           "message of " + json.length() + " bytes is over the frame limit of " + maxFrameBytes
               + " bytes; ask for less at a time"));
     }
-    return write(json);
+    return backlog.count(write(json), json.length());
   }
 
   @Override
@@ -155,7 +177,18 @@ public final class WebSocketTransport implements EnvelopeTransport {
     }
     closed = true; // onText ignores whatever still arrives
     write(last.encode()).onComplete(ar -> ws.close());
-    context.owner().setTimer(BYE_LINGER_MS, t -> ws.close());
+    // A plain close waits for the backlog to flush; a peer that does not read is cut off after a moment.
+    context.owner().setTimer(BYE_LINGER_MS, t -> forceClose());
+  }
+
+  private void forceClose() {
+    if (ws instanceof io.vertx.core.internal.http.WebSocketInternal internal) {
+      // Below the pipeline: Vert.x's own handlers would turn a close into one that waits for the flush.
+      io.netty.channel.Channel channel = internal.channelHandlerContext().channel();
+      channel.unsafe().close(channel.voidPromise());
+    } else {
+      ws.close();
+    }
   }
 
   /** Writes one text message; a WebSocket that closed meanwhile fails the future instead of throwing. */
