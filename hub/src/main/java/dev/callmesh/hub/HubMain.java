@@ -82,12 +82,20 @@ public final class HubMain implements Callable<Integer> {
       description = "On SIGTERM, how long calls in flight may finish before bye (default 10s; env CALLMESH_SHUTDOWN_GRACE)")
   String shutdownGrace;
 
+  @Option(names = "--max-json-depth", paramLabel = "N",
+      description = "How deep JSON from peers may nest (default 256; env CALLMESH_MAX_JSON_DEPTH)")
+  Integer maxJsonDepth;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
   @Override
   public Integer call() throws Exception {
     HubOptions options = options();
+    Integer depth = maxJsonDepth != null ? maxJsonDepth : env("CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
+    // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.
+    dev.callmesh.protocol.JsonLimits.apply(depth == null ? dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH : depth,
+        dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, options.getMaxFrameBytes());
     Vertx vertx = Vertx.vertx();
     Hub hub = Hub.create(vertx, options);
     try {
