@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class HubMain implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
-      description = "TCP address to accept spokes and clients on (default ${DEFAULT-VALUE}; env CALLMESH_LISTEN)")
+      description = "TCP address to accept spokes and clients on (default 127.0.0.1:7400; env CALLMESH_LISTEN)")
   String listen;
 
   @Option(names = "--http", paramLabel = "HOST:PORT",
@@ -56,7 +56,7 @@ public final class HubMain implements Callable<Integer> {
   Integer maxFrameBytes;
 
   @Option(names = "--heartbeat", paramLabel = "DURATION",
-      description = "Ping period, e.g. 15s; a peer silent for 3 periods is dropped (env CALLMESH_HEARTBEAT)")
+      description = "Ping period; a peer silent for 3 periods is dropped (default 15s; env CALLMESH_HEARTBEAT)")
   String heartbeat;
 
   @Option(names = "--handshake-timeout", paramLabel = "DURATION",
