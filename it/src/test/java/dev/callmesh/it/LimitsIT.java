@@ -163,7 +163,7 @@ class LimitsIT {
     assertEquals("done\n", out.getString("stdout"));
     client.engine().closeFuture().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     JsonObject bye = client.engine().peerBye();
-    assertNotNull(bye, "the client got bye");
+    assertNotNull(bye, "the client got bye; hub log:\n" + mesh.hub.stderr());
     assertEquals(0, mesh.hub.awaitExit(Duration.ofSeconds(15)), mesh.hub.stderr());
   }
 }

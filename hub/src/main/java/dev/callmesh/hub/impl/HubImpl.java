@@ -291,10 +291,9 @@ public final class HubImpl implements Hub {
   @Override
   public Future<Void> close() {
     keysWatcher.stop();
-    Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
-    if (http != null && http.result() != null) {
-      stopped = stopped.compose(v -> http.result().close());
-    }
+    shuttingDown = true;
+    // bye first, then the listeners: closing a listener also closes its connections, which would race
+    // with the bye (each connection closes within a second of its bye, even when its peer does not read).
     List<Future<Void>> closing = new ArrayList<>();
     for (HubConnection c : sessions.values()) {
       if (c.engine == null) {
@@ -303,7 +302,13 @@ public final class HubImpl implements Hub {
       c.engine.transport().bye(ErrorCode.UNAVAILABLE, "the hub is shutting down");
       closing.add(c.engine.closeFuture());
     }
-    Future<Void> undeployed = stopped.compose(v -> Future.join(closing)).mapEmpty();
+    Future<Void> undeployed = Future.join(closing).transform(ar -> {
+      Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
+      if (http != null && http.result() != null) {
+        stopped = stopped.compose(v -> http.result().close());
+      }
+      return stopped;
+    }).mapEmpty();
     return deploymentId == null ? undeployed
         : undeployed.compose(v -> vertx.undeploy(deploymentId)).onComplete(ar -> deploymentId = null);
   }
