@@ -7,6 +7,7 @@ import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.ConnectOptions;
 import dev.callmesh.protocol.client.Credentials;
 import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.util.FlagOrEnv;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -35,17 +36,14 @@ final class HubOptionsMixin {
 
   /** @return the hub URL from the flag, the environment or the default */
   HubUrl hubUrl() {
-    String v = hub != null ? hub : System.getenv("CALLMESH_HUB");
+    String v = FlagOrEnv.string(hub, "CALLMESH_HUB");
     return HubUrl.parse(v == null ? "tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT : v);
   }
 
   /** @return the key file from the flag, the environment or ~/.ssh/id_ed25519 */
   Path keyFile() {
-    if (key != null) {
-      return key;
-    }
-    String env = System.getenv("CALLMESH_KEY");
-    return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519");
+    Path given = FlagOrEnv.value(key, "CALLMESH_KEY", Path::of);
+    return given != null ? given : Path.of(System.getProperty("user.home"), ".ssh", "id_ed25519");
   }
 
   /**
@@ -78,9 +76,8 @@ final class HubOptionsMixin {
         .setHubUrl(hubUrl())
         .setCredentials(Credentials.key(pair))
         .setSshKey(pair)
-        .setCaFile(ca != null ? ca : System.getenv("CALLMESH_CA") != null ? Path.of(System.getenv("CALLMESH_CA")) : null)
-        .setKnownHosts(knownHosts != null ? knownHosts
-            : System.getenv("CALLMESH_KNOWN_HOSTS") != null ? Path.of(System.getenv("CALLMESH_KNOWN_HOSTS")) : null)
+        .setCaFile(FlagOrEnv.value(ca, "CALLMESH_CA", Path::of))
+        .setKnownHosts(FlagOrEnv.value(knownHosts, "CALLMESH_KNOWN_HOSTS", Path::of))
         .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.callmesh.hub;
 
 import dev.callmesh.protocol.util.Durations;
+import dev.callmesh.protocol.util.FlagOrEnv;
 import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +93,7 @@ public final class HubMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     HubOptions options = options();
-    Integer depth = maxJsonDepth != null ? maxJsonDepth : env("CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
+    Integer depth = FlagOrEnv.value(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
     // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.
     dev.callmesh.protocol.JsonLimits.apply(depth == null ? dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH : depth,
         dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, options.getMaxFrameBytes());
@@ -136,66 +137,29 @@ public final class HubMain implements Callable<Integer> {
   }
 
   private HubOptions options() throws Exception {
-    Path configFile = config != null ? config : env("CALLMESH_CONFIG", Path::of);
+    Path configFile = FlagOrEnv.value(config, "CALLMESH_CONFIG", Path::of);
     HubOptions o = configFile == null ? new HubOptions() : new HubOptions(new JsonObject(Files.readString(configFile)));
-    String l = pick(listen, "CALLMESH_LISTEN");
-    if (l != null) {
-      o.setListen(HostPort.parse(l));
+    FlagOrEnv.apply(listen, "CALLMESH_LISTEN", x -> x, v -> o.setListen(HostPort.parse(v)));
+    FlagOrEnv.apply(authorizedKeys, "CALLMESH_AUTHORIZED_KEYS", Path::of, o::setAuthorizedKeys);
+    FlagOrEnv.apply(hubKey, "CALLMESH_HUB_KEY", Path::of, o::setHubKey);
+    FlagOrEnv.apply(hubId, "CALLMESH_HUB_ID", x -> x, o::setHubId);
+    FlagOrEnv.apply(maxFrameBytes, "CALLMESH_MAX_FRAME_BYTES", Integer::valueOf, o::setMaxFrameBytes);
+    FlagOrEnv.apply(heartbeat, "CALLMESH_HEARTBEAT", x -> x, v -> o.setHeartbeatMs(Durations.parse(v).toMillis()));
+    FlagOrEnv.apply(handshakeTimeout, "CALLMESH_HANDSHAKE_TIMEOUT", x -> x,
+        v -> o.setHandshakeTimeoutMs(Durations.parse(v).toMillis()));
+    FlagOrEnv.apply(maxConnections, "CALLMESH_MAX_CONNECTIONS", Integer::valueOf, o::setMaxConnections);
+    FlagOrEnv.apply(maxConnectionsPerSource, "CALLMESH_MAX_CONNECTIONS_PER_SOURCE", Integer::valueOf,
+        o::setMaxConnectionsPerSource);
+    FlagOrEnv.apply(maxCallsPerSecond, "CALLMESH_MAX_CALLS_PER_SECOND", Integer::valueOf, o::setMaxCallsPerSecond);
+    FlagOrEnv.apply(maxInFlight, "CALLMESH_MAX_IN_FLIGHT", Integer::valueOf, o::setMaxInFlight);
+    FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
+    FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
+    Path cert = FlagOrEnv.value(tlsCert, "CALLMESH_TLS_CERT", Path::of);
+    Path certKey = FlagOrEnv.value(tlsKey, "CALLMESH_TLS_KEY", Path::of);
+    if (cert != null || certKey != null) {
+      o.setTls(cert, certKey);
     }
-    Path keys = authorizedKeys != null ? authorizedKeys : env("CALLMESH_AUTHORIZED_KEYS", Path::of);
-    if (keys != null) {
-      o.setAuthorizedKeys(keys);
-    }
-    Path key = hubKey != null ? hubKey : env("CALLMESH_HUB_KEY", Path::of);
-    if (key != null) {
-      o.setHubKey(key);
-    }
-    String id = pick(hubId, "CALLMESH_HUB_ID");
-    if (id != null) {
-      o.setHubId(id);
-    }
-    Integer max = maxFrameBytes != null ? maxFrameBytes : env("CALLMESH_MAX_FRAME_BYTES", Integer::valueOf);
-    if (max != null) {
-      o.setMaxFrameBytes(max);
-    }
-    String hb = pick(heartbeat, "CALLMESH_HEARTBEAT");
-    if (hb != null) {
-      o.setHeartbeatMs(Durations.parse(hb).toMillis());
-    }
-    String hs = pick(handshakeTimeout, "CALLMESH_HANDSHAKE_TIMEOUT");
-    if (hs != null) {
-      o.setHandshakeTimeoutMs(Durations.parse(hs).toMillis());
-    }
-    Integer mc = maxConnections != null ? maxConnections : env("CALLMESH_MAX_CONNECTIONS", Integer::valueOf);
-    if (mc != null) {
-      o.setMaxConnections(mc);
-    }
-    Integer mcs = maxConnectionsPerSource != null ? maxConnectionsPerSource : env("CALLMESH_MAX_CONNECTIONS_PER_SOURCE", Integer::valueOf);
-    if (mcs != null) {
-      o.setMaxConnectionsPerSource(mcs);
-    }
-    Integer rate = maxCallsPerSecond != null ? maxCallsPerSecond : env("CALLMESH_MAX_CALLS_PER_SECOND", Integer::valueOf);
-    if (rate != null) {
-      o.setMaxCallsPerSecond(rate);
-    }
-    Integer mif = maxInFlight != null ? maxInFlight : env("CALLMESH_MAX_IN_FLIGHT", Integer::valueOf);
-    if (mif != null) {
-      o.setMaxInFlight(mif);
-    }
-    String grace = pick(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE");
-    if (grace != null) {
-      o.setShutdownGraceMs(Durations.parse(grace).toMillis());
-    }
-    String h = pick(http, "CALLMESH_HTTP");
-    if (h != null) {
-      o.setHttp(h.equals("off") ? null : HostPort.parse(h));
-    }
-    Path cert = tlsCert != null ? tlsCert : env("CALLMESH_TLS_CERT", Path::of);
-    Path key2 = tlsKey != null ? tlsKey : env("CALLMESH_TLS_KEY", Path::of);
-    if (cert != null || key2 != null) {
-      o.setTls(cert, key2);
-    }
-    Path ca = clientCa != null ? clientCa : env("CALLMESH_CLIENT_CA", Path::of);
+    Path ca = FlagOrEnv.value(clientCa, "CALLMESH_CLIENT_CA", Path::of);
     if (ca != null) {
       if (!o.isTls()) {
         throw new IllegalArgumentException("--client-ca needs --tls-cert and --tls-key");
@@ -203,15 +167,6 @@ public final class HubMain implements Callable<Integer> {
       o.setClientCa(ca);
     }
     return o;
-  }
-
-  private static String pick(String flag, String env) {
-    return flag != null ? flag : System.getenv(env);
-  }
-
-  private static <T> T env(String name, java.util.function.Function<String, T> parse) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? null : parse.apply(v);
   }
 
   /** Runs the hub; exits 2 on a usage error, 1 when it cannot start. */

@@ -3,6 +3,7 @@ package dev.callmesh.spoke;
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.util.FlagOrEnv;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,34 +55,34 @@ public final class SpokeMain implements Callable<Integer> {
     dev.callmesh.protocol.JsonLimits.apply(dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH,
         dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, 64 * 1024 * 1024);
     SpokeOptions options = new SpokeOptions();
-    String hubUrl = pick(hub, "CALLMESH_HUB");
+    String hubUrl = FlagOrEnv.string(hub, "CALLMESH_HUB");
     if (hubUrl != null) {
       options.setHubUrl(HubUrl.parse(hubUrl));
     }
-    String n = pick(name, "CALLMESH_NAME");
-    String k = key != null ? key.toString() : System.getenv("CALLMESH_KEY");
+    String n = FlagOrEnv.string(name, "CALLMESH_NAME");
+    Path k = FlagOrEnv.value(key, "CALLMESH_KEY", Path::of);
     if (n == null || k == null) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--name and --key are required (or CALLMESH_NAME and CALLMESH_KEY)");
     }
-    options.setName(n).setKeyFile(Path.of(k));
-    String r = root != null ? root.toString() : System.getenv("CALLMESH_ROOT");
-    Path rootDir = Path.of(r == null ? "." : r);
+    options.setName(n).setKeyFile(k);
+    Path r = FlagOrEnv.value(root, "CALLMESH_ROOT", Path::of);
+    Path rootDir = r == null ? Path.of(".") : r;
     if (!Files.isDirectory(rootDir)) {
       System.err.println("callmesh-spoke: root " + rootDir.toAbsolutePath() + " is not a directory");
       return 2;
     }
     options.setRoot(rootDir);
-    String kh = knownHosts != null ? knownHosts.toString() : System.getenv("CALLMESH_KNOWN_HOSTS");
+    Path kh = FlagOrEnv.value(knownHosts, "CALLMESH_KNOWN_HOSTS", Path::of);
     if (kh != null) {
-      options.setKnownHosts(Path.of(kh));
+      options.setKnownHosts(kh);
     }
-    String caFile = ca != null ? ca.toString() : System.getenv("CALLMESH_CA");
+    Path caFile = FlagOrEnv.value(ca, "CALLMESH_CA", Path::of);
     if (caFile != null) {
-      options.setCaFile(Path.of(caFile));
+      options.setCaFile(caFile);
     }
     String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
     SshKeyPair keyPair = SshKeyPair.load(options.getKeyFile(), passphrase == null ? null : passphrase.toCharArray());
-    String list = pick(services, "CALLMESH_SERVICES");
+    String list = FlagOrEnv.string(services, "CALLMESH_SERVICES");
     List<String> names = Arrays.stream((list == null ? String.join(",", SpokeServices.KNOWN) : list).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     OperationRegistry registry = SpokeServices.registry(rootDir, names,
@@ -123,10 +124,6 @@ public final class SpokeMain implements Callable<Integer> {
     }
     System.err.println("callmesh-spoke: stopped: " + reason);
     return 3;
-  }
-
-  private static String pick(String flag, String env) {
-    return flag != null ? flag : System.getenv(env);
   }
 
   /**
