@@ -305,10 +305,18 @@ public final class BenchMain {
   }
 
   Proc startHub(String name) throws Exception {
-    return awaitStart(name, Proc.java("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
+    List<String> cmd = Proc.java(hubJvmArgs());
+    cmd.addAll(List.of("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
         "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench",
         // No HTTP port (several hubs may run) and no per-identity rate cap: the benchmark is one identity.
-        "--http", "off", "--max-calls-per-second", "0", "--max-connections-per-source", "20000"), "listening on");
+        "--http", "off", "--max-calls-per-second", "0", "--max-connections-per-source", "20000"));
+    return awaitStart(name, cmd, "listening on");
+  }
+
+  /** @return extra JVM options for the hub, from {@code -Dbench.hubJvmArgs="..."} (bench/profile.sh sets JFR there) */
+  private static String[] hubJvmArgs() {
+    String args = System.getProperty("bench.hubJvmArgs", "").trim();
+    return args.isEmpty() ? new String[0] : args.split("\\s+");
   }
 
   String hubUrl(Proc hub) {

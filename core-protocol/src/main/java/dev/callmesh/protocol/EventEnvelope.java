@@ -1,23 +1,45 @@
 package dev.callmesh.protocol;
 
+import dev.callmesh.protocol.impl.EnvelopeReader;
+import dev.callmesh.protocol.impl.EnvelopeWriter;
+import dev.callmesh.protocol.impl.PayloadIndex;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Objects;
 
 /**
  * One event on the wire: {@code {"type":..,"id":..,"payload":{..}}} (SPEC §2).
- *
- * @param type the event type, never {@code null}
- * @param id the correlation key; {@code ""} for events that have none
- * @param payload the event's data, never {@code null}
+ * <p>
+ * An envelope read from the wire keeps its payload as bytes with an index of its members: the small
+ * header fields ({@link #scalar}) are read at once, the rest is decoded only when {@link #payload()}
+ * is asked for, and a relay can pass members on untouched ({@link #raw}, {@link #index}). Not
+ * thread-safe: use it on the connection's context.
  */
-public record EventEnvelope(String type, String id, JsonObject payload) {
+public final class EventEnvelope {
 
-  public EventEnvelope {
+  private final String type;
+  private final String id;
+  private final PayloadIndex index;
+  private JsonObject payload;
+
+  /**
+   * @param type the event type, never {@code null}
+   * @param id the correlation key; {@code ""} (or {@code null}) for events that have none
+   * @param payload the event's data; {@code null} for none
+   */
+  public EventEnvelope(String type, String id, JsonObject payload) {
+    this(type, id, payload == null ? new JsonObject() : payload, null);
+  }
+
+  private EventEnvelope(String type, String id, JsonObject payload, PayloadIndex index) {
     if (type == null) {
       throw new IllegalArgumentException("type is required");
     }
-    id = id == null ? "" : id;
-    payload = payload == null ? new JsonObject() : payload;
+    this.type = type;
+    this.id = id == null ? "" : id;
+    this.payload = payload;
+    this.index = index;
   }
 
   /** @return an envelope with the given fields */
@@ -36,30 +58,18 @@ public record EventEnvelope(String type, String id, JsonObject payload) {
   }
 
   /**
-   * Parses one envelope from its JSON text. Unknown top-level fields are ignored.
+   * Reads one envelope from its JSON text. Unknown top-level fields are ignored. The whole text is
+   * checked to be JSON within the read limits; the payload is indexed, not decoded.
    *
-   * @param json the UTF-8 JSON of one frame
+   * @param json the UTF-8 JSON of one frame; it must not change while the envelope is in use
    * @return the envelope
    * @throws ProtocolException when the body is not a JSON object, or the type is missing or not a string
    */
   public static EventEnvelope decode(Buffer json) {
-    Object parsed;
-    try {
-      parsed = io.vertx.core.json.Json.CODEC.fromBuffer(json, Object.class);
-    } catch (RuntimeException e) {
-      throw new ProtocolException("frame is not valid JSON: " + firstLine(e.getMessage()));
-    }
-    JsonObject obj;
-    if (parsed instanceof JsonObject o) {
-      obj = o;
-    } else if (parsed instanceof java.util.Map<?, ?> map) {
-      @SuppressWarnings("unchecked")
-      java.util.Map<String, Object> m = (java.util.Map<String, Object>) map;
-      obj = new JsonObject(m);
-    } else {
-      throw new ProtocolException("frame is not a JSON object");
-    }
-    return fromJson(obj);
+    EnvelopeReader.Result r = EnvelopeReader.read(json);
+    return r.payload() == null
+        ? new EventEnvelope(r.type(), r.id(), new JsonObject(), null)
+        : new EventEnvelope(r.type(), r.id(), null, r.payload());
   }
 
   /**
@@ -83,21 +93,90 @@ public record EventEnvelope(String type, String id, JsonObject payload) {
     return new EventEnvelope(t, (String) id, (JsonObject) payload);
   }
 
-  /** @return the envelope as a JSON object */
+  /** @return the event type */
+  public String type() {
+    return type;
+  }
+
+  /** @return the correlation key; {@code ""} for events that have none */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * @return the payload, decoded on first use (later calls return the same object)
+   * @throws ProtocolException when a value in it breaks a JSON read limit
+   */
+  public JsonObject payload() {
+    if (payload == null) {
+      payload = index.decode();
+    }
+    return payload;
+  }
+
+  /**
+   * @return a payload member's value when it is a number, boolean or short string (a header field
+   *     such as {@code operationId}, {@code timeoutMs} or {@code n}); {@code null} when it is missing or
+   *     not a scalar. Does not decode the payload.
+   */
+  public Object scalar(String name) {
+    if (payload == null) {
+      return index.scalar(name);
+    }
+    Object v = payload.getValue(name);
+    return v instanceof JsonObject || v instanceof JsonArray ? null : v;
+  }
+
+  /** @return whether the payload member is missing, {@code null} or an object; does not decode the payload */
+  public boolean objectOrAbsent(String name) {
+    if (payload == null) {
+      return index.objectOrAbsent(name);
+    }
+    Object v = payload.getValue(name);
+    return v == null || v instanceof JsonObject;
+  }
+
+  /**
+   * @return the payload member's value as JSON text (for a received envelope, its bytes as they came),
+   *     or {@code null} when the payload lacks it
+   */
+  public RawJson raw(String name) {
+    if (payload == null) {
+      return index.raw(name);
+    }
+    return payload.containsKey(name) ? RawJson.encode(payload.getValue(name)) : null;
+  }
+
+  /** @return the index of the payload's bytes when the envelope was received and its payload is undecoded */
+  public PayloadIndex index() {
+    return payload == null ? index : null;
+  }
+
+  /** @return the envelope as a JSON object (decodes the payload) */
   public JsonObject toJson() {
-    return new JsonObject().put("type", type).put("id", id).put("payload", payload);
+    return new JsonObject().put("type", type).put("id", id).put("payload", payload());
   }
 
   /** @return the UTF-8 JSON text of the envelope, without a length prefix */
   public Buffer encode() {
-    return toJson().toBuffer();
+    if (payload == null) {
+      return EnvelopeWriter.rewrite(type, id, index, new String[0], new Object[0]);
+    }
+    return EnvelopeWriter.write(type, id, payload);
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EventEnvelope e && type.equals(e.type) && id.equals(e.id) && payload().equals(e.payload());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(type, id, payload());
+  }
+
+  @Override
+  public String toString() {
+    return "EventEnvelope[type=" + type + ", id=" + id + ", payload=" + payload() + "]";
   }
 }

@@ -37,7 +37,20 @@ public interface CallEngine {
    * @param observer receives the outcome on the connection's context
    * @return a handle to abort the call
    */
-  OutboundCall open(JsonObject request, boolean stream, CallObserver observer);
+  default OutboundCall open(JsonObject request, boolean stream, CallObserver observer) {
+    return open(CallRequest.of(request), stream, observer);
+  }
+
+  /**
+   * Starts a call with a request that may have been received on another connection: what was not
+   * replaced in it is sent byte for byte (how a relay forwards a call).
+   *
+   * @param request the request
+   * @param stream whether the call stays open after its first response (a subscription)
+   * @param observer receives the outcome on the connection's context
+   * @return a handle to abort the call
+   */
+  OutboundCall open(CallRequest request, boolean stream, CallObserver observer);
 
   /**
    * Calls a query or mutation with the default deadline.

@@ -21,18 +21,34 @@ public interface InboundCall {
   /** @return the {@code input} of the request; an empty object when it had none */
   JsonObject input();
 
-  /** @return the whole {@code call.requested} payload */
+  /** @return the whole {@code call.requested} payload (a received payload is decoded on first use) */
   JsonObject payload();
+
+  /**
+   * @return the request as it arrived, to read its header fields without decoding the payload, or to
+   *     pass it on with {@link CallRequest#with} (a relay)
+   */
+  default CallRequest request() {
+    return CallRequest.of(payload());
+  }
 
   /** @return {@code payload.caller} as set by the hub, or {@code null} */
   default JsonObject caller() {
     return payload().getJsonObject("caller");
   }
 
-  /** Sends one {@code call.responded} and ends the call (a query or mutation). */
+  /**
+   * Sends one {@code call.responded} and ends the call (a query or mutation).
+   *
+   * @param output any JSON value; a {@link dev.callmesh.protocol.RawJson} is sent byte for byte
+   */
   void reply(Object output);
 
-  /** Sends one {@code call.responded} and keeps the call open (a subscription). */
+  /**
+   * Sends one {@code call.responded} and keeps the call open (a subscription).
+   *
+   * @param output any JSON value; a {@link dev.callmesh.protocol.RawJson} is sent byte for byte
+   */
   void emit(Object output);
 
   /** Sends {@code call.completed} and ends the call. */

@@ -1,6 +1,7 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +58,11 @@ final class AuditedCall implements InboundCall {
   @Override
   public JsonObject payload() {
     return call.payload();
+  }
+
+  @Override
+  public CallRequest request() {
+    return call.request();
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.callmesh.hub.impl;
 import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.call.CallEngine;
+import dev.callmesh.protocol.RawJson;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -11,6 +12,8 @@ final class HubConnection {
 
   final String session;
   final String spokeName;
+  private RawJson callerJson;
+  private AuthorizedKey callerJsonKey;
   final Instant connectedAt = Instant.now();
   volatile AuthorizedKey key;
   CallEngine engine;
@@ -25,5 +28,15 @@ final class HubConnection {
   /** @return {@code payload.caller} for the calls this connection makes (SPEC §2.2) */
   JsonObject caller() {
     return new JsonObject().put("id", key.id()).put("spoke", spokeName);
+  }
+
+  /** @return {@link #caller()} as JSON text, encoded once per connection for the calls it forwards */
+  RawJson callerJson() {
+    AuthorizedKey k = key;
+    if (callerJson == null || callerJsonKey != k) {
+      callerJson = RawJson.encode(new JsonObject().put("id", k.id()).put("spoke", spokeName));
+      callerJsonKey = k;  // a reloaded key file may rename the identity
+    }
+    return callerJson;
   }
 }

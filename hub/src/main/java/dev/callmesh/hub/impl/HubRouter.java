@@ -6,10 +6,11 @@ import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.CallHandler;
+import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.call.CallObserver;
+import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.call.OutboundCall;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Serves the calls one connection makes to the hub: checks them against the caller's allow list,
@@ -92,9 +93,8 @@ final class HubRouter implements CallHandler {
           + "; /services/list shows what it serves"));
       return;
     }
-    JsonObject request = call.payload().copy()
-        .put("operationId", relative)
-        .put("caller", conn.caller());
+    // The input and any other member pass through as bytes; only the path and the caller change.
+    CallRequest request = call.request().with("operationId", relative).with("caller", conn.callerJson());
     boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
     OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route));
     call.abortHandler(out::abort);
@@ -103,6 +103,11 @@ final class HubRouter implements CallHandler {
 
   /** Passes the spoke's events back to the caller, each answered with the caller's own request id. */
   private record Relay(InboundCall call, boolean stream, RoutingTable.Route route) implements CallObserver {
+
+    @Override
+    public void onRespondedRaw(RawJson output) {
+      onResponded(output == null ? RawJson.encode(null) : output);
+    }
 
     @Override
     public void onResponded(Object output) {

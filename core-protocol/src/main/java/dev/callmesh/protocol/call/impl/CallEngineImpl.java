@@ -4,10 +4,12 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
 import dev.callmesh.protocol.EventTypes;
+import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.call.CallHandler;
 import dev.callmesh.protocol.call.CallObserver;
+import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.OutboundCall;
 import dev.callmesh.protocol.call.PendingCall;
 import dev.callmesh.protocol.call.PendingRequestMap;
@@ -105,14 +107,14 @@ public final class CallEngineImpl implements CallEngine {
           "request id " + id + " is already in flight on this connection; use a new id per call").toPayload());
       return;
     }
-    JsonObject payload = e.payload();
-    if (!(payload.getValue("operationId") instanceof String op) || op.isEmpty()) {
+    CallRequest request = CallRequest.received(e);
+    String op = request.operationId();
+    if (op == null || op.isEmpty()) {
       send(EventTypes.CALL_ERROR, id, CallException.of(ErrorCode.INVALID_INPUT,
           "call.requested needs an \"operationId\" string such as /dev1/fs/readFile").toPayload());
       return;
     }
-    Object input = payload.getValue("input");
-    if (input != null && !(input instanceof JsonObject)) {
+    if (!request.inputIsObject()) {
       send(EventTypes.CALL_ERROR, id, CallException.of(ErrorCode.INVALID_INPUT,
           "\"input\" must be a JSON object").toPayload());
       return;
@@ -123,14 +125,19 @@ public final class CallEngineImpl implements CallEngine {
               + "); wait for some to finish").toPayload());
       return;
     }
-    InboundCallImpl call = new InboundCallImpl(this, id, op, payload);
+    InboundCallImpl call = new InboundCallImpl(this, id, op, request);
     inbound.put(id, call);
     call.startDeadlines();
-    if (payload.getValue("parentRequestId") instanceof String parent) {
+    String parent = request.parentRequestId();
+    if (parent != null) {
       family.inboundStarted(parent, id);
     }
     try {
       handler.handle(call);
+    } catch (ProtocolException ex) {
+      // the payload broke a JSON read limit when the handler decoded it
+      call.abortFromPeer("protocol violation");
+      transport.bye(ErrorCode.PROTOCOL, ex.getMessage());
     } catch (RuntimeException ex) {
       log.warn("handler of {} failed for call {}", op, id, ex);
       call.fail(CallException.of(ErrorCode.INTERNAL, "the handler of " + op + " failed: " + ex));
@@ -148,7 +155,7 @@ public final class CallEngineImpl implements CallEngine {
     } else {
       pending.touch(call);
     }
-    call.observer().onResponded(e.payload().getValue("output"));
+    call.observer().onRespondedRaw(e.raw("output"));
   }
 
   private void onEnd(String id, CallException error) {
@@ -167,14 +174,14 @@ public final class CallEngineImpl implements CallEngine {
   private void onAborted(EventEnvelope e) {
     InboundCallImpl call = inbound.get(e.id());
     if (call != null) {
-      String reason = e.payload().getValue("reason") instanceof String s ? s : "aborted by the caller";
+      String reason = e.scalar("reason") instanceof String s ? s : "aborted by the caller";
       call.abortFromPeer(reason);
     }
   }
 
   private void onCredit(EventEnvelope e) {
     InboundCallImpl call = inbound.get(e.id());
-    if (call != null && e.payload().getValue("n") instanceof Number n) {
+    if (call != null && e.scalar("n") instanceof Number n) {
       call.addCredit(n.longValue());
     }
   }
@@ -241,16 +248,16 @@ public final class CallEngineImpl implements CallEngine {
   // ---- what we send ----
 
   @Override
-  public OutboundCall open(JsonObject request, boolean stream, CallObserver observer) {
+  public OutboundCall open(CallRequest request, boolean stream, CallObserver observer) {
     OutboundCallImpl call = new OutboundCallImpl(this);
     onContext(() -> start(call, request, stream, observer));
     return call;
   }
 
-  private void start(OutboundCallImpl handle, JsonObject request, boolean stream, CallObserver observer) {
+  private void start(OutboundCallImpl handle, CallRequest request, boolean stream, CallObserver observer) {
     String id = Long.toString(++nextId, 36);
     handle.id = id;
-    String op = request.getString("operationId", "?");
+    String op = request.operationId() == null ? "?" : request.operationId();
     if (handle.abortReason != null) {
       observer.onError(CallException.of(ErrorCode.ABORTED, "aborted before it started: " + handle.abortReason));
       return;
@@ -259,15 +266,16 @@ public final class CallEngineImpl implements CallEngine {
       observer.onError(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed; reconnect and try again"));
       return;
     }
-    long timeout = request.getValue("timeoutMs") instanceof Number n ? n.longValue()
+    long timeout = request.timeoutMs() != null ? request.timeoutMs().longValue()
         : stream ? 0 : options.getCallTimeoutMs();
-    long idle = request.getValue("idleTimeoutMs") instanceof Number n ? n.longValue() : 0;
+    long idle = request.idleTimeoutMs() != null ? request.idleTimeoutMs().longValue() : 0;
     PendingCall call = new PendingCall(id, op, stream, observer);
     pending.add(call, timeout, idle);
-    if (request.getValue("parentRequestId") instanceof String parent && inbound.containsKey(parent)) {
+    String parent = request.parentRequestId();
+    if (parent != null && inbound.containsKey(parent)) {
       family.outboundStarted(parent, id);
     }
-    transport.send(EventEnvelope.of(EventTypes.CALL_REQUESTED, id, request)).onFailure(err -> {
+    transport.sendJson(request.encode(id)).onFailure(err -> {
       if (pending.remove(id) != null) {
         observer.onError(err instanceof CallException ce ? ce
             : CallException.of(ErrorCode.UNAVAILABLE, "could not send the call: " + err.getMessage()));
@@ -302,7 +310,7 @@ public final class CallEngineImpl implements CallEngine {
   @Override
   public Future<Object> call(JsonObject request) {
     Promise<Object> promise = Promise.promise();
-    open(request, false, new CallObserver() {
+    open(CallRequest.of(request), false, new CallObserver() {
       @Override
       public void onResponded(Object output) {
         promise.tryComplete(output);
@@ -326,7 +334,8 @@ public final class CallEngineImpl implements CallEngine {
   void ended(InboundCallImpl call) {
     inbound.remove(call.id(), call);
     call.cancelDeadlines();
-    if (call.payload().getValue("parentRequestId") instanceof String parent) {
+    String parent = call.request().parentRequestId();
+    if (parent != null) {
       family.inboundEnded(parent, call.id());
     }
   }

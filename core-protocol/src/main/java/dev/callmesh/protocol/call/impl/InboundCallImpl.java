@@ -2,7 +2,8 @@ package dev.callmesh.protocol.call.impl;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
-import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.impl.EnvelopeWriter;
+import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Handler;
@@ -24,7 +25,7 @@ final class InboundCallImpl implements InboundCall {
   private final CallEngineImpl engine;
   private final String id;
   private final String operationId;
-  private final JsonObject payload;
+  private final CallRequest request;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
   private volatile long credit;
   private volatile long unflushed;
@@ -37,12 +38,13 @@ final class InboundCallImpl implements InboundCall {
   private long idleTimer = -1;
   private long idleTimeoutMs;
 
-  InboundCallImpl(CallEngineImpl engine, String id, String operationId, JsonObject payload) {
+  InboundCallImpl(CallEngineImpl engine, String id, String operationId, CallRequest request) {
     this.engine = engine;
     this.id = id;
     this.operationId = operationId;
-    this.payload = payload;
-    this.credit = payload.getValue("window") instanceof Number n && n.longValue() >= 0 ? n.longValue() : Long.MAX_VALUE;
+    this.request = request;
+    Number window = request.window();
+    this.credit = window != null && window.longValue() >= 0 ? window.longValue() : Long.MAX_VALUE;
   }
 
   @Override
@@ -57,13 +59,18 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public JsonObject input() {
-    JsonObject input = payload.getJsonObject("input");
+    JsonObject input = request.payload().getJsonObject("input");
     return input == null ? new JsonObject() : input;
   }
 
   @Override
   public JsonObject payload() {
-    return payload;
+    return request.payload();
+  }
+
+  @Override
+  public CallRequest request() {
+    return request;
   }
 
   @Override
@@ -171,16 +178,18 @@ final class InboundCallImpl implements InboundCall {
 
   /** Starts the timers of {@code timeoutMs} and {@code idleTimeoutMs}, if the request has them. */
   void startDeadlines() {
-    if (payload.getValue("timeoutMs") instanceof Number n && n.longValue() > 0) {
-      long ms = n.longValue();
+    Number timeout = request.timeoutMs();
+    if (timeout != null && timeout.longValue() > 0) {
+      long ms = timeout.longValue();
       deadlineTimer = engine.vertx().setTimer(ms, t -> {
         deadlineTimer = -1;
         terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " did not finish within its timeoutMs of "
             + ms + " ms; it was stopped"), "timeout");
       });
     }
-    if (payload.getValue("idleTimeoutMs") instanceof Number n && n.longValue() > 0) {
-      idleTimeoutMs = n.longValue();
+    Number idle = request.idleTimeoutMs();
+    if (idle != null && idle.longValue() > 0) {
+      idleTimeoutMs = idle.longValue();
       touch();
     }
   }
@@ -256,7 +265,7 @@ final class InboundCallImpl implements InboundCall {
   }
 
   private Buffer output(Object output) {
-    return EventEnvelope.of(EventTypes.CALL_RESPONDED, id, new JsonObject().put("output", output)).encode();
+    return EnvelopeWriter.output(EventTypes.CALL_RESPONDED, id, output);
   }
 
   private void send(Buffer json, boolean stream) {

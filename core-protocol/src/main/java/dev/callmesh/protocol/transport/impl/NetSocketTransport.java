@@ -5,6 +5,8 @@ import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.frame.FrameDecoder;
 import dev.callmesh.protocol.frame.FrameEncoder;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -14,6 +16,9 @@ import io.vertx.core.net.SocketAddress;
 
 /** Length-prefixed frames over a {@link NetSocket} (TCP, TLS, or an SSH tunnel's loopback socket). */
 public final class NetSocketTransport extends AbstractTransport {
+
+  /** The name Vert.x gives its handler in a socket's pipeline. */
+  private static final String VERTX_HANDLER = "handler";
 
   private final NetSocket socket;
   private final FrameDecoder decoder;
@@ -30,6 +35,21 @@ public final class NetSocketTransport extends AbstractTransport {
     socket.handler(this::onBytes);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(this::onException);
+    consolidateFlushes(socket);
+  }
+
+  /**
+   * Writes made while the event loop handles other connections' reads (a relay answering many calls)
+   * are flushed together once it is done, in one system call, instead of one flush per envelope.
+   */
+  private static void consolidateFlushes(NetSocket socket) {
+    if (socket instanceof NetSocketInternal internal) {
+      ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
+      if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(FlushConsolidationHandler.class) == null) {
+        pipeline.addBefore(VERTX_HANDLER, "flushConsolidation", new FlushConsolidationHandler(
+            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+      }
+    }
   }
 
   private void onBytes(Buffer chunk) {

@@ -1,0 +1,128 @@
+package dev.callmesh.protocol.impl;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.callmesh.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSON through Jackson's streaming parser and generator, without the data-binding layer (no
+ * per-call serializer contexts): what the envelope codec and {@link dev.callmesh.protocol.RawJson} use.
+ * The factory is made on first use, so it carries the read limits {@code main} set
+ * ({@link dev.callmesh.protocol.JsonLimits}).
+ */
+public final class JsonCodec {
+
+  private JsonCodec() {
+  }
+
+  private static final class Holder {
+    static final JsonFactory FACTORY = new JsonFactory();
+  }
+
+  /** The bytes of a buffer as an array slice, without copying when the buffer is on the heap. */
+  record Bytes(byte[] array, int offset, int length) {
+    static Bytes of(Buffer buffer) {
+      ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
+      if (buf.hasArray()) {
+        return new Bytes(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+      }
+      byte[] copy = buffer.getBytes();
+      return new Bytes(copy, 0, copy.length);
+    }
+  }
+
+  /** @return a parser over the bytes; token offsets count from {@code offset} */
+  static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
+    return Holder.FACTORY.createParser(bytes, offset, length);
+  }
+
+  /**
+   * @param json the UTF-8 text of one JSON value
+   * @return it decoded ({@link JsonObject}, {@link JsonArray}, string, number, boolean or {@code null})
+   * @throws ProtocolException when it is not valid JSON or breaks a read limit
+   */
+  public static Object decodeValue(Buffer json) {
+    Bytes b = Bytes.of(json);
+    return decodeValue(b.array(), b.offset(), b.length());
+  }
+
+  static Object decodeValue(byte[] bytes, int offset, int length) {
+    try (JsonParser p = parser(bytes, offset, length)) {
+      Object value = JacksonCodec.fromParser(p, Object.class);
+      return wrap(value);
+    } catch (IOException | RuntimeException e) {
+      throw new ProtocolException("not valid JSON: " + EnvelopeReader.firstLine(e.getMessage()));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object wrap(Object value) {
+    if (value instanceof Map<?, ?> m) {
+      return new JsonObject((Map<String, Object>) m);
+    }
+    if (value instanceof List<?> l) {
+      return new JsonArray((List<Object>) l);
+    }
+    return value;
+  }
+
+  /** @return the UTF-8 JSON text of a value ({@link JsonObject}, {@link JsonArray}, map, list, scalar) */
+  public static Buffer encode(Object value) {
+    ByteBuf out = Unpooled.buffer(128);
+    appendValue(out, value);
+    return BufferInternal.buffer(out);
+  }
+
+  /** Appends the JSON text of a value; a {@link dev.callmesh.protocol.RawJson} is copied as it is. */
+  static void appendValue(ByteBuf out, Object value) {
+    if (value instanceof dev.callmesh.protocol.RawJson raw) {
+      appendBuffer(out, raw.bytes());
+      return;
+    }
+    try (JsonGenerator g = Holder.FACTORY.createGenerator((java.io.OutputStream) new ByteBufOutputStream(out))) {
+      JacksonCodec.encodeJson(value, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Appends the bytes of a buffer. */
+  static void appendBuffer(ByteBuf out, Buffer bytes) {
+    out.writeBytes(((BufferInternal) bytes).getByteBuf());
+  }
+
+  /** Appends a JSON string: quotes around the escaped text. */
+  static void appendString(ByteBuf out, String s) {
+    out.writeByte('"');
+    if (plainAscii(s)) {
+      out.writeCharSequence(s, java.nio.charset.StandardCharsets.US_ASCII);
+    } else {
+      out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+    }
+    out.writeByte('"');
+  }
+
+  private static boolean plainAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+}
