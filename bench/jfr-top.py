@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Summarizes a JFR recording's CPU samples: hottest methods by self time and by inclusive time.
-Usage: jfr-top.py RECORDING.jfr [THREAD_SUBSTRING]   (default: event-loop threads)"""
+Usage: jfr-top.py RECORDING.jfr [THREAD_SUBSTRING]   (default: every thread)"""
 import collections, re, subprocess, sys
 
-jfr, thread = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "eventloop")
+jfr, thread = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
 text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", jfr],
                       capture_output=True, text=True, check=True).stdout
 self_counts, incl_counts, total = collections.Counter(), collections.Counter(), 0
@@ -28,5 +28,5 @@ for title, counts in (("self", self_counts), ("inclusive (callmesh, vert.x, jack
             continue
         print(f"{100.0 * n / total:5.1f}%  {f}")
         shown += 1
-        if shown == 30:
+        if shown == 25:
             break

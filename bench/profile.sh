@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Profiles the hub under load with Java Flight Recorder: runs one scenario against callmesh only, with
-# JFR recording the hub, and prints the hottest methods.
-#   bench/profile.sh [SCENARIO]     default throughput_100b; the recording is bench/results/hub.jfr
+# Profiles callmesh under load with Java Flight Recorder: runs one scenario against callmesh only while
+# JFR records the hub, the echo spoke and the calling client (the benchmark JVM), then prints the
+# hottest methods of each.
+#   bench/profile.sh [SCENARIO]     default throughput_100b; recordings in bench/results/{hub,spoke,client}.jfr
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 scenario="${1:-throughput_100b}"
-jfr="$here/results/hub.jfr"
-mkdir -p "$here/results"
-rm -f "$jfr"
+out="$here/results"
+mkdir -p "$out"
+rm -f "$out"/{hub,spoke,client}.jfr
 cd "$root"
 [ -f bench/target/callmesh-bench.jar ] || { echo "build first: bench/run.sh --quick (or ./mvnw install -DskipTests && ./mvnw -f bench/pom.xml package)" >&2; exit 1; }
-java -Xmx2g -Dbench.hubJvmArgs="-XX:StartFlightRecording=settings=profile,filename=$jfr" \
+jfr() { echo "-XX:StartFlightRecording=settings=profile,filename=$out/$1.jfr"; }
+java -Xmx2g "$(jfr client)" -Dbench.jvmArgs.hub="$(jfr hub)" -Dbench.jvmArgs.spoke="$(jfr spoke)" \
   -jar bench/target/callmesh-bench.jar --root "$root" --out "$(mktemp -d)" --quick \
-  --systems callmesh --scenarios "$scenario"
-python3 "$here/jfr-top.py" "$jfr"
-echo "recording: $jfr (open in JDK Mission Control, or: jfr summary $jfr)"
+  --systems callmesh --scenarios "$scenario" | grep -E '^\| (scenario|'"$scenario"')'
+for who in hub spoke client; do
+  echo; echo "==== $who"
+  python3 "$here/jfr-top.py" "$out/$who.jfr" "${JFR_THREAD:-}"
+done
+echo "recordings: $out/{hub,spoke,client}.jfr (JDK Mission Control, or: jfr summary FILE)"

@@ -305,7 +305,7 @@ public final class BenchMain {
   }
 
   Proc startHub(String name) throws Exception {
-    List<String> cmd = Proc.java(hubJvmArgs());
+    List<String> cmd = Proc.java(jvmArgs("hub"));
     cmd.addAll(List.of("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
         "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench",
         // No HTTP port (several hubs may run) and no per-identity rate cap: the benchmark is one identity.
@@ -313,9 +313,13 @@ public final class BenchMain {
     return awaitStart(name, cmd, "listening on");
   }
 
-  /** @return extra JVM options for the hub, from {@code -Dbench.hubJvmArgs="..."} (bench/profile.sh sets JFR there) */
-  private static String[] hubJvmArgs() {
-    String args = System.getProperty("bench.hubJvmArgs", "").trim();
+  /**
+   * @param role {@code hub} or {@code spoke}
+   * @return extra JVM options for that callmesh process, from {@code -Dbench.jvmArgs.ROLE="..."}
+   *     (bench/profile.sh records them with JFR)
+   */
+  private static String[] jvmArgs(String role) {
+    String args = System.getProperty("bench.jvmArgs." + role, "").trim();
     return args.isEmpty() ? new String[0] : args.split("\\s+");
   }
 
@@ -324,7 +328,9 @@ public final class BenchMain {
   }
 
   List<String> echoSpoke(String hubUrl, String prefix, int count) {
-    return benchJava(EchoSpoke.class, hubUrl, keyFile.toString(), prefix, "" + count);
+    List<String> cmd = Proc.java(jvmArgs("spoke"));
+    cmd.addAll(List.of("-cp", jar.toString(), EchoSpoke.class.getName(), hubUrl, keyFile.toString(), prefix, "" + count));
+    return cmd;
   }
 
   List<String> benchJava(Class<?> main, String... args) {

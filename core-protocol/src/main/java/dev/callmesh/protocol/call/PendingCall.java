@@ -9,8 +9,8 @@ public final class PendingCall {
   private final String operationId;
   private final boolean stream;
   private final CallObserver observer;
-  long timerId = -1;
-  long idleTimerId = -1;
+  Deadlines.Node<PendingCall> deadlineNode;
+  Deadlines.Node<PendingCall> idleNode;
   long idleTimeoutMs;
   boolean idleExpired;
 

@@ -15,9 +15,10 @@ import java.util.function.Consumer;
  */
 public final class PendingRequestMap {
 
-  private final Vertx vertx;
   private final Consumer<PendingCall> onTimeout;
   private final Map<String, PendingCall> calls = new HashMap<>();
+  private final Deadlines<PendingCall> deadlines;
+  private final Deadlines<PendingCall> idleDeadlines;
   private long orphans;
 
   /**
@@ -25,8 +26,9 @@ public final class PendingRequestMap {
    * @param onTimeout receives an entry whose timer fired, already removed
    */
   public PendingRequestMap(Vertx vertx, Consumer<PendingCall> onTimeout) {
-    this.vertx = vertx;
     this.onTimeout = onTimeout;
+    this.deadlines = new Deadlines<>(vertx, this::expired);
+    this.idleDeadlines = new Deadlines<>(vertx, this::idleExpired);
   }
 
   /**
@@ -54,36 +56,35 @@ public final class PendingRequestMap {
     }
     if (idleTimeoutMs > 0) {
       call.idleTimeoutMs = idleTimeoutMs;
-      armIdle(call);
+      call.idleNode = new Deadlines.Node<>(call);
+      idleDeadlines.schedule(call.idleNode, idleTimeoutMs);
     }
     if (timeoutMs > 0) {
-      call.timerId = vertx.setTimer(timeoutMs, t -> {
-        PendingCall expired = calls.remove(call.id());
-        if (expired == call) {
-          call.timerId = -1;
-          onTimeout.accept(call);
-        }
-      });
+      call.deadlineNode = new Deadlines.Node<>(call);
+      deadlines.schedule(call.deadlineNode, timeoutMs);
     }
   }
 
   /** Restarts the idle timeout of a pending call: an event passed. */
   public void touch(PendingCall call) {
-    if (call.idleTimerId >= 0) {
-      vertx.cancelTimer(call.idleTimerId);
-      armIdle(call);
+    if (call.idleNode != null && call.idleNode.queued()) {
+      idleDeadlines.schedule(call.idleNode, call.idleTimeoutMs);
     }
   }
 
-  private void armIdle(PendingCall call) {
-    call.idleTimerId = vertx.setTimer(call.idleTimeoutMs, t -> {
-      call.idleTimerId = -1;
-      if (calls.get(call.id()) == call) {
-        call.idleExpired = true;
-        remove(call.id());
-        onTimeout.accept(call);
-      }
-    });
+  private void expired(PendingCall call) {
+    if (calls.get(call.id()) == call) {
+      remove(call.id());
+      onTimeout.accept(call);
+    }
+  }
+
+  private void idleExpired(PendingCall call) {
+    if (calls.get(call.id()) == call) {
+      call.idleExpired = true;
+      remove(call.id());
+      onTimeout.accept(call);
+    }
   }
 
   /** @return the entry for the id, left in place, or {@code null} */
@@ -137,13 +138,11 @@ public final class PendingRequestMap {
   }
 
   private void cancelTimer(PendingCall call) {
-    if (call.timerId >= 0) {
-      vertx.cancelTimer(call.timerId);
-      call.timerId = -1;
+    if (call.deadlineNode != null) {
+      deadlines.cancel(call.deadlineNode);
     }
-    if (call.idleTimerId >= 0) {
-      vertx.cancelTimer(call.idleTimerId);
-      call.idleTimerId = -1;
+    if (call.idleNode != null) {
+      idleDeadlines.cancel(call.idleNode);
     }
   }
 }

@@ -1,0 +1,120 @@
+package dev.callmesh.protocol.call;
+
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Deadlines for many entries that share few durations (most calls use the default timeout): entries of
+ * one duration expire in the order they were added, so each duration keeps a linked list and one
+ * timer for its head, instead of one Vert.x timer per entry. Adding and removing are O(1) and make no
+ * garbage beyond the entry's node. Confined to one context.
+ *
+ * @param <T> what the entries carry
+ */
+final class Deadlines<T> {
+
+  /** One entry; a node is in at most one list at a time. */
+  static final class Node<T> {
+    final T value;
+    private Lane<T> lane;
+    private Node<T> prev;
+    private Node<T> next;
+    private long deadline;
+
+    Node(T value) {
+      this.value = value;
+    }
+
+    boolean queued() {
+      return lane != null;
+    }
+  }
+
+  private static final class Lane<T> {
+    final long durationMs;
+    Node<T> head;
+    Node<T> tail;
+    long timerId = -1;
+
+    Lane(long durationMs) {
+      this.durationMs = durationMs;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Consumer<T> expired;
+  private final Map<Long, Lane<T>> lanes = new HashMap<>();
+
+  /**
+   * @param vertx for the timers
+   * @param expired receives each entry whose deadline passed, already removed
+   */
+  Deadlines(Vertx vertx, Consumer<T> expired) {
+    this.vertx = vertx;
+    this.expired = expired;
+  }
+
+  /** Queues the node to expire {@code durationMs} from now (at least 1 ms); a queued node is moved. */
+  void schedule(Node<T> node, long durationMs) {
+    cancel(node);
+    Lane<T> lane = lanes.computeIfAbsent(Math.max(1, durationMs), Lane::new);
+    node.lane = lane;
+    node.deadline = System.nanoTime() + lane.durationMs * 1_000_000;
+    node.prev = lane.tail;
+    if (lane.tail == null) {
+      lane.head = node;
+    } else {
+      lane.tail.next = node;
+    }
+    lane.tail = node;
+    if (lane.timerId < 0) {
+      lane.timerId = vertx.setTimer(lane.durationMs, t -> fire(lane));
+    }
+  }
+
+  /** Takes the node out of its list; nothing happens when it is not queued. */
+  void cancel(Node<T> node) {
+    Lane<T> lane = node.lane;
+    if (lane == null) {
+      return;
+    }
+    if (node.prev == null) {
+      lane.head = node.next;
+    } else {
+      node.prev.next = node.next;
+    }
+    if (node.next == null) {
+      lane.tail = node.prev;
+    } else {
+      node.next.prev = node.prev;
+    }
+    node.prev = node.next = null;
+    node.lane = null;
+    if (lane.head == null) {
+      // An empty lane goes away, so that odd durations do not pile up lanes.
+      vertx.cancelTimer(lane.timerId);
+      lanes.remove(lane.durationMs);
+    }
+  }
+
+  /** @return how many durations have entries queued (each has one timer) */
+  int lanes() {
+    return lanes.size();
+  }
+
+  private void fire(Lane<T> lane) {
+    lane.timerId = -1;
+    long now = System.nanoTime();
+    while (lane.head != null && lane.head.deadline - now <= 0) {
+      Node<T> node = lane.head;
+      cancel(node);
+      expired.accept(node.value);
+    }
+    if (lane.head != null && lane.timerId < 0 && lanes.get(lane.durationMs) == lane) {
+      long waitMs = Math.max(1, (lane.head.deadline - now + 999_999) / 1_000_000);
+      lane.timerId = vertx.setTimer(waitMs, t -> fire(lane));
+    }
+  }
+}
