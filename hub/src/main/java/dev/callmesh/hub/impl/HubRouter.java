@@ -32,9 +32,31 @@ final class HubRouter implements CallHandler {
     this.conn = conn;
   }
 
-  /** Operation paths: segments of URL-safe characters, none of them "." or "..". */
-  private static final java.util.regex.Pattern PATH =
-      java.util.regex.Pattern.compile("^(/(?!\\.\\.?(/|$))[A-Za-z0-9._~-]+)+$");
+  /**
+   * @return whether the path is segments of URL-safe characters ({@code A-Za-z0-9._~-}), each behind a
+   *     slash, none of them empty, "." or ".." (checked per call: a loop, not a regular expression)
+   */
+  static boolean isOperationPath(String op) {
+    int n = op.length();
+    if (n == 0 || op.charAt(0) != '/') {
+      return false;
+    }
+    int segmentStart = 1;
+    for (int i = 1; i <= n; i++) {
+      char c = i < n ? op.charAt(i) : '/';
+      if (c == '/') {
+        int len = i - segmentStart;
+        if (len == 0 || (op.charAt(segmentStart) == '.' && (len == 1 || (len == 2 && op.charAt(segmentStart + 1) == '.')))) {
+          return false;
+        }
+        segmentStart = i + 1;
+      } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '.' || c == '_' || c == '~' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * @return whether the connection may call the operation: its allow list says so, or it is
@@ -53,7 +75,7 @@ final class HubRouter implements CallHandler {
       return;
     }
     String op = call.operationId();
-    if (op.length() > 1024 || !PATH.matcher(op).matches()) {
+    if (op.length() > 1024 || !isOperationPath(op)) {
       call.fail(CallException.of(ErrorCode.NOT_FOUND, "'" + (op.length() > 64 ? op.substring(0, 64) + "..." : op)
           + "' is not an operation path; paths look like /dev1/fs/readFile"));
       return;
