@@ -127,10 +127,12 @@ final class HubHandshake {
     Object token = hello.getValue("token") != null ? hello.getValue("token") : urlToken;
     try {
       if (signature instanceof String sig) {
-        SshPublicKey pk = SshSig.verify(sig, AuthMessages.NAMESPACE,
-            AuthMessages.challengeMessage(hub.options().getHubId(), nonce));
-        return Future.succeededFuture(keys.find(pk).orElseThrow(() -> new AuthException(ErrorCode.UNAUTHENTICATED,
-            "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there")));
+        byte[] message = AuthMessages.challengeMessage(hub.options().getHubId(), nonce);
+        // Verified on a worker: the event loop keeps serving calls while many spokes connect at once.
+        return hub.authWorkers().executeBlocking(() -> SshSig.verify(sig, AuthMessages.NAMESPACE, message), false)
+            .compose(pk -> keys.find(pk).map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+                new AuthException(ErrorCode.UNAUTHENTICATED,
+                    "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there"))));
       }
       if (token instanceof String t) {
         return Tokens.verify(hub, t);

@@ -50,6 +50,7 @@ public final class HubImpl implements Hub {
   private final CallRate callRate;
   private volatile boolean shuttingDown;
   private Future<io.vertx.core.http.HttpServer> http;
+  private io.vertx.core.WorkerExecutor authWorkers;
 
   public HubImpl(Vertx vertx, HubOptions options) {
     this.vertx = vertx;
@@ -210,6 +211,17 @@ public final class HubImpl implements Hub {
     return vertx;
   }
 
+  /**
+   * @return the threads that check handshake signatures (Ed25519 verification is CPU work of about a
+   *     millisecond): one per core, so handshakes use every core and never stall the event loop
+   */
+  synchronized io.vertx.core.WorkerExecutor authWorkers() {
+    if (authWorkers == null) {
+      authWorkers = vertx.createSharedWorkerExecutor("callmesh-auth", Runtime.getRuntime().availableProcessors());
+    }
+    return authWorkers;
+  }
+
   HubOptions options() {
     return options;
   }
@@ -291,6 +303,12 @@ public final class HubImpl implements Hub {
   @Override
   public Future<Void> close() {
     keysWatcher.stop();
+    synchronized (this) {
+      if (authWorkers != null) {
+        authWorkers.close();
+        authWorkers = null;
+      }
+    }
     shuttingDown = true;
     // bye first, then the listeners: closing a listener also closes its connections, which would race
     // with the bye (each connection closes within a second of its bye, even when its peer does not read).
