@@ -55,12 +55,10 @@ class FuzzIT {
   void start() throws Exception {
     mesh = new Mesh();
     mesh.jvmArgs = List.of("-Xmx256m");
-    Path spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
+    Path spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     fuzzKey = mesh.key("fuzz");
     fuzzPair = SshKeyPair.load(fuzzKey, null);
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
     // The fuzzer may reach the spoke, but only through operations that cannot change or run anything.
     mesh.authorize("name=\"fuzz\",allow=\"/dev1/fs/stat,/dev1/fs/readFile,/dev1/fs/list,/dev1/search/*,"
         + "/hub/spokes/*,/nospoke/*\"", fuzzKey);

@@ -32,8 +32,7 @@ class SshTunnelIT {
   void start() throws Exception {
     mesh = new Mesh();
     sshd = Sshd.start(mesh.dir.resolve("sshd"));
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"admin\",allow=\"/*\"", admin);
+    admin = mesh.userKey("admin", "/*");
     spokeKey = mesh.key("dev1");
     mesh.authorize("spoke=\"dev1\"", spokeKey);
     sshd.authorize(spokeKey);
