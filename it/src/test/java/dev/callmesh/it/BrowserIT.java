@@ -31,11 +31,9 @@ class BrowserIT {
     Path npm = Tools.require("npm");
     Path scripts = prepareScripts(npm);
     try (Mesh mesh = new Mesh()) {
-      Path spokeKey = mesh.key("dev1");
-      Path admin = mesh.key("admin");
+      Path spokeKey = mesh.spokeKey("dev1");
+      Path admin = mesh.userKey("admin", "/dev1/*,/hub/*,/browser-1/*");
       Path browser = mesh.key("browser");
-      mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-      mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*,/browser-1/*\"", admin);
       mesh.authorize("name=\"browser\",spoke=\"browser-*\"", browser);
       Path root = mesh.root("dev1");
       Files.writeString(root.resolve("README.md"), "# seen in a browser\n");

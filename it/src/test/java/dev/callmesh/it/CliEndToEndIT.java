@@ -30,12 +30,9 @@ class CliEndToEndIT {
   @BeforeAll
   static void start() throws Exception {
     mesh = new Mesh();
-    Path spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    reader = mesh.key("reader");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
-    mesh.authorize("name=\"reader\",allow=\"/services/*,/*/fs/read*\"", reader);
+    Path spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
+    reader = mesh.userKey("reader", "/services/*,/*/fs/read*");
     root = mesh.root("dev1");
     Files.writeString(root.resolve("README.md"), "# dev1\nhello from dev1\n");
     mesh.startHub(0);

@@ -26,10 +26,8 @@ class ConfinementIT {
   @BeforeAll
   static void start() throws Exception {
     mesh = new Mesh();
-    Path spokeKey = mesh.key("dev1");
-    Path admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    Path spokeKey = mesh.spokeKey("dev1");
+    Path admin = mesh.adminKey();
     root = mesh.root("dev1");
     Files.writeString(mesh.dir.resolve("roots").resolve("outside"), "secret");
     Files.writeString(root.resolve("inside.txt"), "inside");

@@ -43,10 +43,8 @@ class ContainerSpokeIT {
   @BeforeEach
   void start() throws Exception {
     mesh = new Mesh();
-    Path spokeKey = mesh.key("dev1");
-    Path aliceKey = mesh.key("alice");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"alice\",allow=\"/dev1/*,/hub/*\"", aliceKey);
+    Path spokeKey = mesh.spokeKey("dev1");
+    Path aliceKey = mesh.userKey("alice", "/dev1/*,/hub/*");
     mesh.startHub(0);
 
     // The key goes where the image expects it (CALLMESH_KEY=/run/secrets/callmesh_key), readable by the

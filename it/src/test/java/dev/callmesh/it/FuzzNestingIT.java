@@ -35,10 +35,8 @@ class FuzzNestingIT {
   @BeforeAll
   static void start() throws Exception {
     mesh = new Mesh();
-    Path spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    Path spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("a.txt"), "a");
     mesh.startHub(0);

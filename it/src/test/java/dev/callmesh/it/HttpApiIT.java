@@ -34,12 +34,9 @@ class HttpApiIT {
   static void start() throws Exception {
     Tools.require("curl");
     mesh = new Mesh();
-    Path spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    reader = mesh.key("reader");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/dev9/*,/hub/*\"", admin);
-    mesh.authorize("name=\"reader\",allow=\"/*/fs/read*\"", reader);
+    Path spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.userKey("admin", "/dev1/*,/dev9/*,/hub/*");
+    reader = mesh.userKey("reader", "/*/fs/read*");
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("README.md"), "# served over HTTP\n");
     mesh.startHub(0);

@@ -31,10 +31,8 @@ class LimitsIT {
   @BeforeEach
   void start() throws Exception {
     mesh = new Mesh();
-    spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     root = mesh.root("dev1");
     Files.writeString(root.resolve("a.txt"), "a");
   }
@@ -84,8 +82,7 @@ class LimitsIT {
   void removingAKeyClosesItsConnectionWithinFiveSecondsAndAddingItBackLetsItIn() throws Exception {
     mesh.startHub(0);
     mesh.startSpoke("dev1", spokeKey, root);
-    Path user = mesh.key("user");
-    mesh.authorize("name=\"user\",allow=\"/dev1/*\"", user);
+    Path user = mesh.userKey("user", "/dev1/*");
     String withUser = Files.readString(mesh.keys);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     CallmeshClient c = null;

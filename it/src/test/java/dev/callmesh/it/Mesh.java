@@ -70,6 +70,25 @@ final class Mesh implements AutoCloseable {
     Files.writeString(keys, (options.isEmpty() ? "" : options + " ") + pub + "\n", StandardOpenOption.APPEND);
   }
 
+  /** @return a new key, authorized as identity NAME that may register as the spoke NAME */
+  Path spokeKey(String name) throws IOException, InterruptedException {
+    Path key = key(name);
+    authorize("name=\"" + name + "\",spoke=\"" + name + "\"", key);
+    return key;
+  }
+
+  /** @return a new key, authorized as identity NAME that may call the operations of the allow list */
+  Path userKey(String name, String allow) throws IOException, InterruptedException {
+    Path key = key(name);
+    authorize("name=\"" + name + "\",allow=\"" + allow + "\"", key);
+    return key;
+  }
+
+  /** @return a new key, authorized as identity {@code admin} that may call {@code /dev1/*} and {@code /hub/*} */
+  Path adminKey() throws IOException, InterruptedException {
+    return userKey("admin", "/dev1/*,/hub/*");
+  }
+
   /** @return a fresh directory to serve as a spoke root */
   Path root(String name) throws IOException {
     return Files.createDirectories(dir.resolve("roots").resolve(name));

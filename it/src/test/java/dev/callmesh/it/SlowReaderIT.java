@@ -39,10 +39,8 @@ class SlowReaderIT {
 
   @Test
   void aClientThatNeverReadsYesDoesNotHurtOthersOrGrowMemory() throws Exception {
-    Path spokeKey = mesh.key("dev1");
-    Path admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    Path spokeKey = mesh.spokeKey("dev1");
+    Path admin = mesh.adminKey();
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("a.txt"), "a");
     JavaProcess hub = mesh.startHub(0);

@@ -25,8 +25,7 @@ class SpokeIdentityIT {
   @BeforeEach
   void start() throws Exception {
     mesh = new Mesh();
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"admin\",allow=\"/*\"", admin);
+    admin = mesh.userKey("admin", "/*");
   }
 
   @AfterEach
@@ -61,8 +60,7 @@ class SpokeIdentityIT {
 
   @Test
   void aNewConnectionOfTheSameIdentityTakesOverAndTheOldSpokeStops() throws Exception {
-    Path key = mesh.key("dev1");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", key);
+    Path key = mesh.spokeKey("dev1");
     mesh.startHub(0);
     Path oldRoot = mesh.root("old");
     Path newRoot = mesh.root("new");

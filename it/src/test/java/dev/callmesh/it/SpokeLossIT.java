@@ -27,10 +27,8 @@ class SpokeLossIT {
   @BeforeEach
   void start() throws Exception {
     mesh = new Mesh();
-    spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     root = mesh.root("dev1");
     Files.writeString(root.resolve("README.md"), "hello\n");
     mesh.startHub(0);

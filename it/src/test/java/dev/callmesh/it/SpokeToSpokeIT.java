@@ -24,10 +24,9 @@ class SpokeToSpokeIT {
   @Test
   void dev1ReadsAFileOfDev2AndAKeyWithoutDev2InItsAllowListIsForbidden() throws Exception {
     try (Mesh mesh = new Mesh()) {
-      Path dev2Key = mesh.key("dev2");
+      Path dev2Key = mesh.spokeKey("dev2");
       Path dev1Key = mesh.key("dev1");
       Path dev3Key = mesh.key("dev3");
-      mesh.authorize("name=\"dev2\",spoke=\"dev2\"", dev2Key);
       mesh.authorize("name=\"dev1\",spoke=\"dev1\",allow=\"/dev2/*\"", dev1Key);
       mesh.authorize("name=\"dev3\",spoke=\"dev3\",allow=\"/dev1/*\"", dev3Key);
       Path root = mesh.root("dev2");

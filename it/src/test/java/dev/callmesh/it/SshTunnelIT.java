@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.protocol.client.Sshd;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,7 @@ class SshTunnelIT {
   void start() throws Exception {
     mesh = new Mesh();
     sshd = Sshd.start(mesh.dir.resolve("sshd"));
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"admin\",allow=\"/*\"", admin);
+    admin = mesh.userKey("admin", "/*");
     spokeKey = mesh.key("dev1");
     mesh.authorize("spoke=\"dev1\"", spokeKey);
     sshd.authorize(spokeKey);
@@ -56,7 +56,7 @@ class SshTunnelIT {
   @Test
   void aSpokeBehindSshServesItsFilesAndTheCliDialsTheSameWay() throws Exception {
     // GIVEN known_hosts with sshd's real host key
-    Path knownHosts = sshd.knownHosts(mesh.dir.resolve("known_hosts"), sshd.hostKeyPub());
+    Path knownHosts = sshd.writeKnownHosts(mesh.dir.resolve("known_hosts"));
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("hello.txt"), "through ssh");
     // WHEN the spoke dials the hub through sshd
@@ -78,7 +78,8 @@ class SshTunnelIT {
   void aSpokeRefusesAnSshServerWhoseHostKeyIsNotTheListedOne() throws Exception {
     // GIVEN known_hosts lists another key for sshd's address
     Path impostor = mesh.key("impostor");
-    Path knownHosts = sshd.knownHosts(mesh.dir.resolve("known_hosts"), Path.of(impostor + ".pub"));
+    Path knownHosts = Files.writeString(mesh.dir.resolve("known_hosts"),
+        sshd.knownHostsLine(Path.of(impostor + ".pub")));
     // WHEN the spoke dials through sshd
     JavaProcess spoke = mesh.startSpoke(sshUrl(), "dev1", spokeKey, mesh.root("dev1"), false,
         "--known-hosts", knownHosts.toString());

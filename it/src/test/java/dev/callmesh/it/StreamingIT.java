@@ -35,10 +35,8 @@ class StreamingIT {
   @BeforeAll
   static void start() throws Exception {
     mesh = new Mesh();
-    Path spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    Path spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     root = mesh.root("dev1");
     mesh.startHub(0);
     mesh.startSpoke("dev1", spokeKey, root);

@@ -36,10 +36,8 @@ class TlsIT {
   @BeforeEach
   void start() throws Exception {
     mesh = new Mesh();
-    spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
+    spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     root = mesh.root("dev1");
     Files.writeString(root.resolve("secret.txt"), "over tls");
     hubCert = Certs.selfSigned(mesh.dir, "hub");

@@ -19,13 +19,21 @@ final class Tools {
         return p;
       }
     }
-    String message = program + " is not installed; install it (Debian: apt-get install "
-        + (program.startsWith("ssh") ? "openssh-client" : program) + ") to run this test";
+    String message = program + " is not installed; install it (Debian: apt-get install " + debianPackage(program)
+        + ") to run this test";
     if ("true".equals(System.getenv("CI"))) {
       Assertions.fail(message + " (CI=true: .ci/run must install it)");
     }
     Assumptions.abort(message);
     return null;
+  }
+
+  /** @return the Debian package that installs the program */
+  private static String debianPackage(String program) {
+    if (program.startsWith("ssh")) {
+      return program.equals("sshd") ? "openssh-server" : "openssh-client";
+    }
+    return program.equals("kubectl") ? "kubernetes-client" : program;
   }
 
   /** @return the jar path given by the build in a system property, checked to exist */

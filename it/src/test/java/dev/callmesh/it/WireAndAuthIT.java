@@ -35,11 +35,9 @@ class WireAndAuthIT {
   @BeforeAll
   static void start() throws Exception {
     mesh = new Mesh();
-    spokeKey = mesh.key("dev1");
-    admin = mesh.key("admin");
+    spokeKey = mesh.spokeKey("dev1");
+    admin = mesh.adminKey();
     stranger = mesh.key("stranger");
-    mesh.authorize("name=\"dev1\",spoke=\"dev1\"", spokeKey);
-    mesh.authorize("name=\"admin\",allow=\"/dev1/*,/hub/*\"", admin);
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("a.txt"), "a");
     Files.writeString(root.resolve("bb.txt"), "bb");

@@ -18,11 +18,15 @@ import org.junit.jupiter.api.Assumptions;
  * its own: an ed25519 host key made by {@code ssh-keygen}, public-key login only, against an
  * authorized_keys file in that directory, TCP forwarding allowed. Missing OpenSSH skips the test, except
  * on CI ({@code CI=true}) where it fails.
+ *
+ * <p>Public for the integration tests of the {@code it} module, which use it from this module's test jar.
  */
-final class Sshd implements AutoCloseable {
+public final class Sshd implements AutoCloseable {
 
-  static final Path SSHD = Path.of("/usr/sbin/sshd");
-  static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
+  /** Where Debian's openssh-server puts the daemon. */
+  public static final Path SSHD = Path.of("/usr/sbin/sshd");
+  /** Where Debian's openssh-client puts ssh-keygen. */
+  public static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
 
   private final Path dir;
   private final int port;
@@ -35,7 +39,7 @@ final class Sshd implements AutoCloseable {
   }
 
   /** Skips the calling test (or fails it on CI) unless sshd and ssh-keygen are installed. */
-  static void require() {
+  public static void require() {
     for (Path p : new Path[] {SSHD, SSH_KEYGEN}) {
       if (!Files.isExecutable(p)) {
         String why = p + " is not installed; install OpenSSH (Debian: apt-get install openssh-server "
@@ -51,11 +55,12 @@ final class Sshd implements AutoCloseable {
   /**
    * Starts sshd and waits until it accepts connections.
    *
-   * @param dir a directory for its config, host key, authorized_keys and log
+   * @param dir a directory for its config, host key, authorized_keys and log; made if missing
    * @return the running server; close it to stop it
    */
-  static Sshd start(Path dir) throws IOException, InterruptedException {
+  public static Sshd start(Path dir) throws IOException, InterruptedException {
     require();
+    Files.createDirectories(dir);
     keygen(dir.resolve("host_ed25519"), "sshd-host");
     Files.writeString(dir.resolve("authorized_keys"), "");
     int port;
@@ -106,7 +111,7 @@ final class Sshd implements AutoCloseable {
   }
 
   /** Makes an unencrypted ed25519 key pair FILE and FILE.pub with {@code ssh-keygen}. @return FILE */
-  static Path keygen(Path file, String comment) throws IOException, InterruptedException {
+  public static Path keygen(Path file, String comment) throws IOException, InterruptedException {
     require();
     Process p = new ProcessBuilder(SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-C", comment,
         "-f", file.toString()).redirectErrorStream(true).start();
@@ -116,7 +121,7 @@ final class Sshd implements AutoCloseable {
   }
 
   /** @return {@code SHA256:...} of a public key file, as {@code ssh-keygen -l} prints it */
-  static String fingerprint(Path pubFile) throws IOException, InterruptedException {
+  public static String fingerprint(Path pubFile) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(SSH_KEYGEN.toString(), "-l", "-f", pubFile.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), "ssh-keygen -l failed: " + out);
@@ -124,35 +129,35 @@ final class Sshd implements AutoCloseable {
   }
 
   /** @return the port sshd listens on */
-  int port() {
+  public int port() {
     return port;
   }
 
   /** @return the public half of the host key */
-  Path hostKeyPub() {
+  public Path hostKeyPub() {
     return dir.resolve("host_ed25519.pub");
   }
 
   /** Lets the key (its .pub line) log in. */
-  void authorize(Path privateKeyFile) throws IOException {
+  public void authorize(Path privateKeyFile) throws IOException {
     Files.writeString(dir.resolve("authorized_keys"), Files.readString(Path.of(privateKeyFile + ".pub")),
         java.nio.file.StandardOpenOption.APPEND);
   }
 
   /** @return a known_hosts line for this server with the public key of the given .pub file */
-  String knownHostsLine(Path pubFile) throws IOException {
+  public String knownHostsLine(Path pubFile) throws IOException {
     String[] parts = Files.readString(pubFile).trim().split(" ");
     return "[127.0.0.1]:" + port + " " + parts[0] + " " + parts[1] + "\n";
   }
 
   /** Writes a known_hosts file that trusts this server's real host key. @return the file */
-  Path writeKnownHosts(Path file) throws IOException {
+  public Path writeKnownHosts(Path file) throws IOException {
     Files.writeString(file, knownHostsLine(hostKeyPub()));
     return file;
   }
 
   /** @return what sshd has logged so far */
-  String log() {
+  public String log() {
     try {
       return Files.readString(dir.resolve("sshd.log"));
     } catch (IOException e) {
