@@ -11,6 +11,8 @@ import dev.callmesh.protocol.call.CallObserver;
 import dev.callmesh.protocol.call.OutboundCall;
 import dev.callmesh.protocol.call.PendingCall;
 import dev.callmesh.protocol.call.PendingRequestMap;
+import dev.callmesh.protocol.log.CallLog;
+import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The one call engine: dispatches the events of SPEC §2.2 in both directions over one transport. */
 public final class CallEngineImpl implements CallEngine {
@@ -132,7 +135,7 @@ public final class CallEngineImpl implements CallEngine {
     try {
       handler.handle(call);
     } catch (RuntimeException ex) {
-      log.warn("handler of {} failed for call {}", op, id, ex);
+      CallLog.log(log, Level.WARN, call, "handler of {} failed for call {}", op, id, ex);
       call.fail(CallException.of(ErrorCode.INTERNAL, "the handler of " + op + " failed: " + ex));
     }
   }
@@ -264,8 +267,14 @@ public final class CallEngineImpl implements CallEngine {
     long idle = request.getValue("idleTimeoutMs") instanceof Number n ? n.longValue() : 0;
     PendingCall call = new PendingCall(id, op, stream, observer);
     pending.add(call, timeout, idle);
-    if (request.getValue("parentRequestId") instanceof String parent && inbound.containsKey(parent)) {
-      family.outboundStarted(parent, id);
+    InboundCallImpl parent = request.getValue("parentRequestId") instanceof String p ? inbound.get(p) : null;
+    if (parent != null) {
+      family.outboundStarted(parent.id(), id);
+    }
+    request = TraceParent.outbound(request, parent == null ? null : parent.payload());
+    if (log.isDebugEnabled()) {
+      CallLog.log(log, Level.DEBUG, id, op, CallLog.traceId(request), "calling {} as {} (traceparent {})", op, id,
+          TraceParent.headerIn(request));
     }
     transport.send(EventEnvelope.of(EventTypes.CALL_REQUESTED, id, request)).onFailure(err -> {
       if (pending.remove(id) != null) {
