@@ -92,8 +92,8 @@ public final class HubMain implements Callable<Integer> {
   Path config;
 
   @Option(names = "--log-format", paramLabel = "FORMAT",
-      description = "Logs on stderr as readable 'text' lines or 'json' objects, one per line, with callId, op and traceId"
-          + " of each call line (default text; env CALLMESH_LOG_FORMAT; level: env CALLMESH_LOG_LEVEL)")
+      description = "Log lines on stderr: readable 'text', or 'json' objects one per line whose mdc has callId, op and"
+          + " traceId on lines about a call (default text; env CALLMESH_LOG_FORMAT; level: env CALLMESH_LOG_LEVEL)")
   String logFormat;
 
   @Override
