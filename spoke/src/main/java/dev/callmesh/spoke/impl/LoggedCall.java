@@ -49,8 +49,10 @@ final class LoggedCall implements InboundCall {
   }
 
   private void started() {
-    CallLog.log(calls, Level.DEBUG, call.id(), call.operationId(), traceId, "call id={} op={} caller={} started trace={}",
-        call.id(), call.operationId(), callerId(), traceId);
+    if (calls.isDebugEnabled()) {
+      CallLog.log(calls, Level.DEBUG, call.id(), call.operationId(), traceId, "call id={} op={} caller={} started trace={}",
+          call.id(), call.operationId(), callerId(), traceId);
+    }
   }
 
   /** May race between the connection's context (abort) and a handler's thread (reply): log once. */
