@@ -28,14 +28,20 @@ final class CallCommand extends ClientCommand {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline, e.g. 5s (default 30s)")
   String timeout;
 
-  private JsonObject input;
-  private long timeoutMs;
+  @CommandLine.Mixin
+  TraceOption trace;
+
+  private JsonObject request;
 
   @Override
   void prepare() {
-    input = CliInput.object(spec, json);
+    request = new JsonObject().put("operationId", path).put("input", CliInput.object(spec, json));
     try {
-      timeoutMs = timeout == null ? 0 : dev.callmesh.protocol.util.Durations.parse(timeout).toMillis();
+      long timeoutMs = timeout == null ? 0 : dev.callmesh.protocol.util.Durations.parse(timeout).toMillis();
+      if (timeoutMs > 0) {
+        request.put("timeoutMs", timeoutMs);
+      }
+      trace.applyTo(request);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -43,7 +49,6 @@ final class CallCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    Future<Object> result = timeoutMs == 0 ? client.call(path, input) : client.call(path, input, timeoutMs);
-    return print(result, Output::result);
+    return print(client.call(request), Output::result);
   }
 }

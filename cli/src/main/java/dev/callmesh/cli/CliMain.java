@@ -1,5 +1,6 @@
 package dev.callmesh.cli;
 
+import dev.callmesh.protocol.util.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +27,11 @@ public final class CliMain implements Runnable {
   @CommandLine.Mixin
   HubOptionsMixin hubOptions;
 
+  @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+      description = "Logs on stderr as 'text' lines or 'json' objects, one per line (default text;"
+          + " env CALLMESH_LOG_FORMAT; level: env CALLMESH_LOG_LEVEL, default warn)")
+  String logFormat;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed");
@@ -38,7 +44,16 @@ public final class CliMain implements Runnable {
 
   /** @return the exit code of the command line */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new CliMain());
+    CliMain main = new CliMain();
+    CommandLine cl = new CommandLine(main);
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        LogFormat.select(main.logFormat); // parsed, and before any command makes a logger
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), e.getMessage());
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof IllegalArgumentException) {
         cmd.getErr().println("callmesh: " + ex.getMessage());

@@ -41,6 +41,9 @@ final class StreamCommand extends ClientCommand {
       defaultValue = "" + CallStream.DEFAULT_WINDOW)
   int window;
 
+  @CommandLine.Mixin
+  TraceOption trace;
+
   private JsonObject request;
 
   @Override
@@ -53,6 +56,7 @@ final class StreamCommand extends ClientCommand {
       if (window < 1) {
         throw new IllegalArgumentException("--window must be at least 1");
       }
+      trace.applyTo(request);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -67,6 +67,17 @@ public final class CallmeshClient {
   }
 
   /**
+   * Calls a query or mutation with a full request.
+   *
+   * @param request a {@code call.requested} payload: {@code operationId}, {@code input}, and any of
+   *     {@code timeoutMs}, {@code metadata} (e.g. a W3C {@code traceparent}; one is added when missing), ...
+   * @return a future of the output, or failed with a {@link dev.callmesh.protocol.CallException}
+   */
+  public Future<Object> call(JsonObject request) {
+    return session.engine().call(request);
+  }
+
+  /**
    * Subscribes to a subscription operation (or streams any operation's outputs).
    *
    * @param path the full path, e.g. {@code /dev1/bash/exec}

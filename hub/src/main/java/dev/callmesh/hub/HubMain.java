@@ -3,6 +3,7 @@ package dev.callmesh.hub;
 import dev.callmesh.protocol.util.Durations;
 import dev.callmesh.protocol.util.FlagOrEnv;
 import dev.callmesh.protocol.util.HostPort;
+import dev.callmesh.protocol.util.LogFormat;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -90,8 +91,14 @@ public final class HubMain implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "Log lines on stderr: readable 'text', or 'json' objects one per line whose mdc has callId, op and"
+          + " traceId on lines about a call (default text; env CALLMESH_LOG_FORMAT; level: env CALLMESH_LOG_LEVEL)")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    LogFormat.select(logFormat); // before anything makes a logger
     HubOptions options = options();
     Integer depth = FlagOrEnv.value(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
     // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.

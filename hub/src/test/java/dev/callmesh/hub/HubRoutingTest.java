@@ -1,6 +1,7 @@
 package dev.callmesh.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.operations.OperationRegistry;
@@ -9,6 +10,7 @@ import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubSession;
+import dev.callmesh.protocol.trace.TraceParent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +43,7 @@ class HubRoutingTest {
         TestHub.line("name=\"user\",allow=\"/dev1/*,/hub/*\"", userKey, "user"));
     hub = mesh.hub;
     OperationRegistry echo = OperationRegistry.create().register(WHO, (ctx, in) -> Future.succeededFuture(
-        new JsonObject().put("operation", ctx.operation()).put("caller", ctx.caller())));
+        new JsonObject().put("operation", ctx.operation()).put("caller", ctx.caller()).put("metadata", ctx.metadata())));
     spoke = mesh.connect(spokeKey, "dev1", echo);
     user = mesh.connect(userKey, null, null);
   }
@@ -60,6 +62,18 @@ class HubRoutingTest {
         .put("caller", new JsonObject().put("id", "root").put("spoke", "hub"))).await();
     assertEquals("/echo/who", out.getString("operation"));
     assertEquals(new JsonObject().put("id", "user").put("spoke", null), out.getJsonObject("caller"));
+  }
+
+  @Test
+  void theSpokeGetsAChildOfTheCallersTraceparentAndTheRestOfItsMetadata() {
+    String given = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    JsonObject out = (JsonObject) user.engine().call(new JsonObject().put("operationId", "/dev1/echo/who")
+        .put("metadata", new JsonObject().put("traceparent", given).put("tenant", "t1"))).await();
+    JsonObject metadata = out.getJsonObject("metadata");
+    assertEquals("t1", metadata.getString("tenant"));
+    TraceParent seen = TraceParent.parse(metadata.getString("traceparent"));
+    assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", seen.traceId(), metadata.encode());
+    assertNotEquals("00f067aa0ba902b7", seen.parentId(), "the hub's hop has a span id of its own");
   }
 
   @Test

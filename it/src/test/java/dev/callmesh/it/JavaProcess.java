@@ -70,21 +70,31 @@ final class JavaProcess implements AutoCloseable {
 
   /** @return the first stdout line that matches, waiting up to the timeout; fails with the output if none */
   String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    return await(out, "stdout", match, timeout);
+  }
+
+  /** @return the first stderr line (a log line) that matches, waiting up to the timeout; fails with the output if none */
+  String awaitErrLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    return await(err, "stderr", match, timeout);
+  }
+
+  private String await(List<String> lines, String what, Predicate<String> match, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (out) {
+    synchronized (lines) {
       while (true) {
-        for (String l : out) {
+        for (String l : lines) {
           if (match.test(l)) {
             return l;
           }
         }
         long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0 || (!process.isAlive() && out.stream().noneMatch(match))) {
-          throw new AssertionError(name + " did not print the expected line within " + timeout
+        if (left <= 0 || (!process.isAlive() && lines.stream().noneMatch(match))) {
+          throw new AssertionError(name + " did not print the expected line on " + what + " within " + timeout
               + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")")
-              + "\nstdout: " + out + "\nstderr: " + stderr());
+              + "\nstdout: " + stdoutLines() + "\nstderr: " + stderr());
         }
-        out.wait(Math.min(left, 200));
+        lines.wait(Math.min(left, 200));
       }
     }
   }
@@ -114,6 +124,13 @@ final class JavaProcess implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** @return the lines printed on stderr so far */
+  List<String> stderrLines() {
+    synchronized (err) {
+      return new ArrayList<>(err);
+    }
   }
 
   /** @return the lines printed on stdout so far */

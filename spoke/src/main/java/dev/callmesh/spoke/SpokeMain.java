@@ -4,6 +4,7 @@ import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.protocol.util.FlagOrEnv;
+import dev.callmesh.protocol.util.LogFormat;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +51,14 @@ public final class SpokeMain implements Callable<Integer> {
   @Option(names = "--known-hosts", paramLabel = "FILE", description = "OpenSSH known_hosts checked for an ssh:// hub URL's SSH server (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
   Path knownHosts;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT",
+      description = "Log lines on stderr: readable 'text', or 'json' objects one per line whose mdc has callId, op and"
+          + " traceId on lines about a call (default text; env CALLMESH_LOG_FORMAT; level: env CALLMESH_LOG_LEVEL)")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    LogFormat.select(logFormat); // before anything makes a logger
     dev.callmesh.protocol.JsonLimits.apply(dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH,
         dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, 64 * 1024 * 1024);
     SpokeOptions options = new SpokeOptions();

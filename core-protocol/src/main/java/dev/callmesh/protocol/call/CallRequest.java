@@ -111,6 +111,26 @@ public final class CallRequest {
   }
 
   /**
+   * @return {@code metadata} when it is an object (for a received request, only that member is decoded;
+   *     callers must not change it), else {@code null}
+   */
+  public JsonObject metadata() {
+    int i = overridden("metadata");
+    Object value;
+    if (i >= 0) {
+      value = values[i] instanceof RawJson raw ? raw.decode() : values[i];
+    } else if (json != null) {
+      value = json.getValue("metadata");
+    } else if (received.index() == null) {
+      value = received.payload().getValue("metadata");
+    } else {
+      RawJson raw = received.objectOrAbsent("metadata") ? received.raw("metadata") : null;
+      value = raw == null ? null : raw.decode();
+    }
+    return value instanceof JsonObject m ? m : null;
+  }
+
+  /**
    * @return the whole payload, decoded on first use for a received request (with the replaced members
    *     set); callers may change it
    */

@@ -3,15 +3,20 @@ package dev.callmesh.hub.impl;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.log.CallLog;
+import dev.callmesh.protocol.trace.TraceParent;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * Writes one audit line when a call through the hub ends: who, what, how it ended, how long it took.
- * Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be routed apart.
+ * Writes one audit line when a call through the hub ends: who, what, how it ended, how long it took, and
+ * its trace id. Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be
+ * routed apart; the line carries the MDC keys of {@link CallLog} (the caller's request id, the full
+ * operation path, the trace id).
  */
 final class AuditedCall implements InboundCall {
 
@@ -22,6 +27,7 @@ final class AuditedCall implements InboundCall {
   private final String transport;
   private final long started = System.nanoTime();
   private boolean logged;
+  private TraceParent trace;
 
   AuditedCall(InboundCall call, String identity, String transport) {
     this.call = call;
@@ -35,9 +41,29 @@ final class AuditedCall implements InboundCall {
     }
     logged = true;
     if (audit.isInfoEnabled()) {
-      audit.info("call id={} identity={} op={} outcome={} durationMs={} transport={}", call.id(), identity,
-          call.operationId(), outcome, (System.nanoTime() - started) / 1_000_000, transport);
+      String traceId = trace().traceId();
+      CallLog.log(audit, Level.INFO, call.id(), call.operationId(), traceId,
+          "call id={} identity={} op={} outcome={} durationMs={} transport={} trace={}", call.id(), identity,
+          call.operationId(), outcome, (System.nanoTime() - started) / 1_000_000, transport, traceId);
     }
+  }
+
+  /**
+   * The hub's {@code traceparent} for this call, made once: a child of the caller's
+   * {@code metadata.traceparent}, or a new trace when it sent none or an invalid one. The router puts it
+   * in the metadata of the call it forwards to a spoke; the audit line shows its trace id.
+   *
+   * @return a valid version-00 traceparent header
+   */
+  String traceparent() {
+    return trace().toString();
+  }
+
+  private TraceParent trace() {
+    if (trace == null) {
+      trace = TraceParent.forwardedFrom(TraceParent.headerIn(call.request()));
+    }
+    return trace;
   }
 
   @Override

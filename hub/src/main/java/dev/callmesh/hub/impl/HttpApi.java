@@ -4,6 +4,7 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.TimestampToken;
+import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
@@ -109,6 +110,10 @@ final class HttpApi {
       String timeout = ctx.request().getParam("timeoutMs");
       if (timeout != null && timeout.matches("\\d{1,9}")) {
         payload.put("timeoutMs", Long.parseLong(timeout));
+      }
+      String traceparent = ctx.request().getHeader(TraceParent.METADATA_KEY);
+      if (traceparent != null) {
+        TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
       HubConnection caller = hub.httpCaller(key);
       HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse, () -> hub.forget(caller));

@@ -11,11 +11,13 @@ import dev.callmesh.protocol.call.CallObserver;
 import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.call.OutboundCall;
+import dev.callmesh.protocol.trace.TraceParent;
 
 /**
  * Serves the calls one connection makes to the hub: checks them against the caller's allow list,
  * answers {@code /services/*} and {@code /hub/*} itself, and forwards the rest to the spoke named by
- * the first path segment, with the prefix stripped and {@code payload.caller} set.
+ * the first path segment, with the prefix stripped, {@code payload.caller} set, and
+ * {@code payload.metadata.traceparent} set to {@link AuditedCall#traceparent()} (a child of the caller's).
  */
 final class HubRouter implements CallHandler {
 
@@ -68,7 +70,7 @@ final class HubRouter implements CallHandler {
 
   @Override
   public void handle(InboundCall raw) {
-    InboundCall call = new AuditedCall(raw, conn.key.id(), conn.engine == null ? "http" : conn.engine.transport().transportName());
+    AuditedCall call = new AuditedCall(raw, conn.key.id(), conn.engine == null ? "http" : conn.engine.transport().transportName());
     if (!hub.callRate().tryCall(conn.key.id())) {
       call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key.id() + " is over its limit of "
           + hub.callRate().perSecond() + " calls per second; slow down and try again"));
@@ -94,7 +96,7 @@ final class HubRouter implements CallHandler {
     forward(call, op);
   }
 
-  private void forward(InboundCall call, String op) {
+  private void forward(AuditedCall call, String op) {
     int slash = op.indexOf('/', 1);
     if (!op.startsWith("/") || slash < 0) {
       call.fail(CallException.of(ErrorCode.NOT_FOUND, "no operation " + op
@@ -115,8 +117,10 @@ final class HubRouter implements CallHandler {
           + "; /services/list shows what it serves"));
       return;
     }
-    // The input and any other member pass through as bytes; only the path and the caller change.
-    CallRequest request = call.request().with("operationId", relative).with("caller", conn.callerJson());
+    // The input and any other member pass through as bytes; only the path, the caller and the
+    // traceparent in the metadata change.
+    CallRequest request = TraceParent.putHeader(call.request(), call.traceparent())
+        .with("operationId", relative).with("caller", conn.callerJson());
     boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
     OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route));
     call.abortHandler(out::abort);

@@ -4,9 +4,11 @@ import dev.callmesh.operations.OutputSink;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.log.CallLog;
 import io.vertx.core.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The {@link OutputSink} of one subscription: a thin layer over its {@link InboundCall}. */
 final class CallSink implements OutputSink {
@@ -44,7 +46,7 @@ final class CallSink implements OutputSink {
     if (error instanceof CallException ce) {
       call.fail(ce);
     } else {
-      log.warn("subscription {} failed on call {}", call.operationId(), call.id(), error);
+      CallLog.log(log, Level.WARN, call, "subscription {} failed on call {}", call.operationId(), call.id(), error);
       call.fail(CallException.of(ErrorCode.INTERNAL, call.operationId() + " failed: " + error));
     }
   }

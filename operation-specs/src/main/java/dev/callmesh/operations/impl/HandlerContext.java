@@ -51,8 +51,7 @@ final class HandlerContext implements OperationContext {
 
   @Override
   public JsonObject metadata() {
-    JsonObject m = call.payload().getJsonObject("metadata");
-    return m == null ? new JsonObject() : m;
+    return call.payload().getValue("metadata") instanceof JsonObject m ? m : new JsonObject();
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.callmesh.operations.SubscriptionHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.log.CallLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** Specs and handlers by operation name; a call is validated, then handed to its handler. */
 public final class OperationRegistryImpl implements OperationRegistry {
@@ -113,7 +115,7 @@ public final class OperationRegistryImpl implements OperationRegistry {
   }
 
   private static CallException internal(InboundCall call, Throwable cause) {
-    log.warn("operation {} failed on call {}", call.operationId(), call.id(), cause);
+    CallLog.log(log, Level.WARN, call, "operation {} failed on call {}", call.operationId(), call.id(), cause);
     return CallException.of(ErrorCode.INTERNAL, call.operationId() + " failed: " + cause
         + "; this is a bug in the handler, please report it with the operation and input");
   }

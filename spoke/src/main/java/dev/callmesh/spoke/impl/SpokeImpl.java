@@ -51,7 +51,7 @@ public final class SpokeImpl implements Spoke {
         .setCaFile(options.getCaFile())
         .setSpokeName(options.getName())
         .setOperations(ops)
-        .setCallHandler(registry);
+        .setCallHandler(LoggedCall.around(registry));
     this.connector = new HubConnector(vertx, connect);
   }
 

@@ -13,6 +13,8 @@ import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.OutboundCall;
 import dev.callmesh.protocol.call.PendingCall;
 import dev.callmesh.protocol.call.PendingRequestMap;
+import dev.callmesh.protocol.log.CallLog;
+import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** The one call engine: dispatches the events of SPEC §2.2 in both directions over one transport. */
 public final class CallEngineImpl implements CallEngine {
@@ -139,7 +142,7 @@ public final class CallEngineImpl implements CallEngine {
       call.abortFromPeer("protocol violation");
       transport.bye(ErrorCode.PROTOCOL, ex.getMessage());
     } catch (RuntimeException ex) {
-      log.warn("handler of {} failed for call {}", op, id, ex);
+      CallLog.log(log, Level.WARN, call, "handler of {} failed for call {}", op, id, ex);
       call.fail(CallException.of(ErrorCode.INTERNAL, "the handler of " + op + " failed: " + ex));
     }
   }
@@ -271,9 +274,15 @@ public final class CallEngineImpl implements CallEngine {
     long idle = request.idleTimeoutMs() != null ? request.idleTimeoutMs().longValue() : 0;
     PendingCall call = new PendingCall(id, op, stream, observer);
     pending.add(call, timeout, idle);
-    String parent = request.parentRequestId();
-    if (parent != null && inbound.containsKey(parent)) {
-      family.outboundStarted(parent, id);
+    String parentId = request.parentRequestId();
+    InboundCallImpl parent = parentId == null ? null : inbound.get(parentId);
+    if (parent != null) {
+      family.outboundStarted(parent.id(), id);
+    }
+    request = TraceParent.outbound(request, parent == null ? null : parent.request());
+    if (log.isDebugEnabled()) {
+      CallLog.log(log, Level.DEBUG, id, op, CallLog.traceId(request), "calling {} as {} (traceparent {})", op, id,
+          TraceParent.headerIn(request));
     }
     transport.sendJson(request.encode(id)).onFailure(err -> {
       if (pending.remove(id) != null) {
