@@ -106,7 +106,7 @@ class TraceParentTest {
   @Test
   void theHeaderIsFoundOnlyAsAStringInAnObjectMetadata() {
     assertEquals(VALID, TraceParent.headerIn(new JsonObject().put("metadata", new JsonObject().put("traceparent", VALID))));
-    assertNull(TraceParent.headerIn(null));
+    assertNull(TraceParent.headerIn((JsonObject) null));
     assertNull(TraceParent.headerIn(new JsonObject()));
     assertNull(TraceParent.headerIn(new JsonObject().put("metadata", "traceparent")));
     assertNull(TraceParent.headerIn(new JsonObject().put("metadata", new JsonObject().put("traceparent", 7))));
@@ -139,5 +139,25 @@ class TraceParentTest {
     TraceParent root = TraceParent.in(TraceParent.outbound(invalid, null));
     assertNotNull(root, "an invalid header is replaced");
     assertEquals("x", TraceParent.headerIn(invalid));
+  }
+
+  @Test
+  void aReceivedRequestGetsItsHeaderWithoutItsInputBeingDecoded() {
+    String input = "{\"n\":1.50}";
+    dev.callmesh.protocol.EventEnvelope received = dev.callmesh.protocol.EventEnvelope.decode(io.vertx.core.buffer.Buffer.buffer(
+        "{\"type\":\"call.requested\",\"id\":\"1\",\"payload\":{\"operationId\":\"/a\",\"input\":" + input
+            + ",\"metadata\":{\"k\":\"v\",\"traceparent\":\"" + VALID + "\"}}}"));
+    dev.callmesh.protocol.call.CallRequest request = dev.callmesh.protocol.call.CallRequest.received(received);
+    assertEquals(VALID, TraceParent.headerIn(request));
+    assertEquals(request, TraceParent.outbound(request, null), "a valid header is kept as it is");
+    String child = TraceParent.forwarded(VALID);
+    String out = TraceParent.putHeader(request, child).encode("2").toString();
+    assertTrue(out.contains("\"input\":" + input), out);
+    JsonObject metadata = new JsonObject(out).getJsonObject("payload").getJsonObject("metadata");
+    assertEquals(new JsonObject().put("k", "v").put("traceparent", child), metadata);
+    dev.callmesh.protocol.call.CallRequest none = dev.callmesh.protocol.call.CallRequest.of(new JsonObject().put("operationId", "/b"));
+    String made = TraceParent.headerIn(TraceParent.outbound(none, request));
+    assertEquals(TraceParent.parse(VALID).traceId(), TraceParent.parse(made).traceId(), "a child of the parent call's trace");
+    assertNull(TraceParent.headerIn(none), "the caller's request is not changed");
   }
 }
