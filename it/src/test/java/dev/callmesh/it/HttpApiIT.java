@@ -74,7 +74,7 @@ class HttpApiIT {
   }
 
   static Http curl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Tools.require("curl").toString(), "-s", "-w", "\n%{http_code}"));
+    List<String> cmd = new ArrayList<>(List.of(Tools.require("curl").toString(), "-s", "--max-time", "30", "-w", "\n%{http_code}"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,8 +1,10 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -77,8 +79,22 @@ final class HttpCall implements InboundCall {
       emit(output);
       complete();
     } else if (end()) {
-      response.putHeader("Content-Type", "application/json").end(new JsonObject().put("output", output).encode());
+      // A spoke's output (RawJson) goes into the body as it came, without being decoded.
+      response.putHeader("Content-Type", "application/json")
+          .end(Buffer.buffer("{\"output\":").appendBuffer(json(output)).appendString("}"));
     }
+  }
+
+  /** @return the JSON text of an output; a raw one as it came */
+  private static Buffer json(Object output) {
+    return output instanceof RawJson raw ? raw.bytes() : Json.encodeToBuffer(output);
+  }
+
+  /** @return the output as one line of JSON, as an SSE {@code data:} field needs */
+  private static String line(Object output) {
+    String text = json(output).toString();
+    // JSON keeps line breaks only as white space between tokens: a multi-line output is re-encoded compactly
+    return text.indexOf('\n') < 0 && text.indexOf('\r') < 0 ? text : Json.encode(((RawJson) output).decode());
   }
 
   @Override
@@ -92,7 +108,7 @@ final class HttpCall implements InboundCall {
       return;
     }
     if (!done) {
-      response.write("event: responded\ndata: " + Json.encode(output) + "\n\n").onSuccess(v -> {
+      response.write("event: responded\ndata: " + line(output) + "\n\n").onSuccess(v -> {
         if (creditHandler != null && !done) {
           creditHandler.accept(1);
         }
