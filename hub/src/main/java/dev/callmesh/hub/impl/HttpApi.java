@@ -2,6 +2,7 @@ package dev.callmesh.hub.impl;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
@@ -17,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hub's HTTP side (SPEC §7): calls and SSE streams authenticated by Bearer tokens, discovery, token
- * issuing, the WebSocket endpoint, health, and the dashboard's static files. Every call goes through
- * the same {@link HubRouter} as calls on connections, so the same allow lists apply.
+ * issuing, the WebSocket endpoint, health ({@link HubHealth}), and the dashboard's static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
+ * allow lists apply.
  */
 final class HttpApi {
 
@@ -43,8 +44,8 @@ final class HttpApi {
 
   private Router router() {
     Router router = Router.router(hub.vertx());
-    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/readyz").handler(this::ready);
+    router.get("/healthz").handler(HubHealth.liveness(hub));
+    router.get("/readyz").handler(HubHealth.readiness(hub));
     router.get("/v1/ws").handler(this::webSocket);
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options().getMaxFrameBytes()));
     router.post("/v1/auth/token").handler(this::token);
@@ -55,11 +56,6 @@ final class HttpApi {
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     return router;
-  }
-
-  private void ready(RoutingContext ctx) {
-    boolean ready = hub.keys() != null && hub.port() > 0;
-    json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN"));
   }
 
   private void webSocket(RoutingContext ctx) {
@@ -122,7 +118,7 @@ final class HttpApi {
     return Tokens.verify(hub, token).compose(key -> key.mayConnectFrom(host) ? Future.succeededFuture(key)
             : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + key.id() + " may not connect from " + host)))
         .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
-            : CallException.of(ErrorCode.UNAUTHENTICATED, err.getMessage())));
+            : CallException.of(err instanceof AuthException ae ? ae.code() : ErrorCode.UNAUTHENTICATED, err.getMessage())));
   }
 
   private static String bearer(RoutingContext ctx) {

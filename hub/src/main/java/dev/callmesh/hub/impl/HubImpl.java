@@ -97,8 +97,10 @@ public final class HubImpl implements Hub {
       http = new HttpApi(this).listen();
       return http.map(x -> s);
     }).map(s -> {
-      log.info("hub {} listening on {}://{}:{} with {} authorized keys", options.getHubId(), options.isTls() ? "tls" : "tcp",
-          options.getListen().host(), s.actualPort(), keysWatcher.keys().size());
+      AuthorizedKeys keys = keysWatcher.keys();
+      log.info("hub {} listening on {}://{}:{} with {}", options.getHubId(), options.isTls() ? "tls" : "tcp",
+          options.getListen().host(), s.actualPort(), keys == null ? "no authorized keys yet (not ready)"
+              : keys.size() + " authorized keys");
       return this;
     });
   }
@@ -109,15 +111,24 @@ public final class HubImpl implements Hub {
 
   /** Takes a new connection (TCP or WebSocket) within the connection limits, and starts its handshake. */
   void accept(EnvelopeTransport transport, String urlToken) {
+    if (keysWatcher.keys() == null) {
+      // UNAVAILABLE, which is retryable: spokes started with the hub keep trying until the file is there.
+      refuse(transport, ErrorCode.UNAVAILABLE, "the hub has not loaded its authorized_keys file yet; try again in a moment");
+      return;
+    }
     String host = transport.remoteHost();
     String refused = shuttingDown ? "the hub is shutting down" : limits.tryAcquire(host);
     if (refused != null) {
-      transport.closeWith(dev.callmesh.protocol.EventEnvelope.of(dev.callmesh.protocol.EventTypes.AUTH_DENIED,
-          new JsonObject().put("code", ErrorCode.RESOURCE_EXHAUSTED.wire()).put("message", refused)));
+      refuse(transport, ErrorCode.RESOURCE_EXHAUSTED, refused);
       return;
     }
     transport.closed().onComplete(v -> limits.release(host));
     HubHandshake.start(this, transport, urlToken);
+  }
+
+  private void refuse(EnvelopeTransport transport, ErrorCode code, String message) {
+    transport.closeWith(dev.callmesh.protocol.EventEnvelope.of(dev.callmesh.protocol.EventTypes.AUTH_DENIED,
+        new JsonObject().put("code", code.wire()).put("message", message)));
   }
 
   /** Registers a welcomed connection: starts its engine and, for a spoke, its route. */
@@ -214,8 +225,14 @@ public final class HubImpl implements Hub {
     return options;
   }
 
+  /** @return the keys in force, or {@code null} while the authorized_keys file has not been loaded */
   AuthorizedKeys keys() {
     return keysWatcher.keys();
+  }
+
+  /** @return why the authorized_keys file is not loaded yet, or {@code null} once it is */
+  String keysProblem() {
+    return keysWatcher.problem();
   }
 
   @Override
