@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,5 +97,16 @@ class ReadinessIT {
     CallmeshClient client = mesh.client(admin);
     JsonObject stat = (JsonObject) client.call("/dev1/fs/stat", new JsonObject().put("path", ".")).await();
     assertEquals("directory", stat.getString("type"));
+
+    PromText m = new PromText(get("/metrics").body());
+    assertTrue(m.value("callmesh_handshake_failures_total", Map.of("reason", "UNAVAILABLE")) >= 1, m.text);
+    assertEquals(2, m.value("callmesh_authorized_keys", Map.of()), m.text);
+  }
+
+  @Test
+  void metricsOffLeavesNoMetricsEndpoint() throws Exception {
+    mesh.startHub(0, "--metrics", "off");
+    assertEquals(404, get("/metrics").status());
+    assertEquals(200, get("/readyz").status());
   }
 }

@@ -1,6 +1,8 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one audit line when a call through the hub ends: who, what, how it ended, how long it took.
  * Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be routed apart.
+ * The same end is counted in the hub's metrics ({@link HubMetrics#callEnded}).
  */
 final class AuditedCall implements InboundCall {
 
@@ -19,23 +22,28 @@ final class AuditedCall implements InboundCall {
   private final InboundCall call;
   private final String identity;
   private final String transport;
+  private final HubMetrics metrics;
   private final long started = System.nanoTime();
   private boolean logged;
 
-  AuditedCall(InboundCall call, String identity, String transport) {
+  AuditedCall(InboundCall call, String identity, String transport, HubMetrics metrics) {
     this.call = call;
     this.identity = identity;
     this.transport = transport;
+    this.metrics = metrics;
   }
 
-  private void log(String outcome) {
+  /** @param errorCode how the call ended: {@code null} when it succeeded */
+  private void log(String errorCode) {
     if (logged) {
       return;
     }
     logged = true;
+    long nanos = System.nanoTime() - started;
+    metrics.callEnded(call.operationId(), errorCode, nanos);
     if (audit.isInfoEnabled()) {
       audit.info("call id={} identity={} op={} outcome={} durationMs={} transport={}", call.id(), identity,
-          call.operationId(), outcome, (System.nanoTime() - started) / 1_000_000, transport);
+          call.operationId(), errorCode == null ? "OK" : errorCode, nanos / 1_000_000, transport);
     }
   }
 
@@ -61,7 +69,7 @@ final class AuditedCall implements InboundCall {
 
   @Override
   public void reply(Object output) {
-    log("OK");
+    log(null);
     call.reply(output);
   }
 
@@ -72,7 +80,7 @@ final class AuditedCall implements InboundCall {
 
   @Override
   public void complete() {
-    log("OK");
+    log(null);
     call.complete();
   }
 
@@ -107,7 +115,7 @@ final class AuditedCall implements InboundCall {
   @Override
   public InboundCall abortHandler(Handler<String> handler) {
     call.abortHandler(reason -> {
-      log("ABORTED");
+      log(ErrorCode.ABORTED.wire());
       handler.handle(reason);
     });
     return this;

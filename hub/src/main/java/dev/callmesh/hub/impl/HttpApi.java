@@ -1,5 +1,6 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.metrics.MetricsEndpoint;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthException;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hub's HTTP side (SPEC §7): calls and SSE streams authenticated by Bearer tokens, discovery, token
- * issuing, the WebSocket endpoint, health ({@link HubHealth}), and the dashboard's static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
+ * issuing, the WebSocket endpoint, health ({@link HubHealth}), Prometheus metrics, and the dashboard's
+ * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
  * allow lists apply.
  */
 final class HttpApi {
@@ -39,13 +41,21 @@ final class HttpApi {
         .setMaxWebSocketFrameSize(Math.min(hub.options().getMaxFrameBytes(), 65536))
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options());
-    return hub.vertx().createHttpServer(options).requestHandler(router()).listen();
+    return hub.vertx().createHttpServer(options)
+        .connectionHandler(conn -> {
+          hub.metrics().httpConnectionOpened(conn);
+          conn.closeHandler(v -> hub.metrics().httpConnectionGone(conn));
+        })
+        .requestHandler(router()).listen();
   }
 
   private Router router() {
     Router router = Router.router(hub.vertx());
     router.get("/healthz").handler(HubHealth.liveness(hub));
     router.get("/readyz").handler(HubHealth.readiness(hub));
+    if (hub.metrics().enabled()) {
+      router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics().registry()));
+    }
     router.get("/v1/ws").handler(this::webSocket);
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options().getMaxFrameBytes()));
     router.post("/v1/auth/token").handler(this::token);
@@ -61,8 +71,11 @@ final class HttpApi {
   private void webSocket(RoutingContext ctx) {
     String token = ctx.request().getParam("token");
     String scheme = hub.options().isTls() ? "wss" : "ws";
-    ctx.request().toWebSocket().onSuccess(ws ->
-        hub.accept(new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token));
+    var connection = ctx.request().connection();
+    ctx.request().toWebSocket().onSuccess(ws -> {
+      hub.metrics().httpConnectionGone(connection); // counted as ws/wss from now on
+      hub.accept(new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token);
+    });
   }
 
   private void token(RoutingContext ctx) {
