@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.client.CallmeshClient;
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.auth.SshKeyPair;
+import dev.callmesh.protocol.client.ConnectOptions;
+import dev.callmesh.protocol.client.Credentials;
+import dev.callmesh.protocol.client.HubUrl;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +44,6 @@ class MetricsIT {
     mesh.authorize("name=\"admin\",allow=\"/dev1/*,/dev9/*,/hub/*\"", admin);
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("README.md"), "# measured\n");
-    Files.writeString(root.resolve("big.txt"), "x".repeat(64 * 1024));
     mesh.startHub(0, "--handshake-timeout", "3s");
     mesh.startSpoke("dev1", spokeKey, root);
     client = mesh.client(admin);
@@ -66,6 +70,17 @@ class MetricsIT {
     HttpApiIT.Http r = HttpApiIT.curl("http://127.0.0.1:" + mesh.httpPort + "/metrics");
     assertEquals(200, r.status(), r.body());
     return new PromText(r.body());
+  }
+
+  /** @return a scrape in which callmesh_connections with the labels has the value, or the last one after 5 s */
+  static PromText await(Map<String, String> labels, double value) throws Exception {
+    PromText m = scrape();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (m.value("callmesh_connections", labels) != value && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      m = scrape();
+    }
+    return m;
   }
 
   @Test
@@ -125,21 +140,35 @@ class MetricsIT {
   @Test
   void connectionsSpokesKeysAndBytes() throws Exception {
     // Vert.x reports a connection's bytes in steps of 4 KiB (the rest when it closes): read more than that.
-    assertEquals("ok", outcome(client.call("/dev1/fs/readFile", new JsonObject().put("path", "big.txt"))));
-    // The spoke and the Java client; connections of other tests close within a second of their denial.
-    PromText m = scrape();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (m.value("callmesh_connections", Map.of("transport", "tcp")) != 2 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-      m = scrape();
-    }
+    // (With bash/run, so the counts of fs/readFile that another test checks stay as it made them.)
+    assertEquals("ok", outcome(client.call("/dev1/bash/run", new JsonObject().put("command", "head -c 65536 /dev/zero | tr '\\0' x"))));
+    // The spoke and the Java client; connections of other tests close within a second of their end.
+    await(Map.of("transport", "ws"), 0);
+    PromText m = await(Map.of("transport", "tcp"), 2);
     assertEquals(2, m.value("callmesh_connections", Map.of("transport", "tcp")), m.text);
-    assertEquals(0, m.value("callmesh_connections", Map.of("transport", "ws")), m.text);
     assertTrue(m.value("callmesh_connections", Map.of("transport", "http")) >= 1, "curl's own connection");
     assertEquals(1, m.value("callmesh_spokes", Map.of("transport", "tcp")), m.text);
     assertEquals(2, m.value("callmesh_authorized_keys", Map.of()), m.text);
-    assertTrue(m.value("vertx_net_server_bytes_read_total", Map.of()) >= 64 * 1024, "the file came in from the spoke");
+    assertTrue(m.value("vertx_net_server_bytes_read_total", Map.of()) >= 64 * 1024, "the output came in from the spoke");
     assertTrue(m.value("vertx_net_server_bytes_written_total", Map.of()) >= 64 * 1024, "and went out to the client");
     assertTrue(m.sum("jvm_memory_used_bytes") > 0, m.text);
+  }
+
+  @Test
+  void aWebSocketCountsAsWsNotHttp() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      CallmeshClient ws = CallmeshClient.connect(vertx, new ConnectOptions()
+          .setHubUrl(HubUrl.parse("ws://127.0.0.1:" + mesh.httpPort + "/v1/ws"))
+          .setCredentials(Credentials.key(SshKeyPair.load(admin, null)))).await();
+      assertEquals("ok", outcome(ws.call("/dev1/fs/stat", new JsonObject().put("path", "README.md"))));
+      // Only the scraping curl's own connection is http (earlier curls' may take a moment to be seen closed).
+      PromText m = await(Map.of("transport", "http"), 1);
+      assertEquals(1, m.value("callmesh_connections", Map.of("transport", "http")), "the upgraded connection still counts as http");
+      assertEquals(1, m.value("callmesh_connections", Map.of("transport", "ws")), m.text);
+      ws.close().await();
+    } finally {
+      vertx.close().await();
+    }
   }
 }
