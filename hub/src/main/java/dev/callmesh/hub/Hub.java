@@ -22,9 +22,13 @@ public interface Hub {
 
   /**
    * Loads the authorized keys and starts listening.
+   * <p>
+   * An authorized_keys file that is missing or unreadable does not fail the start: the hub listens but
+   * denies every connection ({@code auth.denied UNAVAILABLE}) and {@code /readyz} answers 503 until the
+   * file can be loaded (it is tried again every keys poll period).
    *
-   * @return a future completed once the hub accepts connections, or failed when the keys cannot be
-   *     read or the address cannot be bound
+   * @return a future completed once the hub listens, or failed when an address cannot be bound or the
+   *     hub's own key cannot be read or made
    */
   Future<Hub> start();
 

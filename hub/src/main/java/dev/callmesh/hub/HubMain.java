@@ -88,6 +88,11 @@ public final class HubMain implements Callable<Integer> {
       description = "How deep JSON from peers may nest (default 256; env CALLMESH_MAX_JSON_DEPTH)")
   Integer maxJsonDepth;
 
+  @Option(names = "--metrics", paramLabel = "on|off",
+      description = "Serve Prometheus metrics at GET /metrics on the HTTP port, without authentication: keep that "
+          + "port on a private interface (default on; env CALLMESH_METRICS)")
+  String metrics;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
@@ -104,7 +109,7 @@ public final class HubMain implements Callable<Integer> {
     // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.
     dev.callmesh.protocol.JsonLimits.apply(depth == null ? dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH : depth,
         dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, options.getMaxFrameBytes());
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = HubVertx.create(options);
     Hub hub = Hub.create(vertx, options);
     try {
       hub.start().await(30, TimeUnit.SECONDS);
@@ -161,6 +166,7 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(maxInFlight, "CALLMESH_MAX_IN_FLIGHT", Integer::valueOf, o::setMaxInFlight);
     FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
+    FlagOrEnv.apply(metrics, "CALLMESH_METRICS", x -> x, v -> o.setMetrics(onOff("--metrics", v)));
     Path cert = FlagOrEnv.value(tlsCert, "CALLMESH_TLS_CERT", Path::of);
     Path certKey = FlagOrEnv.value(tlsKey, "CALLMESH_TLS_KEY", Path::of);
     if (cert != null || certKey != null) {
@@ -174,6 +180,14 @@ public final class HubMain implements Callable<Integer> {
       o.setClientCa(ca);
     }
     return o;
+  }
+
+  private static boolean onOff(String flag, String value) {
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "true", "yes", "1" -> true;
+      case "off", "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(flag + " takes on or off, not '" + value + "'");
+    };
   }
 
   /** Runs the hub; exits 2 on a usage error, 1 when it cannot start. */

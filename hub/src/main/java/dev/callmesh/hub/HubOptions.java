@@ -32,6 +32,8 @@ public class HubOptions {
   public static final long DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
   /** How often the authorized_keys file is checked for changes: 1 s. */
   public static final long DEFAULT_KEYS_POLL_MS = 1_000;
+  /** Whether the HTTP port serves Prometheus metrics at {@code /metrics} (unauthenticated): on. */
+  public static final boolean DEFAULT_METRICS = true;
 
   private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
   private Path authorizedKeys = Path.of("authorized_keys");
@@ -50,6 +52,7 @@ public class HubOptions {
   private int maxCallsPerSecond = DEFAULT_MAX_CALLS_PER_SECOND;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+  private boolean metrics = DEFAULT_METRICS;
 
   /** Default options. */
   public HubOptions() {
@@ -62,7 +65,8 @@ public class HubOptions {
 
   /**
    * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId},
-   * {@code maxFrameBytes}, {@code heartbeat} (a duration such as "15s"), {@code handshakeTimeout}.
+   * {@code maxFrameBytes}, {@code heartbeat} (a duration such as "15s"), {@code handshakeTimeout},
+   * {@code metrics} (a boolean), and the other keys {@link #toJson()} writes.
    */
   public HubOptions(JsonObject json) {
     if (json.containsKey("listen")) {
@@ -101,6 +105,7 @@ public class HubOptions {
     if (json.containsKey("keysPoll")) {
       setKeysPollMs(Durations.parse(json.getString("keysPoll")).toMillis());
     }
+    setMetrics(json.getBoolean("metrics", metrics));
   }
 
   /** @return the options as config-file JSON */
@@ -122,7 +127,8 @@ public class HubOptions {
         .put("maxConnectionsPerSource", maxConnectionsPerSource)
         .put("maxCallsPerSecond", maxCallsPerSecond)
         .put("maxInFlight", maxInFlight)
-        .put("shutdownGrace", shutdownGraceMs + "ms");
+        .put("shutdownGrace", shutdownGraceMs + "ms")
+        .put("metrics", metrics);
   }
 
   private static String defaultHubId() {
@@ -335,6 +341,20 @@ public class HubOptions {
       throw new IllegalArgumentException("shutdown grace must not be negative");
     }
     this.shutdownGraceMs = ms;
+    return this;
+  }
+
+  public boolean isMetrics() {
+    return metrics;
+  }
+
+  /**
+   * @param on whether to collect metrics and serve them, in the Prometheus text format, at {@code GET /metrics}
+   *     on the HTTP port (without authentication: keep that port on a private interface)
+   * @return this
+   */
+  public HubOptions setMetrics(boolean on) {
+    this.metrics = on;
     return this;
   }
 

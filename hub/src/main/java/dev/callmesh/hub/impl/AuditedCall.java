@@ -1,7 +1,9 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.call.CallRequest;
+import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.log.CallLog;
 import dev.callmesh.protocol.trace.TraceParent;
@@ -17,6 +19,7 @@ import org.slf4j.event.Level;
  * its trace id. Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be
  * routed apart; the line carries the MDC keys of {@link CallLog} (the caller's request id, the full
  * operation path, the trace id).
+ * The same end is counted in the hub's metrics ({@link HubMetrics#callEnded}).
  */
 final class AuditedCall implements InboundCall {
 
@@ -25,26 +28,31 @@ final class AuditedCall implements InboundCall {
   private final InboundCall call;
   private final String identity;
   private final String transport;
+  private final HubMetrics metrics;
   private final long started = System.nanoTime();
   private boolean logged;
   private TraceParent trace;
 
-  AuditedCall(InboundCall call, String identity, String transport) {
+  AuditedCall(InboundCall call, String identity, String transport, HubMetrics metrics) {
     this.call = call;
     this.identity = identity;
     this.transport = transport;
+    this.metrics = metrics;
   }
 
-  private void log(String outcome) {
+  /** @param errorCode how the call ended: {@code null} when it succeeded */
+  private void log(String errorCode) {
     if (logged) {
       return;
     }
     logged = true;
+    long nanos = System.nanoTime() - started;
+    metrics.callEnded(call.operationId(), errorCode, nanos);
     if (audit.isInfoEnabled()) {
       String traceId = trace().traceId();
       CallLog.log(audit, Level.INFO, call.id(), call.operationId(), traceId,
           "call id={} identity={} op={} outcome={} durationMs={} transport={} trace={}", call.id(), identity,
-          call.operationId(), outcome, (System.nanoTime() - started) / 1_000_000, transport, traceId);
+          call.operationId(), errorCode == null ? "OK" : errorCode, nanos / 1_000_000, transport, traceId);
     }
   }
 
@@ -93,7 +101,7 @@ final class AuditedCall implements InboundCall {
 
   @Override
   public void reply(Object output) {
-    log("OK");
+    log(null);
     call.reply(output);
   }
 
@@ -104,7 +112,7 @@ final class AuditedCall implements InboundCall {
 
   @Override
   public void complete() {
-    log("OK");
+    log(null);
     call.complete();
   }
 
@@ -139,7 +147,7 @@ final class AuditedCall implements InboundCall {
   @Override
   public InboundCall abortHandler(Handler<String> handler) {
     call.abortHandler(reason -> {
-      log("ABORTED");
+      log(ErrorCode.ABORTED.wire());
       handler.handle(reason);
     });
     return this;

@@ -1,7 +1,9 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.metrics.MetricsEndpoint;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.trace.TraceParent;
@@ -18,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hub's HTTP side (SPEC §7): calls and SSE streams authenticated by Bearer tokens, discovery, token
- * issuing, the WebSocket endpoint, health, and the dashboard's static files. Every call goes through
- * the same {@link HubRouter} as calls on connections, so the same allow lists apply.
+ * issuing, the WebSocket endpoint, health ({@link HubHealth}), Prometheus metrics, and the dashboard's
+ * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
+ * allow lists apply.
  */
 final class HttpApi {
 
@@ -39,13 +42,21 @@ final class HttpApi {
         .setMaxWebSocketFrameSize(Math.min(hub.options().getMaxFrameBytes(), 65536))
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options());
-    return hub.vertx().createHttpServer(options).requestHandler(router()).listen();
+    return hub.vertx().createHttpServer(options)
+        .connectionHandler(conn -> {
+          hub.metrics().httpConnectionOpened(conn);
+          conn.closeHandler(v -> hub.metrics().httpConnectionGone(conn));
+        })
+        .requestHandler(router()).listen();
   }
 
   private Router router() {
     Router router = Router.router(hub.vertx());
-    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/readyz").handler(this::ready);
+    router.get("/healthz").handler(HubHealth.liveness(hub));
+    router.get("/readyz").handler(HubHealth.readiness(hub));
+    if (hub.metrics().enabled()) {
+      router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics().registry()));
+    }
     router.get("/v1/ws").handler(this::webSocket);
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options().getMaxFrameBytes()));
     router.post("/v1/auth/token").handler(this::token);
@@ -58,16 +69,14 @@ final class HttpApi {
     return router;
   }
 
-  private void ready(RoutingContext ctx) {
-    boolean ready = hub.keys() != null && hub.port() > 0;
-    json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "UP" : "DOWN"));
-  }
-
   private void webSocket(RoutingContext ctx) {
     String token = ctx.request().getParam("token");
     String scheme = hub.options().isTls() ? "wss" : "ws";
-    ctx.request().toWebSocket().onSuccess(ws ->
-        hub.accept(new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token));
+    var connection = ctx.request().connection();
+    ctx.request().toWebSocket().onSuccess(ws -> {
+      hub.metrics().httpConnectionGone(connection); // counted as ws/wss from now on
+      hub.accept(new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token);
+    });
   }
 
   private void token(RoutingContext ctx) {
@@ -127,7 +136,7 @@ final class HttpApi {
     return Tokens.verify(hub, token).compose(key -> key.mayConnectFrom(host) ? Future.succeededFuture(key)
             : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + key.id() + " may not connect from " + host)))
         .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
-            : CallException.of(ErrorCode.UNAUTHENTICATED, err.getMessage())));
+            : CallException.of(err instanceof AuthException ae ? ae.code() : ErrorCode.UNAUTHENTICATED, err.getMessage())));
   }
 
   private static String bearer(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.operations.OperationSpec;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
@@ -51,7 +52,8 @@ final class HubHandshake {
 
   private void begin() {
     timer = hub.vertx().setTimer(hub.options().getHandshakeTimeoutMs(), t -> deny(new AuthException(
-        ErrorCode.UNAUTHENTICATED, "no valid auth.hello within " + hub.options().getHandshakeTimeoutMs() + " ms")));
+        ErrorCode.UNAUTHENTICATED, "no valid auth.hello within " + hub.options().getHandshakeTimeoutMs() + " ms"),
+        HubMetrics.TIMEOUT));
     transport.closeHandler(v -> {
       done = true;
       hub.vertx().cancelTimer(timer);
@@ -144,10 +146,16 @@ final class HubHandshake {
   }
 
   private void deny(AuthException e) {
+    deny(e, e.code().wire());
+  }
+
+  /** @param reason the {@code reason} label of the handshake failure metric */
+  private void deny(AuthException e, String reason) {
     if (done) {
       return;
     }
     done = true;
+    hub.metrics().handshakeFailed(reason);
     hub.vertx().cancelTimer(timer);
     log.info("denied {} ({}): {}", transport.remoteAddress(), e.code().wire(), e.getMessage());
     transport.closeWith(EventEnvelope.of(EventTypes.AUTH_DENIED,

@@ -13,6 +13,7 @@ import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.AuthorizedKeys;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
@@ -48,6 +49,7 @@ public final class HubImpl implements Hub {
   private JwtIssuer jwt;
   private final ConnectionLimits limits;
   private final CallRate callRate;
+  private final HubMetrics metrics;
   private volatile boolean shuttingDown;
   private Future<io.vertx.core.http.HttpServer> http;
   private io.vertx.core.WorkerExecutor authWorkers;
@@ -60,6 +62,7 @@ public final class HubImpl implements Hub {
     this.callRate = new CallRate(this.options.getMaxCallsPerSecond());
     this.keysWatcher = new KeysWatcher(vertx, this.options.getAuthorizedKeys(), this.options.getKeysPollMs(),
         this::onKeysChanged);
+    this.metrics = HubMeters.create(this);
   }
 
   @Override
@@ -98,8 +101,10 @@ public final class HubImpl implements Hub {
       http = new HttpApi(this).listen();
       return http.map(x -> s);
     }).map(s -> {
-      log.info("hub {} listening on {}://{}:{} with {} authorized keys", options.getHubId(), options.isTls() ? "tls" : "tcp",
-          options.getListen().host(), s.actualPort(), keysWatcher.keys().size());
+      AuthorizedKeys keys = keysWatcher.keys();
+      log.info("hub {} listening on {}://{}:{} with {}", options.getHubId(), options.isTls() ? "tls" : "tcp",
+          options.getListen().host(), s.actualPort(), keys == null ? "no authorized keys yet (not ready)"
+              : keys.size() + " authorized keys");
       return this;
     });
   }
@@ -110,15 +115,26 @@ public final class HubImpl implements Hub {
 
   /** Takes a new connection (TCP or WebSocket) within the connection limits, and starts its handshake. */
   void accept(EnvelopeTransport transport, String urlToken) {
+    metrics.trackConnection(transport);
+    if (keysWatcher.keys() == null) {
+      // UNAVAILABLE, which is retryable: spokes started with the hub keep trying until the file is there.
+      refuse(transport, ErrorCode.UNAVAILABLE, "the hub has not loaded its authorized_keys file yet; try again in a moment");
+      return;
+    }
     String host = transport.remoteHost();
     String refused = shuttingDown ? "the hub is shutting down" : limits.tryAcquire(host);
     if (refused != null) {
-      transport.closeWith(dev.callmesh.protocol.EventEnvelope.of(dev.callmesh.protocol.EventTypes.AUTH_DENIED,
-          new JsonObject().put("code", ErrorCode.RESOURCE_EXHAUSTED.wire()).put("message", refused)));
+      refuse(transport, ErrorCode.RESOURCE_EXHAUSTED, refused);
       return;
     }
     transport.closed().onComplete(v -> limits.release(host));
     HubHandshake.start(this, transport, urlToken);
+  }
+
+  private void refuse(EnvelopeTransport transport, ErrorCode code, String message) {
+    metrics.handshakeFailed(code.wire());
+    transport.closeWith(dev.callmesh.protocol.EventEnvelope.of(dev.callmesh.protocol.EventTypes.AUTH_DENIED,
+        new JsonObject().put("code", code.wire()).put("message", message)));
   }
 
   /** Registers a welcomed connection: starts its engine and, for a spoke, its route. */
@@ -226,8 +242,18 @@ public final class HubImpl implements Hub {
     return options;
   }
 
+  /** @return the keys in force, or {@code null} while the authorized_keys file has not been loaded */
   AuthorizedKeys keys() {
     return keysWatcher.keys();
+  }
+
+  /** @return why the authorized_keys file is not loaded yet, or {@code null} once it is */
+  String keysProblem() {
+    return keysWatcher.problem();
+  }
+
+  HubMetrics metrics() {
+    return metrics;
   }
 
   @Override
@@ -263,6 +289,15 @@ public final class HubImpl implements Hub {
 
   CallRate callRate() {
     return callRate;
+  }
+
+  /** @return calls made to the hub that it is serving now: forwarding to a spoke, or answering itself */
+  int callsServing() {
+    int n = 0;
+    for (HubConnection c : sessions.values()) {
+      n += c.engine == null ? 1 : c.engine.inboundCount();
+    }
+    return n;
   }
 
   /** @return calls running through the hub now: those connections made to it and those it made */
@@ -327,7 +362,8 @@ public final class HubImpl implements Hub {
       }
       return stopped;
     }).mapEmpty();
-    return deploymentId == null ? undeployed
+    Future<Void> closed = deploymentId == null ? undeployed
         : undeployed.compose(v -> vertx.undeploy(deploymentId)).onComplete(ar -> deploymentId = null);
+    return closed.onComplete(ar -> metrics.close());
   }
 }

@@ -70,7 +70,8 @@ final class HubRouter implements CallHandler {
 
   @Override
   public void handle(InboundCall raw) {
-    AuditedCall call = new AuditedCall(raw, conn.key.id(), conn.engine == null ? "http" : conn.engine.transport().transportName());
+    AuditedCall call = new AuditedCall(raw, conn.key.id(), conn.engine == null ? "http" : conn.engine.transport().transportName(),
+        hub.metrics());
     if (!hub.callRate().tryCall(conn.key.id())) {
       call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key.id() + " is over its limit of "
           + hub.callRate().perSecond() + " calls per second; slow down and try again"));

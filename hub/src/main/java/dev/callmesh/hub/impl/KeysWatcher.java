@@ -4,9 +4,12 @@ import dev.callmesh.protocol.auth.AuthorizedKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the hub's authorized_keys and reloads them when the file changes (by modification time and
  * size, checked every poll period). A file that becomes unreadable keeps the last good keys.
+ * <p>
+ * A file that is missing or unreadable at start does not stop the hub: until a first load succeeds,
+ * {@link #keys()} is {@code null} (the hub denies every connection and reports itself not ready), and
+ * the file is tried again at every poll.
  */
 final class KeysWatcher {
 
@@ -24,6 +31,7 @@ final class KeysWatcher {
   private final long pollMs;
   private final Consumer<AuthorizedKeys> onChange;
   private volatile AuthorizedKeys keys;
+  private volatile String problem = "not loaded yet";
   private String stamp = "";
   private long timer = -1;
 
@@ -34,12 +42,24 @@ final class KeysWatcher {
     this.onChange = onChange;
   }
 
-  /** @return a future completed once the keys are loaded, failed when the file cannot be read */
+  /**
+   * Loads the keys once and starts watching the file.
+   *
+   * @return a future completed once the first load was tried, whether it succeeded ({@link #keys()}
+   *     then tells which)
+   */
   Future<Void> start() {
-    return vertx.executeBlocking(this::load, false).map(loaded -> {
-      keys = loaded;
+    return vertx.executeBlocking(this::load, false).transform(ar -> {
+      if (ar.succeeded()) {
+        keys = ar.result();
+        problem = null;
+      } else {
+        problem = ar.cause().getMessage();
+        log.warn("{}; every connection is denied (UNAVAILABLE) and /readyz answers 503 until it can be read",
+            describe(ar.cause()));
+      }
       timer = vertx.setPeriodic(pollMs, t -> poll());
-      return null;
+      return Future.succeededFuture();
     });
   }
 
@@ -50,9 +70,18 @@ final class KeysWatcher {
       stamp = next;
       return loaded;
     } catch (NoSuchFileException e) {
-      throw new IOException("authorized_keys file " + file.toAbsolutePath()
-          + " does not exist; create it with one 'ssh-ed25519 ...' line per key (see README)");
+      throw new IOException("the file does not exist");
+    } catch (AccessDeniedException e) {
+      throw new IOException("the hub's user may not read it");
+    } catch (FileSystemException e) {
+      throw new IOException("it cannot be read (" + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason())
+          + ")");
     }
+  }
+
+  private String describe(Throwable e) {
+    return "authorized_keys file " + file.toAbsolutePath() + " cannot be loaded: " + e.getMessage()
+        + (keys == null ? "; create it with one 'ssh-ed25519 ...' line per key (see README)" : "");
   }
 
   private String stamp() throws IOException {
@@ -70,16 +99,29 @@ final class KeysWatcher {
       return now.equals(stamp) ? null : load();
     }, false).onSuccess(loaded -> {
       if (loaded != null) {
+        boolean first = keys == null;
         keys = loaded;
-        log.info("reloaded {}: {} keys", file, loaded.size());
+        problem = null;
+        log.info("{} {}: {} keys", first ? "loaded" : "reloaded", file, loaded.size());
         onChange.accept(loaded);
       }
-    }).onFailure(e -> log.warn("could not reload {}: {}; keeping the previous keys", file, e.getMessage()));
+    }).onFailure(e -> {
+      // Said once per distinct problem: the file is tried again every poll period.
+      if (!Objects.equals(problem, e.getMessage())) {
+        problem = e.getMessage();
+        log.warn("{}{}", describe(e), keys == null ? "" : "; keeping the previous keys");
+      }
+    });
   }
 
-  /** @return the keys in force */
+  /** @return the keys in force, or {@code null} while none could be loaded yet */
   AuthorizedKeys keys() {
     return keys;
+  }
+
+  /** @return why the keys are not loaded (without the file's path), or {@code null} once they are */
+  String problem() {
+    return keys == null ? problem : null;
   }
 
   void stop() {

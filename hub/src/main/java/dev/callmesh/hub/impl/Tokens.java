@@ -20,8 +20,13 @@ final class Tokens {
   /**
    * @param token a signed-timestamp token or a hub JWT
    * @return a future of the identity, failed with an {@link AuthException} UNAUTHENTICATED otherwise
+   *     (UNAVAILABLE while the hub has no authorized_keys loaded)
    */
   static Future<AuthorizedKey> verify(HubImpl hub, String token) {
+    if (hub.keys() == null) {
+      return Future.failedFuture(new AuthException(ErrorCode.UNAVAILABLE,
+          "the hub has not loaded its authorized_keys file yet; try again in a moment"));
+    }
     try {
       if (TimestampToken.looksLike(token)) {
         return Future.succeededFuture(TimestampToken.verify(token, hub.keys(), System.currentTimeMillis() / 1000,
