@@ -100,9 +100,12 @@ final class FuzzCalls extends FuzzFrameMaker {
     return json(json, Kind.OK, "extra top-level fields");
   }
 
-  /** Nested deep, but within what a JSON parser must take. */
+  /**
+   * Nested deep, but within the hub's JSON depth limit ({@code JsonLimits.DEFAULT_MAX_DEPTH}, 256, counted
+   * from the envelope: the envelope, payload and input objects add 3).
+   */
   Frame deepWithinLimits() {
-    int levels = 10 + r.nextInt(400);
+    int levels = 10 + r.nextInt(dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH - 4 - 10);
     String json = "{\"type\":\"call.requested\",\"id\":\"" + v.idString(1, 20) + "\",\"payload\":{"
         + "\"operationId\":\"" + v.pick("/dev1/fs/stat", "/services/list", "/nospoke/x/y") + "\",\"input\":{\"x\":"
         + FuzzFrames.nesting(levels, r.nextBoolean(), true) + "}}}";

@@ -129,4 +129,19 @@ class FuzzNestingIT {
       assertEquals("call.responded", c.recvFor("after").getString("type"));
     }
   }
+
+  @Test
+  void oneLevelOverTheDepthLimitClosesTheConnection() throws Exception {
+    int limit = dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH;
+    try (RawConn c = WireAndAuthIT.connectTo(mesh, admin)) {
+      // The envelope, payload and input objects make 3 levels: limit - 3 nested arrays are the most allowed
+      String json = "{\"type\":\"call.requested\",\"id\":\"at\",\"payload\":{\"operationId\":\"/dev1/fs/stat\","
+          + "\"input\":{\"path\":\"a.txt\",\"x\":" + FuzzFrames.nesting(limit - 3, false, true) + "}}}";
+      c.sendRaw(FuzzFrames.frame(json.getBytes(StandardCharsets.UTF_8)));
+      assertNotNull(c.recvFor("at"), "a frame at the depth limit is served");
+      c.sendRaw(FuzzFrames.frame(json.replace("\"at\"", "\"over\"").replace("\"x\":", "\"x\":[").replace("}}}", "]}}}")
+          .getBytes(StandardCharsets.UTF_8)));
+      assertClosedWithoutAnAnswer(c);
+    }
+  }
 }
