@@ -75,8 +75,10 @@ public class HubOptions {
     if (json.containsKey("authorizedKeys")) {
       setAuthorizedKeys(Path.of(json.getString("authorizedKeys")));
     }
-    if (json.getString("http") != null) {
-      setHttp(HostPort.parse(json.getString("http")));
+    if (json.containsKey("http")) {
+      // null (as toJson() writes it) or "off": no HTTP listener
+      String http = json.getString("http");
+      setHttp(http == null || http.equals("off") ? null : HostPort.parse(http));
     }
     if (json.getString("tlsCert") != null) {
       setTls(Path.of(json.getString("tlsCert")), Path.of(json.getString("tlsKey", "")));

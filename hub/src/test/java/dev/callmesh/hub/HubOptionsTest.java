@@ -1,0 +1,27 @@
+package dev.callmesh.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.callmesh.protocol.util.HostPort;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** Options survive a copy and a config file: the hub works on a copy of what it is given. */
+class HubOptionsTest {
+
+  @Test
+  void httpOffStaysOffThroughACopy() {
+    HubOptions off = new HubOptions().setHttp(null);
+    assertNull(new HubOptions(off).getHttp(), "a copy of --http off must not listen on the default port");
+    assertNull(new HubOptions(new JsonObject().put("http", "off")).getHttp());
+    assertNull(new HubOptions(new JsonObject().putNull("http")).getHttp());
+  }
+
+  @Test
+  void aCopyKeepsTheHttpAddressAndTheDefaultWhenUnset() {
+    HubOptions some = new HubOptions().setHttp(HostPort.parse("127.0.0.1:0"));
+    assertEquals(some.getHttp().toString(), new HubOptions(some).getHttp().toString());
+    assertEquals(new HubOptions().getHttp().toString(), new HubOptions(new JsonObject()).getHttp().toString());
+  }
+}
