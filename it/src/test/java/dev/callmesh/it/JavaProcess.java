@@ -39,7 +39,13 @@ final class JavaProcess implements AutoCloseable {
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar.toString()));
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    return exec(name, dir, env, cmd);
+  }
+
+  /** Starts a command that ends up as a JVM (a launcher script that execs java), in the directory. */
+  static JavaProcess exec(String name, Path dir, java.util.Map<String, String> env, List<String> command)
+      throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("CALLMESH_"));
     pb.environment().putAll(env);
     return new JavaProcess(name, pb.start());
