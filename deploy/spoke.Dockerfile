@@ -18,18 +18,20 @@ RUN groupadd --gid 10001 callmesh \
  && chown callmesh:callmesh /workspace
 
 COPY deploy/healthcheck.sh /usr/local/bin/callmesh-healthcheck
-COPY spoke/target/callmesh-spoke.jar /opt/callmesh/callmesh-spoke.jar
+COPY spoke/target/callmesh-spoke.jar spoke/target/callmesh-spoke /opt/callmesh/
 
 # Configuration is the jar's own CALLMESH_* variables (SPEC §6); CALLMESH_HUB and CALLMESH_NAME have no
-# useful default in a container and must be set. CALLMESH_JAVA_OPTS is read by this image's entrypoint
-# only; the spoke strips every CALLMESH_* variable from the commands it runs, so these JVM flags never
-# leak into the workspace's own java, gradle or maven runs (as JAVA_OPTS or JAVA_TOOL_OPTIONS would).
-# The flags keep the spoke small next to the workload: serial GC, small thread stacks, C1 only, and a
-# heap of at most a quarter of the container's memory limit.
+# useful default in a container and must be set. The entrypoint is the spoke's launcher
+# (spoke/src/main/dist/callmesh-spoke), which runs the JVM with small-footprint flags (serial GC, C1
+# only, a heap that starts at 8 MiB and stops at 128 MiB) and a class-data archive it makes on the
+# container's first start, in ~/.cache/callmesh. CALLMESH_JAVA_OPTS adds JVM flags after those (a later
+# flag wins, e.g. -Xmx512m); CALLMESH_CDS=off starts without the archive. The spoke strips every
+# CALLMESH_* variable from the commands it runs, so these never leak into the workspace's own java,
+# gradle or maven runs (as JAVA_OPTS or JAVA_TOOL_OPTIONS would).
 ENV CALLMESH_ROOT=/workspace \
     CALLMESH_KEY=/run/secrets/callmesh_key \
     CALLMESH_SERVICES=fs,bash,search \
-    CALLMESH_JAVA_OPTS="-XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Xshare:auto"
+    CALLMESH_JAVA_OPTS=""
 
 USER callmesh
 WORKDIR /workspace
@@ -39,6 +41,6 @@ VOLUME /workspace
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["/usr/local/bin/callmesh-healthcheck", "connected"]
 
-# sh expands CALLMESH_JAVA_OPTS, then exec makes the JVM PID 1: it gets SIGTERM and closes the session
-# cleanly. Arguments given to `docker run IMAGE ...` become spoke flags (--name dev1, --help, ...).
-ENTRYPOINT ["/bin/sh", "-c", "exec java $CALLMESH_JAVA_OPTS -jar /opt/callmesh/callmesh-spoke.jar \"$@\"", "callmesh-spoke"]
+# The launcher execs the JVM, which becomes PID 1: it gets SIGTERM and closes the session cleanly.
+# Arguments given to `docker run IMAGE ...` become spoke flags (--name dev1, --help, ...).
+ENTRYPOINT ["/bin/sh", "/opt/callmesh/callmesh-spoke"]

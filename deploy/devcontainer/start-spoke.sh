@@ -2,15 +2,17 @@
 # Starts the callmesh spoke in the background of a dev container (devcontainer.json postStartCommand),
 # unless it already runs. Configuration is the spoke's own environment: CALLMESH_HUB, CALLMESH_NAME,
 # CALLMESH_KEY, CALLMESH_ROOT (default: the current directory), CALLMESH_SERVICES,
-# CALLMESH_KEY_PASSPHRASE. Two more are read by this script only:
-#   CALLMESH_SPOKE_JAR   the jar (default /opt/callmesh/callmesh-spoke.jar)
-#   CALLMESH_JAVA_OPTS   JVM flags (default: a small footprint, as in deploy/spoke.Dockerfile)
+# CALLMESH_KEY_PASSPHRASE. It runs the spoke's launcher, callmesh-spoke, from beside the jar:
+#   CALLMESH_SPOKE_JAR   the jar (default /opt/callmesh/callmesh-spoke.jar); the launcher is next to it
+#   CALLMESH_JAVA_OPTS   more JVM flags, after the launcher's small-footprint defaults
+# The launcher keeps a class-data archive in ~/.cache/callmesh, made on the first start (a few seconds
+# longer, once). Without a launcher beside the jar (an older copy) the jar runs with plain java.
 # The spoke strips every CALLMESH_* variable from the commands it runs.
 # Log: $XDG_STATE_HOME/callmesh/spoke.log (~/.local/state/callmesh/spoke.log). Stop: kill "$(cat .../spoke.pid)".
 set -euo pipefail
 
 jar=${CALLMESH_SPOKE_JAR:-/opt/callmesh/callmesh-spoke.jar}
-opts=${CALLMESH_JAVA_OPTS:--XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -Xmx256m -XX:+ExitOnOutOfMemoryError -Xshare:auto}
+launcher=$(dirname "$jar")/callmesh-spoke
 state=${XDG_STATE_HOME:-$HOME/.local/state}/callmesh
 pidfile=$state/spoke.pid
 log=$state/spoke.log
@@ -26,9 +28,14 @@ command -v java >/dev/null 2>&1 || { echo "start-spoke: no java here; add a Java
 : "${CALLMESH_KEY:?start-spoke: set CALLMESH_KEY, the spoke private key file}"
 
 mkdir -p "$state"
-# setsid: the spoke outlives the postStartCommand's shell; word splitting of $opts is wanted.
-# shellcheck disable=SC2086
-setsid nohup java $opts -jar "$jar" </dev/null >"$log" 2>&1 &
+if [ -f "$launcher" ]; then
+  cmd=(sh "$launcher")
+else
+  # shellcheck disable=SC2206
+  cmd=(java ${CALLMESH_JAVA_OPTS:-} -jar "$jar")
+fi
+# setsid: the spoke outlives the postStartCommand's shell.
+CALLMESH_SPOKE_JAR=$jar setsid nohup "${cmd[@]}" </dev/null >"$log" 2>&1 &
 pid=$!
 echo "$pid" > "$pidfile"
 echo "callmesh spoke $CALLMESH_NAME starting (pid $pid) for ${CALLMESH_HUB:-tcp://127.0.0.1:7400}, root $CALLMESH_ROOT"

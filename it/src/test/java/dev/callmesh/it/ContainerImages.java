@@ -25,13 +25,14 @@ final class ContainerImages {
   private ContainerImages() {
   }
 
-  /** @return the image of {@code deploy/spoke.Dockerfile} with the built spoke jar, built on first use */
+  /** @return the image of {@code deploy/spoke.Dockerfile} with the built spoke jar and launcher, built on first use */
   static ImageFromDockerfile spoke() {
     Path repo = repositoryRoot();
     ImageFromDockerfile image = new ImageFromDockerfile("localhost/callmesh-spoke-it", true)
         .withFileFromPath("deploy/spoke.Dockerfile", repo.resolve("deploy/spoke.Dockerfile"))
         .withFileFromPath("deploy/healthcheck.sh", repo.resolve("deploy/healthcheck.sh"))
         .withFileFromPath("spoke/target/callmesh-spoke.jar", Tools.jar("callmesh.spoke.jar"))
+        .withFileFromPath("spoke/target/callmesh-spoke", Tools.jar("callmesh.spoke.launcher"))
         .withDockerfilePath("deploy/spoke.Dockerfile");
     String jre = System.getenv(JRE_IMAGE_ENV);
     if (jre != null && !jre.isBlank()) {
