@@ -23,7 +23,7 @@ COPY spoke/target/callmesh-spoke.jar spoke/target/callmesh-spoke /opt/callmesh/
 # Configuration is the jar's own CALLMESH_* variables (SPEC §6); CALLMESH_HUB and CALLMESH_NAME have no
 # useful default in a container and must be set. The entrypoint is the spoke's launcher
 # (spoke/src/main/dist/callmesh-spoke), which runs the JVM with small-footprint flags (serial GC, C1
-# only, a heap that starts at 8 MiB and stops at 128 MiB) and a class-data archive it makes on the
+# only, a heap that starts at 8 MiB and stops at 256 MiB) and a class-data archive it makes on the
 # container's first start, in ~/.cache/callmesh. CALLMESH_JAVA_OPTS adds JVM flags after those (a later
 # flag wins, e.g. -Xmx512m); CALLMESH_CDS=off starts without the archive. The spoke strips every
 # CALLMESH_* variable from the commands it runs, so these never leak into the workspace's own java,

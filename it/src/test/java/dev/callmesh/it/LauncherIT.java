@@ -72,7 +72,7 @@ class LauncherIT {
     List<String> cmd = commandLine(first);
     assertTrue(cmd.contains("-XX:SharedArchiveFile=" + archive), cmd.toString());
     assertTrue(cmd.contains("-XX:+UseSerialGC"), cmd.toString());
-    assertTrue(cmd.indexOf("-Dcallmesh.it.marker=1") > cmd.indexOf("-Xmx128m"),
+    assertTrue(cmd.indexOf("-Dcallmesh.it.marker=1") > cmd.indexOf("-Xmx256m"),
         "CALLMESH_JAVA_OPTS come after the defaults, so they win: " + cmd);
 
     // AND the default heap serves a call near the 16 MiB frame limit both ways (11 MiB, 14.7 MiB as base64)
