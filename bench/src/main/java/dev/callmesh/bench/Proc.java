@@ -51,7 +51,16 @@ final class Proc implements AutoCloseable {
    * @return the started process
    */
   static Proc start(String name, Path logDir, List<String> command) throws IOException {
+    return start(name, logDir, java.util.Map.of(), command);
+  }
+
+  /**
+   * @param env variables added to the inherited environment
+   * @return the started process
+   */
+  static Proc start(String name, Path logDir, java.util.Map<String, String> env, List<String> command) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
     long t0 = System.nanoTime();
     return new Proc(name, pb.start(), t0);
