@@ -76,6 +76,7 @@ public final class SshKeyPair {
     }
     PrivateKey sshjPrivate;
     try {
+      useJdkProvidersOnly();
       OpenSSHKeyV1KeyFile file = new OpenSSHKeyV1KeyFile();
       file.init(text, null, passwordFinder(passphraseOrNull));
       sshjPrivate = file.getPrivate();
@@ -227,5 +228,14 @@ public final class SshKeyPair {
   @Override
   public String toString() {
     return "SshKeyPair[" + publicKey + "]";
+  }
+
+  /**
+   * sshj registers Bouncy Castle as a JCA provider on first use unless told not to. callmesh needs only
+   * the JDK's algorithms (Ed25519 keys; for ssh:// hub URLs, the JDK's ciphers and key exchanges), and the
+   * registration costs a spoke about 7 MiB of memory and 80 ms of start-up (docs/PERFORMANCE.md).
+   */
+  public static void useJdkProvidersOnly() {
+    net.schmizz.sshj.common.SecurityUtils.setRegisterBouncyCastle(false);
   }
 }

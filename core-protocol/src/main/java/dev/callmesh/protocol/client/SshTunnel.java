@@ -83,6 +83,7 @@ final class SshTunnel {
     String user = url.user() == null || url.user().isEmpty() ? System.getProperty("user.name") : url.user();
     Path knownHosts = options.getKnownHosts() != null ? options.getKnownHosts() : SshHostKeyCheck.defaultFile();
     String sshAddr = new HostPort(url.host(), url.port()).toString();
+    dev.callmesh.protocol.auth.SshKeyPair.useJdkProvidersOnly();
     SSHClient ssh = new SSHClient(config);
     try {
       SshHostKeyCheck hostKeys;
