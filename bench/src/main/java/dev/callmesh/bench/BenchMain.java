@@ -42,18 +42,18 @@ public final class BenchMain {
   static final int PAYLOAD_SMALL = 100;
   static final int PAYLOAD_LARGE = 64 * 1024;
 
-  private final Plan plan;
-  private final Path root;
+  final Plan plan;
+  final Path root;
   final Path work;
-  private final Path jar;
-  private final Results results = new Results();
-  private final List<AutoCloseable> running = new ArrayList<>();
+  final Path jar;
+  final Results results = new Results();
+  final List<AutoCloseable> running = new ArrayList<>();
   final Vertx vertx = Vertx.vertx();
   private final java.util.Map<String, Stack> stacks = new java.util.HashMap<>();
-  private Path keyFile;
+  Path keyFile;
   private Path authorizedKeys;
 
-  private final List<String> systems;
+  final List<String> systems;
   private final List<String> scenarios;
 
   private BenchMain(Plan plan, Path root, Path work, Path jar, List<String> systems, List<String> scenarios) {
@@ -141,16 +141,16 @@ public final class BenchMain {
       results.note("relay has no fan-out figure: it pairs one caller connection with one responder connection.");
     }
     if (scenarios.contains("spoke_footprint")) {
-      footprint();
+      new FootprintScenario(this).run();
     }
     stopAll();
     if (scenarios.contains("spokes_10k") && systems.contains(Systems.CALLMESH)) {
-      spokes10k();
+      new FleetScenario(this).run();
     }
   }
 
   /** @return the system's stack, started (again) when it is not healthy, or {@code null} when it cannot start */
-  private Stack stack(String sys) {
+  Stack stack(String sys) {
     Stack s = stacks.get(sys);
     if (s != null && s.healthy()) {
       return s;
@@ -215,7 +215,7 @@ public final class BenchMain {
     }
   }
 
-  private void report(String scenario, String sys, LoadDriver.Result r) {
+  void report(String scenario, String sys, LoadDriver.Result r) {
     System.out.printf(Locale.ROOT, "%-18s %-9s %9.0f req/s  p50 %8.1f us  p99 %8.1f us  p999 %8.1f us%s%n",
         scenario, sys, r.rps(), r.quantileUs(0.5), r.quantileUs(0.99), r.quantileUs(0.999),
         r.errors() > 0 ? "  errors " + r.errors() : "");
@@ -224,126 +224,13 @@ public final class BenchMain {
     }
   }
 
-  /**
-   * Idle RSS and time to connected of each system's responder JVM. The callmesh spoke runs as users run
-   * it: through its launcher ({@code spoke/target/callmesh-spoke}), with the launcher's JVM flags and
-   * class-data archive. The archive is made by a first start that is not measured (its time is noted).
-   */
-  private void footprint() throws IOException {
-    Path spokeRoot = Files.createDirectories(work.resolve("spoke-root"));
-    java.util.Map<String, String> spokeEnv = java.util.Map.of("JAVA_HOME", System.getProperty("java.home"),
-        "CALLMESH_CACHE_DIR", work.resolve("spoke-cds").toString());
-    if (systems.contains(Systems.CALLMESH)) {
-      firstSpokeStart(spokeRoot, spokeEnv);
-    }
-    for (int rep = 0; rep < plan.footprintReps(); rep++) {
-      for (String sys : order(rep)) {
-        Stack stack = sys.equals(Systems.RELAY) ? null : stack(sys);
-        String hubUrl = stack == null ? null : stack.url;
-        String natsUrl = hubUrl;
-        List<String> cmd = switch (sys) {
-          case Systems.CALLMESH -> hubUrl == null ? null : spokeLauncher(hubUrl, spokeRoot);
-          case Systems.NATS -> natsUrl == null ? null
-              : Proc.java("-cp", jar.toString(), NatsEcho.class.getName(), natsUrl, "footprint", "1");
-          default -> Proc.java("-cp", jar.toString(), RelayEcho.class.getName());
-        };
-        if (cmd == null) {
-          continue;
-        }
-        try (Proc p = Proc.start("footprint-" + sys, work, sys.equals(Systems.CALLMESH) ? spokeEnv : java.util.Map.of(), cmd)) {
-          p.awaitLine(l -> l.contains("connected to") || l.contains("ready on"), 30_000);
-          double startMs = p.sinceStartNanos() / 1e6;
-          Thread.sleep(plan.idleMs());
-          double rss = p.rssMib();
-          System.out.printf(Locale.ROOT, "%-18s %-9s start %6.0f ms  idle RSS %6.1f MiB%n", "spoke_footprint", sys, startMs, rss);
-          results.add("spoke_footprint", sys, "start_ms", startMs);
-          results.add("spoke_footprint", sys, "rss_mib", rss);
-        } catch (Exception e) {
-          results.note("spoke_footprint " + sys + " failed: " + e.getMessage());
-          System.err.println("spoke_footprint " + sys + " failed: " + e);
-        }
-      }
-    }
-    results.note("spoke_footprint: callmesh is the real spoke jar (fs, bash, search) run by its launcher"
-        + " (spoke/target/callmesh-spoke: its JVM flags and class-data archive); nats is a jnats echo responder"
-        + " JVM; relay is the relay's echo responder JVM, which listens instead of connecting (ready = listening).");
-  }
-
-  /** @return the spoke's launcher with the benchmark's hub, key and root */
-  private List<String> spokeLauncher(String hubUrl, Path spokeRoot) {
-    return List.of("sh", root.resolve("spoke/target/callmesh-spoke").toString(), "--hub", hubUrl, "--name", "footprint",
-        "--key", keyFile.toString(), "--root", spokeRoot.toString());
-  }
-
-  /** The spoke's first start through its launcher, which makes the class-data archive; not measured, noted. */
-  private void firstSpokeStart(Path spokeRoot, java.util.Map<String, String> env) {
-    Stack stack = stack(Systems.CALLMESH);
-    if (stack == null) {
-      return;
-    }
-    try (Proc p = Proc.start("footprint-callmesh-first", work, env, spokeLauncher(stack.url, spokeRoot))) {
-      p.awaitLine(l -> l.contains("connected to"), 120_000);
-      double ms = p.sinceStartNanos() / 1e6;
-      System.out.printf(Locale.ROOT, "%-18s %-9s first start (makes the class-data archive) %6.0f ms%n",
-          "spoke_footprint", Systems.CALLMESH, ms);
-      results.note(String.format(Locale.ROOT, "spoke_footprint: callmesh's first start, which made the launcher's"
-          + " class-data archive (a training run, then java -Xshare:dump), took %.0f ms; the measured starts use it.", ms));
-    } catch (Exception e) {
-      results.note("spoke_footprint callmesh first start failed: " + e.getMessage());
-      System.err.println("spoke_footprint callmesh first start failed: " + e);
-    }
-  }
-
-  /** 10,000 simulated spokes on a fresh hub: heap after GC, handshake rate, p99 of calls to random spokes. */
-  private void spokes10k() {
-    int n = plan.spokes10k();
-    for (int rep = 0; rep < plan.reps10k(); rep++) {
-      try {
-        Proc hub = startHub("hub-10k-" + rep);
-        running.add(hub);
-        String url = hubUrl(hub);
-        double idleHeap = hub.heapAfterGcMib();
-        List<String> simCmd = Proc.java("-Xmx4g", "-cp", jar.toString(), EchoSpoke.class.getName(),
-            url, keyFile.toString(), "sim", "" + n, "64");
-        Proc sim = Proc.start("spoke-sim-" + rep, work, simCmd);
-        running.add(sim);
-        String line = sim.awaitLine(l -> l.startsWith("handshakes"), 600_000);
-        Matcher m = Pattern.compile("([0-9.]+)/s").matcher(line);
-        double hps = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-        sim.awaitLine(l -> l.contains("connected to"), 60_000);
-        CallmeshClient client = connectClient(url);
-        LoadDriver.Result r = LoadDriver.run(Systems.callmesh(client, Systems.input(PAYLOAD_SMALL), "sim", n, true), 16,
-            plan.warmMs(), plan.measureMs());
-        report("spokes_10k", Systems.CALLMESH, r);
-        if (r.calls() > 0) {
-          results.add("spokes_10k", Systems.CALLMESH, "p99_us", r.quantileUs(0.99));
-        }
-        double heap = hub.heapAfterGcMib();
-        System.out.printf(Locale.ROOT, "%-18s %-9s %d spokes: %.0f handshakes/s, hub heap %.1f MiB after GC (%.1f MiB before the spokes)%n",
-            "spokes_10k", Systems.CALLMESH, n, hps, heap, idleHeap);
-        results.add("spokes_10k", Systems.CALLMESH, "handshakes_per_s", hps);
-        results.add("spokes_10k", Systems.CALLMESH, "heap_mib", heap);
-        if (rep == 0) {
-          results.note(String.format(Locale.ROOT, "spokes_10k: the hub's heap after GC was %.1f MiB before the %d spokes"
-              + " (%.1f KiB per spoke); handshakes made 64 at a time from one JVM; calls 16 in flight to random spokes.",
-              idleHeap, n, (heap - idleHeap) * 1024 / n));
-        }
-        client.close();
-      } catch (Exception e) {
-        results.note("spokes_10k failed: " + e.getMessage());
-        System.err.println("spokes_10k failed: " + e);
-      } finally {
-        stopAll();
-      }
-    }
-  }
-
   Proc startHub(String name) throws Exception {
     List<String> cmd = Proc.java(jvmArgs("hub"));
     cmd.addAll(List.of("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
         "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench",
-        // No HTTP port (several hubs may run) and no per-identity rate cap: the benchmark is one identity.
-        "--http", "off", "--max-calls-per-second", "0", "--max-connections-per-source", "20000"));
+        // No HTTP port (several hubs may run), no per-identity rate cap (the benchmark is one identity), and
+        // room for spokes_10k: 10,000 spokes and the caller.
+        "--http", "off", "--max-calls-per-second", "0", "--max-connections", "20000", "--max-connections-per-source", "20000"));
     return awaitStart(name, cmd, "listening on");
   }
 
@@ -390,7 +277,7 @@ public final class BenchMain {
     }
   }
 
-  private void stopAll() {
+  void stopAll() {
     stacks.values().forEach(Stack::close);
     stacks.clear();
     for (int i = running.size() - 1; i >= 0; i--) {
@@ -404,7 +291,7 @@ public final class BenchMain {
   }
 
   /** @return the systems in the order of this repetition: each takes its turn first */
-  private List<String> order(int rep) {
+  List<String> order(int rep) {
     List<String> o = new ArrayList<>();
     for (int i = 0; i < Systems.ALL.length; i++) {
       String sys = Systems.ALL[(i + rep) % Systems.ALL.length];

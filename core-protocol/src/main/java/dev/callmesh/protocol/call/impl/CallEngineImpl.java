@@ -138,9 +138,10 @@ public final class CallEngineImpl implements CallEngine {
     try {
       handler.handle(call);
     } catch (ProtocolException ex) {
-      // the payload broke a JSON read limit when the handler decoded it
-      call.abortFromPeer("protocol violation");
-      transport.bye(ErrorCode.PROTOCOL, ex.getMessage());
+      // The frame was checked when it arrived; a limit met only when the handler decoded the payload
+      // (a string longer than this process takes) is this call's problem, not the connection's.
+      call.fail(CallException.of(ErrorCode.INVALID_INPUT, "the request to " + op + " could not be read: "
+          + ex.getMessage()));
     } catch (RuntimeException ex) {
       CallLog.log(log, Level.WARN, call, "handler of {} failed for call {}", op, id, ex);
       call.fail(CallException.of(ErrorCode.INTERNAL, "the handler of " + op + " failed: " + ex));
