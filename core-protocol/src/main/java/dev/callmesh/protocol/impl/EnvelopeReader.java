@@ -60,6 +60,9 @@ public final class EnvelopeReader {
           default -> p.skipChildren();
         }
       }
+      if (p.nextToken() != null) {
+        throw new ProtocolException("frame is not valid JSON: more follows the envelope's object");
+      }
     } catch (IOException | IllegalStateException e) {
       throw new ProtocolException("frame is not valid JSON: " + firstLine(e.getMessage()));
     }

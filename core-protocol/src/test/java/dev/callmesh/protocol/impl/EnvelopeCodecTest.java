@@ -95,7 +95,7 @@ class EnvelopeCodecTest {
   void refusesWhatIsNotAnEnvelope() {
     for (String bad : new String[] {"[]", "\"x\"", "{", "{\"type\":1}", "{\"type\":\"\"}", "{\"id\":\"1\"}",
         "{\"type\":\"x\",\"id\":5}", "{\"type\":\"x\",\"payload\":[]}", "{\"type\":\"x\",\"payload\":{\"a\":}}",
-        "{\"type\":\"x\",\"payload\":{\"input\":\"unterminated}}", "{\"type\":\"x\" \"id\":\"1\"}", ""}) {
+        "{\"type\":\"x\",\"payload\":{\"input\":\"unterminated}}", "{\"type\":\"x\" \"id\":\"1\"}", "", "{\"type\":\"x\"} {}", "{\"type\":\"x\"} x"}) {
       assertThrows(ProtocolException.class, () -> read(bad), bad);
     }
   }
