@@ -1,12 +1,10 @@
 package dev.callmesh.spoke.impl;
 
-import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.call.CallHandler;
 import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.call.ObservedCall;
 import dev.callmesh.protocol.log.CallLog;
-import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -18,17 +16,15 @@ import org.slf4j.event.Level;
  * carries the MDC keys of {@link CallLog}, so with {@code --log-format json} it can be joined to the
  * hub's {@code callmesh.audit} line by {@code traceId}.
  */
-final class LoggedCall implements InboundCall {
+final class LoggedCall extends ObservedCall {
 
   private static final Logger calls = LoggerFactory.getLogger("callmesh.calls");
 
-  private final InboundCall call;
   private final long started = System.nanoTime();
   private final String traceId;
-  private boolean logged;
 
   private LoggedCall(InboundCall call) {
-    this.call = call;
+    super(call);
     this.traceId = CallLog.traceId(call.request());
   }
 
@@ -55,12 +51,8 @@ final class LoggedCall implements InboundCall {
     }
   }
 
-  /** May race between the connection's context (abort) and a handler's thread (reply): log once. */
-  private synchronized void end(String outcome) {
-    if (logged) {
-      return;
-    }
-    logged = true;
+  @Override
+  protected void ended(String outcome) {
     CallLog.log(calls, Level.INFO, call.id(), call.operationId(), traceId,
         "call id={} op={} caller={} outcome={} durationMs={} trace={}", call.id(), call.operationId(), callerId(),
         outcome, (System.nanoTime() - started) / 1_000_000, traceId);
@@ -68,84 +60,5 @@ final class LoggedCall implements InboundCall {
 
   private String callerId() {
     return call.payload().getValue("caller") instanceof JsonObject c && c.getValue("id") instanceof String id ? id : null;
-  }
-
-  @Override
-  public String id() {
-    return call.id();
-  }
-
-  @Override
-  public String operationId() {
-    return call.operationId();
-  }
-
-  @Override
-  public JsonObject input() {
-    return call.input();
-  }
-
-  @Override
-  public JsonObject payload() {
-    return call.payload();
-  }
-
-  @Override
-  public dev.callmesh.protocol.call.CallRequest request() {
-    return call.request();
-  }
-
-  @Override
-  public void reply(Object output) {
-    end("OK");
-    call.reply(output);
-  }
-
-  @Override
-  public void emit(Object output) {
-    call.emit(output);
-  }
-
-  @Override
-  public void complete() {
-    end("OK");
-    call.complete();
-  }
-
-  @Override
-  public void fail(CallException error) {
-    end(error.code());
-    call.fail(error);
-  }
-
-  @Override
-  public boolean writeQueueFull() {
-    return call.writeQueueFull();
-  }
-
-  @Override
-  public InboundCall drainHandler(Handler<Void> handler) {
-    call.drainHandler(handler);
-    return this;
-  }
-
-  @Override
-  public InboundCall creditHandler(LongConsumer handler) {
-    call.creditHandler(handler);
-    return this;
-  }
-
-  @Override
-  public boolean isDone() {
-    return call.isDone();
-  }
-
-  @Override
-  public InboundCall abortHandler(Handler<String> handler) {
-    call.abortHandler(reason -> {
-      end("ABORTED");
-      handler.handle(reason);
-    });
-    return this;
   }
 }
