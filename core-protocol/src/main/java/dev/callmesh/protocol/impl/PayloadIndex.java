@@ -92,11 +92,6 @@ public final class PayloadIndex {
     return -1;
   }
 
-  /** @return whether the payload has the member */
-  public boolean has(String name) {
-    return find(name) >= 0;
-  }
-
   /**
    * @return the member's value when it is a number, boolean or a string other than {@code input} and
    *     {@code output}; otherwise {@code null}
