@@ -29,6 +29,8 @@ public class ConnectOptions {
   private dev.callmesh.protocol.auth.SshKeyPair sshKey;
   private java.nio.file.Path knownHosts;
   private java.nio.file.Path caFile;
+  private java.nio.file.Path certFile;
+  private java.nio.file.Path certKeyFile;
   private CallHandler callHandler = call -> call.fail(CallException.of(ErrorCode.NOT_FOUND,
       "this peer serves no operations"));
 
@@ -175,6 +177,36 @@ public class ConnectOptions {
   public ConnectOptions setCaFile(java.nio.file.Path file) {
     this.caFile = file;
     return this;
+  }
+
+  /**
+   * @return the PEM certificate (chain) this client presents for {@code tls://} and {@code wss://} when
+   *     the hub asks for one ({@code --client-ca}), or {@code null} for none
+   */
+  public java.nio.file.Path getCertFile() {
+    return certFile;
+  }
+
+  /**
+   * Sets the client certificate and its key, presented when the hub asks for one.
+   *
+   * @param cert a PEM certificate (chain), or {@code null} for none
+   * @param key the PEM private key of the certificate (PKCS#8 or PKCS#1), or {@code null}
+   * @return this
+   * @throws IllegalArgumentException when only one of the two is given
+   */
+  public ConnectOptions setClientCert(java.nio.file.Path cert, java.nio.file.Path key) {
+    if ((cert == null) != (key == null)) {
+      throw new IllegalArgumentException("a client certificate needs both --cert and --cert-key");
+    }
+    this.certFile = cert;
+    this.certKeyFile = key;
+    return this;
+  }
+
+  /** @return the PEM private key of {@link #getCertFile()}, or {@code null} */
+  public java.nio.file.Path getCertKeyFile() {
+    return certKeyFile;
   }
 
   /** @return what serves the calls the hub makes to us */
