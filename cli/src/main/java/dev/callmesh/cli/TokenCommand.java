@@ -11,10 +11,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code callmesh token [--ttl DURATION] [--offline]}. */
+/** {@code callmesh token [--ttl DURATION] [--allow PATTERN,...] [--offline]}. */
 @Command(name = "token", mixinStandardHelpOptions = true,
     description = {"Prints a token for the HTTP API and browsers: a hub JWT for your key (asked of the hub),",
         "or with --offline a signed-timestamp token made locally, valid for 5 minutes around now.",
+        "A JWT may be scoped with --allow: it then calls only what both its patterns and your key's allow",
+        "list permit. A JWT never buys another one: this command signs in with your key.",
         "Use it as: curl -H \"Authorization: Bearer $(callmesh token)\" http://127.0.0.1:7480/v1/services"})
 final class TokenCommand extends ClientCommand {
 
@@ -23,6 +25,10 @@ final class TokenCommand extends ClientCommand {
 
   @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime of the JWT, up to 24h (default 1h)")
   String ttl;
+
+  @Option(names = "--allow", paramLabel = "PATTERN", split = ",",
+      description = "Narrow the JWT to these operation path patterns (* matches anything), e.g. /dev1/fs/read*,/dev1/fs/stat")
+  java.util.List<String> allow;
 
   @Option(names = "--offline", description = "Make a signed-timestamp token from the key, without asking the hub")
   boolean offline;
@@ -39,6 +45,14 @@ final class TokenCommand extends ClientCommand {
     if (ttlSeconds < 1 || ttlSeconds > 24 * 3600) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be between 1s and 24h");
     }
+    if (allow != null && offline) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--allow scopes a hub JWT; an --offline token "
+          + "always carries the key's whole allow list");
+    }
+    if (allow != null && allow.stream().anyMatch(p -> !p.startsWith("/"))) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "each --allow pattern is an operation path "
+          + "pattern starting with /, e.g. /dev1/fs/read*");
+    }
   }
 
   @Override
@@ -54,7 +68,11 @@ final class TokenCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    return print(client.call("/hub/auth/token", new JsonObject().put("ttlSeconds", ttlSeconds)), out -> {
+    JsonObject input = new JsonObject().put("ttlSeconds", ttlSeconds);
+    if (allow != null) {
+      input.put("allow", new io.vertx.core.json.JsonArray(allow));
+    }
+    return print(client.call("/hub/auth/token", input), out -> {
       System.out.println(((JsonObject) out).getString("token"));
       return 0;
     });

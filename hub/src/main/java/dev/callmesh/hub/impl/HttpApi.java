@@ -4,14 +4,16 @@ import dev.callmesh.hub.impl.metrics.MetricsEndpoint;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthException;
-import dev.callmesh.protocol.auth.AuthorizedKey;
+import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -90,10 +92,19 @@ final class HttpApi {
     if (body == null) {
       return;
     }
-    long ttl = body.getValue("ttlSeconds") instanceof Number n ? n.longValue() : dev.callmesh.hub.impl.http.JwtIssuer.DEFAULT_TTL_SECONDS;
-    identify(ctx, token).onSuccess(key -> {
+    long ttl = body.getValue("ttlSeconds") instanceof Number n ? n.longValue() : JwtIssuer.DEFAULT_TTL_SECONDS;
+    Object allow = body.getValue("allow");
+    identify(ctx, token).onSuccess(principal -> {
       try {
-        json(ctx, 200, hub.jwt().issue(key, ttl));
+        if (allow != null && !(allow instanceof JsonArray)) {
+          throw CallException.of(ErrorCode.INVALID_INPUT, "\"allow\" must be an array of operation path patterns");
+        }
+        List<String> scope = null;
+        if (allow != null) {
+          JwtIssuer.checkScope(((JsonArray) allow).getList());
+          scope = ((JsonArray) allow).stream().map(String.class::cast).toList();
+        }
+        json(ctx, 200, hub.jwt().issue(principal.key(), ttl, scope));
       } catch (CallException e) {
         error(ctx, e);
       }
@@ -114,7 +125,7 @@ final class HttpApi {
           "send Authorization: Bearer TOKEN (make one with 'callmesh token' or 'callmesh token --offline')"));
       return;
     }
-    identify(ctx, token).onSuccess(key -> {
+    identify(ctx, token).onSuccess(principal -> {
       JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
       String timeout = ctx.request().getParam("timeoutMs");
       if (timeout != null && timeout.matches("\\d{1,9}")) {
@@ -124,17 +135,17 @@ final class HttpApi {
       if (traceparent != null) {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
-      HubConnection caller = hub.httpCaller(key);
+      HubConnection caller = hub.httpCaller(principal);
       HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse, () -> hub.forget(caller));
       new HubRouter(hub, caller).handle(call);
     });
   }
 
   /** @return the identity of the token, also allowed to connect from the client's address; on failure answered */
-  private Future<AuthorizedKey> identify(RoutingContext ctx, String token) {
+  private Future<Principal> identify(RoutingContext ctx, String token) {
     String host = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    return Tokens.verify(hub, token).compose(key -> key.mayConnectFrom(host) ? Future.succeededFuture(key)
-            : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + key.id() + " may not connect from " + host)))
+    return Tokens.verify(hub, token).compose(p -> p.key().mayConnectFrom(host) ? Future.succeededFuture(p)
+            : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + p.id() + " may not connect from " + host)))
         .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
             : CallException.of(err instanceof AuthException ae ? ae.code() : ErrorCode.UNAUTHENTICATED, err.getMessage())));
   }

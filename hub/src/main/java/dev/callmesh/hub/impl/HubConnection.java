@@ -15,24 +15,34 @@ final class HubConnection {
   private RawJson callerJson;
   private AuthorizedKey callerJsonKey;
   final Instant connectedAt = Instant.now();
-  volatile AuthorizedKey key;
+  volatile Principal principal;
   CallEngine engine;
   volatile RoutingTable.Route route;
 
-  HubConnection(String session, AuthorizedKey key, String spokeName) {
+  HubConnection(String session, Principal principal, String spokeName) {
     this.session = session;
-    this.key = key;
+    this.principal = principal;
     this.spokeName = spokeName;
+  }
+
+  /** @return the authorized key in force for this connection */
+  AuthorizedKey key() {
+    return principal.key();
+  }
+
+  /** @return whether this connection may call the operation: its key's allow list and its token's scope */
+  boolean mayCall(String operationPath) {
+    return principal.mayCall(operationPath);
   }
 
   /** @return {@code payload.caller} for the calls this connection makes (SPEC §2.2) */
   JsonObject caller() {
-    return new JsonObject().put("id", key.id()).put("spoke", spokeName);
+    return new JsonObject().put("id", principal.id()).put("spoke", spokeName);
   }
 
   /** @return {@link #caller()} as JSON text, encoded once per connection for the calls it forwards */
   RawJson callerJson() {
-    AuthorizedKey k = key;
+    AuthorizedKey k = principal.key();
     if (callerJson == null || callerJsonKey != k) {
       callerJson = RawJson.encode(new JsonObject().put("id", k.id()).put("spoke", spokeName));
       callerJsonKey = k;  // a reloaded key file may rename the identity

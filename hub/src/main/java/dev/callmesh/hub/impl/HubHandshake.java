@@ -91,7 +91,8 @@ final class HubHandshake {
     });
   }
 
-  private void welcome(AuthorizedKey key, JsonObject hello) throws AuthException {
+  private void welcome(Principal principal, JsonObject hello) throws AuthException {
+    AuthorizedKey key = principal.key();
     if (done || transport.isClosed()) {
       return;
     }
@@ -113,9 +114,13 @@ final class HubHandshake {
     }
     done = true;
     hub.vertx().cancelTimer(timer);
-    HubConnection conn = hub.admit(transport, key, spoke, operations);
+    HubConnection conn = hub.admit(transport, principal, spoke, operations);
+    JsonObject identity = new JsonObject().put("id", key.id()).put("allow", key.allow());
+    if (principal.scope() != null) {
+      identity.put("scope", principal.scope());
+    }
     transport.send(EventEnvelope.of(EventTypes.AUTH_WELCOME, new JsonObject()
-        .put("identity", new JsonObject().put("id", key.id()).put("allow", key.allow()))
+        .put("identity", identity)
         .put("spoke", spoke)
         .put("session", conn.session)
         .put("heartbeatMs", hub.options().getHeartbeatMs())
@@ -123,7 +128,7 @@ final class HubHandshake {
     log.info("welcomed {} from {} as {}", key.id(), transport.remoteAddress(), spoke == null ? "client" : "spoke " + spoke);
   }
 
-  private Future<AuthorizedKey> authenticate(JsonObject hello) {
+  private Future<Principal> authenticate(JsonObject hello) {
     AuthorizedKeys keys = hub.keys();
     Object signature = hello.getValue("signature");
     Object token = hello.getValue("token") != null ? hello.getValue("token") : urlToken;
@@ -132,7 +137,8 @@ final class HubHandshake {
         byte[] message = AuthMessages.challengeMessage(hub.options().getHubId(), nonce);
         // Verified on a worker: the event loop keeps serving calls while many spokes connect at once.
         return hub.authWorkers().executeBlocking(() -> SshSig.verify(sig, AuthMessages.NAMESPACE, message), false)
-            .compose(pk -> keys.find(pk).map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(
+            .compose(pk -> keys.find(pk).map(k -> Future.succeededFuture(Principal.of(k, Principal.Proof.SIGNATURE)))
+                .orElseGet(() -> Future.failedFuture(
                 new AuthException(ErrorCode.UNAUTHENTICATED,
                     "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there"))));
       }

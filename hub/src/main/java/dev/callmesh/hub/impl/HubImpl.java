@@ -138,8 +138,9 @@ public final class HubImpl implements Hub {
   }
 
   /** Registers a welcomed connection: starts its engine and, for a spoke, its route. */
-  HubConnection admit(EnvelopeTransport transport, AuthorizedKey key, String spoke, List<OperationSpec> operations) {
-    HubConnection conn = new HubConnection(UUID.randomUUID().toString(), key, spoke);
+  HubConnection admit(EnvelopeTransport transport, Principal principal, String spoke, List<OperationSpec> operations) {
+    AuthorizedKey key = principal.key();
+    HubConnection conn = new HubConnection(UUID.randomUUID().toString(), principal, spoke);
     conn.engine = CallEngine.create(transport, new HubRouter(this, conn),
         new CallEngineOptions().setHeartbeatMs(options.getHeartbeatMs()).setMaxInboundInFlight(options.getMaxInFlight()));
     sessions.put(conn.session, conn);
@@ -177,8 +178,8 @@ public final class HubImpl implements Hub {
    * Registers an HTTP request's caller for the length of its call, so the hub's own operations can
    * find it like any connection.
    */
-  HubConnection httpCaller(AuthorizedKey key) {
-    HubConnection conn = new HubConnection(UUID.randomUUID().toString(), key, null);
+  HubConnection httpCaller(Principal principal) {
+    HubConnection conn = new HubConnection(UUID.randomUUID().toString(), principal, null);
     sessions.put(conn.session, conn);
     return conn;
   }
@@ -192,12 +193,12 @@ public final class HubImpl implements Hub {
       if (conn.engine == null) {
         continue; // an HTTP request: checked again on its next request
       }
-      AuthorizedKey now = keys.find(conn.key.key()).orElse(null);
+      AuthorizedKey now = keys.find(conn.key().key()).orElse(null);
       if (now == null) {
-        log.info("key of {} was removed from authorized_keys; closing its connection", conn.key.id());
+        log.info("key of {} was removed from authorized_keys; closing its connection", conn.key().id());
         conn.engine.transport().bye(ErrorCode.UNAUTHENTICATED, "your key was removed from the hub's authorized_keys");
       } else {
-        conn.key = now;
+        conn.principal = conn.principal.withKey(now);
       }
     }
   }

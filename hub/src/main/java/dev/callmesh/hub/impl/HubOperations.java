@@ -9,6 +9,7 @@ import dev.callmesh.operations.OutputSink;
 import dev.callmesh.operations.StandardSpecs;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.protocol.auth.AuthException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -58,7 +59,7 @@ final class HubOperations {
       SpokeInfo info = r.info();
       for (OperationSpec s : info.operations()) {
         String full = "/" + info.name() + s.name();
-        if (conn.key.mayCall(full)) {
+        if (conn.mayCall(full)) {
           out.add(summary(s, full, info.name()));
         }
       }
@@ -96,7 +97,7 @@ final class HubOperations {
     int slash = name.indexOf('/', 1);
     RoutingTable.Route route = slash < 0 ? null : hub.routes().get(name.substring(1, slash));
     OperationSpec spec = route == null ? null : route.info().operation(name.substring(slash));
-    if (spec == null || !conn.key.mayCall(name)) {
+    if (spec == null || !conn.mayCall(name)) {
       return Future.failedFuture(CallException.of(ErrorCode.NOT_FOUND, "no operation " + name
           + " that you may call; /services/list shows those that exist"));
     }
@@ -120,8 +121,19 @@ final class HubOperations {
   }
 
   private Future<Object> token(OperationContext ctx, JsonObject input) {
-    long ttl = input.getLong("ttlSeconds", dev.callmesh.hub.impl.http.JwtIssuer.DEFAULT_TTL_SECONDS);
-    return Future.succeededFuture(hub.jwt().issue(caller(ctx).key, ttl));
+    Principal principal = caller(ctx).principal;
+    if (!principal.mayIssueTokens()) {
+      return Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "a hub JWT cannot obtain another one; sign in "
+          + "with your key (or a signed-timestamp token from 'callmesh token --offline') to get a new JWT"));
+    }
+    long ttl = input.getLong("ttlSeconds", JwtIssuer.DEFAULT_TTL_SECONDS);
+    JsonArray allow = input.getJsonArray("allow");
+    return Future.succeededFuture(hub.jwt().issue(principal.key(), ttl, allow == null ? null : scope(allow)));
+  }
+
+  private static List<String> scope(JsonArray allow) {
+    JwtIssuer.checkScope(allow.getList());
+    return allow.stream().map(String.class::cast).toList();
   }
 
   /** Streams joined/left events until the caller aborts. */

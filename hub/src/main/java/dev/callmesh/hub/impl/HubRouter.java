@@ -65,15 +65,15 @@ final class HubRouter implements CallHandler {
    *     {@code /hub/auth/token}, or {@code /hub/services/register} from a spoke
    */
   static boolean permits(HubConnection conn, String op) {
-    return conn.key.mayCall(op) || op.equals(TOKEN) || (op.equals(REGISTER) && conn.spokeName != null);
+    return conn.mayCall(op) || op.equals(TOKEN) || (op.equals(REGISTER) && conn.spokeName != null);
   }
 
   @Override
   public void handle(InboundCall raw) {
-    AuditedCall call = new AuditedCall(raw, conn.key.id(), conn.engine == null ? "http" : conn.engine.transport().transportName(),
+    AuditedCall call = new AuditedCall(raw, conn.key().id(), conn.engine == null ? "http" : conn.engine.transport().transportName(),
         hub.metrics());
-    if (!hub.callRate().tryCall(conn.key.id())) {
-      call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key.id() + " is over its limit of "
+    if (!hub.callRate().tryCall(conn.key().id())) {
+      call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key().id() + " is over its limit of "
           + hub.callRate().perSecond() + " calls per second; slow down and try again"));
       return;
     }
@@ -85,8 +85,8 @@ final class HubRouter implements CallHandler {
     }
     boolean local = op.startsWith("/services/") || op.startsWith("/hub/");
     if (!permits(conn, op)) {
-      call.fail(CallException.of(ErrorCode.FORBIDDEN, "identity " + conn.key.id() + " may not call " + op
-          + "; its allow list is " + conn.key.allow()));
+      call.fail(CallException.of(ErrorCode.FORBIDDEN, "identity " + conn.key().id() + " may not call " + op
+          + "; " + conn.principal.rights()));
       return;
     }
     if (local) {

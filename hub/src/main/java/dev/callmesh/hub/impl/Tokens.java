@@ -4,11 +4,10 @@ import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthException;
-import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.auth.TimestampToken;
 import io.vertx.core.Future;
 
-/** Tells the two kinds of token apart (SPEC §4.2) and verifies either; never logs them. */
+/** Tells the two kinds of token apart (signed-timestamp and hub JWT) and verifies either; never logs them. */
 final class Tokens {
 
   /** How far a signed-timestamp token's clock may be from the hub's: 300 s. */
@@ -19,24 +18,24 @@ final class Tokens {
 
   /**
    * @param token a signed-timestamp token or a hub JWT
-   * @return a future of the identity, failed with an {@link AuthException} UNAUTHENTICATED otherwise
-   *     (UNAVAILABLE while the hub has no authorized_keys loaded)
+   * @return a future of who the token stands for, failed with an {@link AuthException} UNAUTHENTICATED
+   *     otherwise (UNAVAILABLE while the hub has no authorized_keys loaded)
    */
-  static Future<AuthorizedKey> verify(HubImpl hub, String token) {
+  static Future<Principal> verify(HubImpl hub, String token) {
     if (hub.keys() == null) {
       return Future.failedFuture(new AuthException(ErrorCode.UNAVAILABLE,
           "the hub has not loaded its authorized_keys file yet; try again in a moment"));
     }
     try {
       if (TimestampToken.looksLike(token)) {
-        return Future.succeededFuture(TimestampToken.verify(token, hub.keys(), System.currentTimeMillis() / 1000,
-            MAX_SKEW_SECONDS));
+        return Future.succeededFuture(Principal.of(TimestampToken.verify(token, hub.keys(),
+            System.currentTimeMillis() / 1000, MAX_SKEW_SECONDS), Principal.Proof.TIMESTAMP_TOKEN));
       }
     } catch (AuthException e) {
       return Future.failedFuture(e);
     }
     if (JwtIssuer.looksLike(token)) {
-      return hub.jwt().verify(token).recover(err -> Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
+      return hub.jwt().verify(token).map(v -> new Principal(v.key(), Principal.Proof.JWT, v.scope())).recover(err -> Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
           err instanceof CallException ? err.getMessage() : "the token is not valid")));
     }
     return Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
