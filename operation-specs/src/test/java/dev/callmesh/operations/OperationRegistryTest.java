@@ -82,7 +82,12 @@ class OperationRegistryTest {
     }
 
     @Override
-    public InboundCall abortHandler(Handler<String> handler) {
+    public InboundCall abortHandler(Handler<dev.callmesh.protocol.CallException> handler) {
+      return this;
+    }
+
+    @Override
+    public InboundCall endHandler(Handler<dev.callmesh.protocol.CallException> handler) {
       return this;
     }
 

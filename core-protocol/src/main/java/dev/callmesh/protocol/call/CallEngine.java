@@ -74,6 +74,13 @@ public interface CallEngine {
   /** @return the connection */
   EnvelopeTransport transport();
 
+  /**
+   * @param id the request id of a call we made on this connection
+   * @return the observer of that call while it is pending, else {@code null}; read it on the
+   *     connection's context (a relay finds there what a call it forwarded was made for)
+   */
+  CallObserver pendingObserver(String id);
+
   /** @return how many calls we made are pending; read it on the connection's context */
   int pendingCount();
 

@@ -12,6 +12,12 @@ public class CallEngineOptions {
   /** How many calls a peer may have running on us at once. */
   public static final int DEFAULT_MAX_INBOUND_IN_FLIGHT = 10_000;
 
+  /**
+   * How much longer than a call's deadline the caller's own timer waits: 500 ms. The side that serves a
+   * call enforces its {@code timeoutMs} (answering TIMEOUT and stopping the work, which audit lines then
+   * show as TIMEOUT); the caller's timer is the backstop for a peer that has gone silent.
+   */
+  public static final long DEFAULT_DEADLINE_GRACE_MS = 500;
   /** How many outputs of one call may wait for credit before it fails: 1024. */
   public static final int DEFAULT_MAX_HELD_OUTPUTS = 1024;
   /** How many bytes of one stream may wait to be sent to a caller that does not read: 8 MiB. */
@@ -22,6 +28,7 @@ public class CallEngineOptions {
   private long maxUnflushedBytes = DEFAULT_MAX_UNFLUSHED_BYTES;
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private int maxInboundInFlight = DEFAULT_MAX_INBOUND_IN_FLIGHT;
+  private long deadlineGraceMs = DEFAULT_DEADLINE_GRACE_MS;
 
   /** Default options. */
   public CallEngineOptions() {
@@ -34,6 +41,7 @@ public class CallEngineOptions {
     this.maxInboundInFlight = other.maxInboundInFlight;
     this.maxHeldOutputs = other.maxHeldOutputs;
     this.maxUnflushedBytes = other.maxUnflushedBytes;
+    this.deadlineGraceMs = other.deadlineGraceMs;
   }
 
   /** From JSON, as written by {@link #toJson()}. */
@@ -44,6 +52,7 @@ public class CallEngineOptions {
     setMaxInboundInFlight(json.getInteger("maxInboundInFlight", DEFAULT_MAX_INBOUND_IN_FLIGHT));
     setMaxHeldOutputs(json.getInteger("maxHeldOutputs", DEFAULT_MAX_HELD_OUTPUTS));
     setMaxUnflushedBytes(json.getLong("maxUnflushedBytes", DEFAULT_MAX_UNFLUSHED_BYTES));
+    setDeadlineGraceMs(json.getLong("deadlineGraceMs", DEFAULT_DEADLINE_GRACE_MS));
   }
 
   /** @return the options as JSON */
@@ -53,7 +62,22 @@ public class CallEngineOptions {
         .put("heartbeatMs", heartbeatMs)
         .put("maxInboundInFlight", maxInboundInFlight)
         .put("maxHeldOutputs", maxHeldOutputs)
-        .put("maxUnflushedBytes", maxUnflushedBytes);
+        .put("maxUnflushedBytes", maxUnflushedBytes)
+        .put("deadlineGraceMs", deadlineGraceMs);
+  }
+
+  /** @return how much longer than a call's deadline the caller's own timer waits */
+  public long getDeadlineGraceMs() {
+    return deadlineGraceMs;
+  }
+
+  /** @param ms 0 to 60 s; @return this */
+  public CallEngineOptions setDeadlineGraceMs(long ms) {
+    if (ms < 0 || ms > 60_000) {
+      throw new IllegalArgumentException("deadlineGraceMs must be between 0 and 60000");
+    }
+    this.deadlineGraceMs = ms;
+    return this;
   }
 
   /** @return the deadline of a query or mutation that names none */

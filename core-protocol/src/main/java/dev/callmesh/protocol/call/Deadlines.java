@@ -4,30 +4,35 @@ import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deadlines for many entries that share few durations (most calls use the default timeout): entries of
  * one duration expire in the order they were added, so each duration keeps a linked list and one
  * timer for its head, instead of one Vert.x timer per entry. Adding and removing are O(1) and make no
- * garbage beyond the entry's node. Confined to one context.
+ * garbage beyond the entry's node. Confined to one context. A consumer that throws is logged and does
+ * not stop the other entries from expiring.
  *
  * @param <T> what the entries carry
  */
-final class Deadlines<T> {
+public final class Deadlines<T> {
 
   /** One entry; a node is in at most one list at a time. */
-  static final class Node<T> {
+  public static final class Node<T> {
     final T value;
     private Lane<T> lane;
     private Node<T> prev;
     private Node<T> next;
     private long deadline;
 
-    Node(T value) {
+    /** @param value what the entry carries */
+    public Node(T value) {
       this.value = value;
     }
 
-    boolean queued() {
+    /** @return whether the node waits in a list */
+    public boolean queued() {
       return lane != null;
     }
   }
@@ -43,6 +48,8 @@ final class Deadlines<T> {
     }
   }
 
+  private static final Logger log = LoggerFactory.getLogger(Deadlines.class);
+
   private final Vertx vertx;
   private final Consumer<T> expired;
   private final Map<Long, Lane<T>> lanes = new HashMap<>();
@@ -51,13 +58,13 @@ final class Deadlines<T> {
    * @param vertx for the timers
    * @param expired receives each entry whose deadline passed, already removed
    */
-  Deadlines(Vertx vertx, Consumer<T> expired) {
+  public Deadlines(Vertx vertx, Consumer<T> expired) {
     this.vertx = vertx;
     this.expired = expired;
   }
 
   /** Queues the node to expire {@code durationMs} from now (at least 1 ms); a queued node is moved. */
-  void schedule(Node<T> node, long durationMs) {
+  public void schedule(Node<T> node, long durationMs) {
     cancel(node);
     Lane<T> lane = lanes.computeIfAbsent(Math.max(1, durationMs), Lane::new);
     node.lane = lane;
@@ -75,7 +82,7 @@ final class Deadlines<T> {
   }
 
   /** Takes the node out of its list; nothing happens when it is not queued. */
-  void cancel(Node<T> node) {
+  public void cancel(Node<T> node) {
     Lane<T> lane = node.lane;
     if (lane == null) {
       return;
@@ -100,7 +107,7 @@ final class Deadlines<T> {
   }
 
   /** @return how many durations have entries queued (each has one timer) */
-  int lanes() {
+  public int lanes() {
     return lanes.size();
   }
 
@@ -110,7 +117,11 @@ final class Deadlines<T> {
     while (lane.head != null && lane.head.deadline - now <= 0) {
       Node<T> node = lane.head;
       cancel(node);
-      expired.accept(node.value);
+      try {
+        expired.accept(node.value);
+      } catch (RuntimeException e) {
+        log.warn("a deadline's consumer failed; the other deadlines go on", e);
+      }
     }
     if (lane.head != null && lane.timerId < 0 && lanes.get(lane.durationMs) == lane) {
       long waitMs = Math.max(1, (lane.head.deadline - now + 999_999) / 1_000_000);

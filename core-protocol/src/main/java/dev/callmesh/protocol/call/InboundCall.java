@@ -8,7 +8,10 @@ import io.vertx.core.json.JsonObject;
  * A call a peer made to us, as the serving side sees it. Exactly one of {@link #reply}, {@link #complete}
  * or {@link #fail} ends it; after that, or after the caller aborted, every further method is a no-op.
  * <p>
- * All methods must be called on the connection's context.
+ * {@link #reply}, {@link #emit}, {@link #complete}, {@link #fail} and {@link #writeQueueFull} may be
+ * called from any thread (a handler's worker): the call hops onto its connection's context, where its
+ * state lives, and takes effect there in the order called. Handlers set with the other methods run on
+ * that context; set them on it (in the {@link CallHandler}) before the call can end.
  */
 public interface InboundCall {
 
@@ -79,9 +82,21 @@ public interface InboundCall {
   InboundCall creditHandler(java.util.function.LongConsumer handler);
 
   /**
-   * @param handler called once with the reason when the caller aborts the call, it times out, or the
-   *     connection closes before the call ended
+   * @param handler called once, on the connection's context, when the call ends before the handler ended
+   *     it, with why: ABORTED (the caller aborted; the message is its reason), TIMEOUT (its
+   *     {@code timeoutMs} or {@code idleTimeoutMs} passed), RESOURCE_EXHAUSTED (the caller does not read
+   *     its outputs) or UNAVAILABLE (the connection closed). The code is the one the caller received, if
+   *     it received one.
    * @return this
    */
-  InboundCall abortHandler(Handler<String> handler);
+  InboundCall abortHandler(Handler<CallException> handler);
+
+  /**
+   * @param handler called once, on the connection's context, when the call has ended however it ended:
+   *     with {@code null} when it succeeded (a reply, or a completed stream), else with the error the
+   *     caller received (for an abort by the caller, ABORTED with its reason). What audit lines and
+   *     metrics count.
+   * @return this
+   */
+  InboundCall endHandler(Handler<CallException> handler);
 }

@@ -6,32 +6,47 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.LongConsumer;
 
 /**
- * An inbound call passed through to another that is told, once, how it ended: the base of the hub's
- * audit line and metrics and of the spoke's call log. Every method is the wrapped call's.
+ * An inbound call passed through to another that is told, once, how it ended, as the wrapped call
+ * reports it ({@link InboundCall#endHandler}): the base of the hub's audit line and metrics and of the
+ * spoke's call log. Every method is the wrapped call's.
  */
 public abstract class ObservedCall implements InboundCall {
 
+  /** The outcome of a call that succeeded, as audit and log lines show it. */
+  public static final String OK = "OK";
+
   /** The call passed through to. */
   protected final InboundCall call;
-  private boolean ended;
+  private Handler<CallException> endHandler;
 
-  /** @param call the call to pass through to */
+  /** @param call the call to pass through to; its end handler is taken by this one */
   protected ObservedCall(InboundCall call) {
     this.call = call;
+    call.endHandler(this::end);
   }
 
   /**
-   * Called once, when the call ends: by a reply or completion, an error, or an abort (the caller's,
-   * a deadline, the connection's close). It may run on a handler's thread.
+   * Called once, on the connection's context, when the call ends: by a reply or completion, an error, or
+   * an early end (the caller's abort, a deadline, a limit, the connection's close).
    *
-   * @param outcome {@code OK}, the error code, or {@code ABORTED}
+   * @param error {@code null} when the call succeeded; otherwise the error the caller received (for an
+   *     abort, ABORTED with the caller's reason)
    */
-  protected abstract void ended(String outcome);
+  protected abstract void ended(CallException error);
 
-  private synchronized void end(String outcome) {
-    if (!ended) {
-      ended = true;
-      ended(outcome);
+  /**
+   * @param error how a call ended, as {@link #ended} hears it
+   * @return {@link #OK}, or the code the caller received (a standard {@link dev.callmesh.protocol.ErrorCode}
+   *     or an operation's own code)
+   */
+  public static String outcome(CallException error) {
+    return error == null ? OK : error.code();
+  }
+
+  private void end(CallException error) {
+    ended(error);
+    if (endHandler != null) {
+      endHandler.handle(error);
     }
   }
 
@@ -62,7 +77,6 @@ public abstract class ObservedCall implements InboundCall {
 
   @Override
   public void reply(Object output) {
-    end("OK");
     call.reply(output);
   }
 
@@ -73,13 +87,11 @@ public abstract class ObservedCall implements InboundCall {
 
   @Override
   public void complete() {
-    end("OK");
     call.complete();
   }
 
   @Override
   public void fail(CallException error) {
-    end(error.code());
     call.fail(error);
   }
 
@@ -106,11 +118,14 @@ public abstract class ObservedCall implements InboundCall {
   }
 
   @Override
-  public InboundCall abortHandler(Handler<String> handler) {
-    call.abortHandler(reason -> {
-      end("ABORTED");
-      handler.handle(reason);
-    });
+  public InboundCall abortHandler(Handler<CallException> handler) {
+    call.abortHandler(handler);
+    return this;
+  }
+
+  @Override
+  public InboundCall endHandler(Handler<CallException> handler) {
+    this.endHandler = handler;
     return this;
   }
 }

@@ -107,7 +107,7 @@ class StreamingEngineTest {
   @Test
   void theServingSideEnforcesTimeoutMsAndStopsTheHandler(Vertx vertx, VertxTestContext tc) {
     AtomicReference<String> aborted = new AtomicReference<>();
-    rawClient(vertx, tc, call -> call.abortHandler(aborted::set), (lb, got) -> {
+    rawClient(vertx, tc, call -> call.abortHandler(e -> aborted.set(e.getMessage())), (lb, got) -> {
       lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "t", new JsonObject()
           .put("operationId", "/hang").put("timeoutMs", 150)));
       vertx.setTimer(400, t -> tc.verify(() -> {
@@ -123,7 +123,7 @@ class StreamingEngineTest {
   void theServingSideEnforcesIdleTimeoutMs(Vertx vertx, VertxTestContext tc) {
     AtomicReference<String> aborted = new AtomicReference<>();
     rawClient(vertx, tc, call -> {
-      call.abortHandler(aborted::set);
+      call.abortHandler(e -> aborted.set(e.getMessage()));
       vertx.setTimer(100, t -> call.emit("tick"));
     }, (lb, got) -> {
       lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "i", new JsonObject()
@@ -145,16 +145,16 @@ class StreamingEngineTest {
     AtomicInteger sent = new AtomicInteger();
     vertx.runOnContext(v -> Loopback.open(vertx, 1 << 20).onComplete(tc.succeeding(lb -> {
       CallEngine.create(lb.server(), call -> {
-        call.abortHandler(aborted::set);
+        call.abortHandler(e -> aborted.set(e.getMessage()));
         long timer = vertx.setPeriodic(1, t -> {
           for (int i = 0; i < 20 && !call.isDone(); i++) {
             call.emit(chunk); // like a relay: it cannot slow its source, so it just sends
             sent.incrementAndGet();
           }
         });
-        call.abortHandler(reason -> {
+        call.abortHandler(why -> {
           vertx.cancelTimer(timer);
-          aborted.set(reason);
+          aborted.set(why.getMessage());
         });
       }, new CallEngineOptions().setHeartbeatMs(0).setMaxUnflushedBytes(1024 * 1024));
       lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "y", new JsonObject().put("operationId", "/yes")));
@@ -190,7 +190,7 @@ class StreamingEngineTest {
     AtomicReference<String> childAborted = new AtomicReference<>();
     vertx.runOnContext(v -> Loopback.open(vertx, 1 << 20).onComplete(tc.succeeding(lb -> {
       // The client serves /child, which hangs; the server's /parent calls /child on the client on its behalf.
-      CallEngine client = CallEngine.create(lb.client(), call -> call.abortHandler(childAborted::set), OPTS);
+      CallEngine client = CallEngine.create(lb.client(), call -> call.abortHandler(e -> childAborted.set(e.getMessage())), OPTS);
       AtomicReference<CallEngine> server = new AtomicReference<>();
       server.set(CallEngine.create(lb.server(), parent -> server.get().call(new JsonObject()
           .put("operationId", "/child").put("parentRequestId", parent.id())), OPTS));

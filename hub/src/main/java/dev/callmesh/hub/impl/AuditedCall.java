@@ -1,6 +1,7 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.hub.impl.metrics.HubMetrics;
+import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.call.ObservedCall;
 import dev.callmesh.protocol.log.CallLog;
@@ -34,14 +35,14 @@ final class AuditedCall extends ObservedCall {
   }
 
   @Override
-  protected void ended(String outcome) {
+  protected void ended(CallException error) {
     long nanos = System.nanoTime() - started;
-    metrics.callEnded(call.operationId(), outcome.equals("OK") ? null : outcome, nanos);
+    metrics.callEnded(call.operationId(), error == null ? null : error.code(), nanos);
     if (audit.isInfoEnabled()) {
       String traceId = trace().traceId();
       CallLog.log(audit, Level.INFO, call.id(), call.operationId(), traceId,
           "call id={} identity={} op={} outcome={} durationMs={} transport={} trace={}", call.id(), identity,
-          call.operationId(), outcome, nanos / 1_000_000, transport, traceId);
+          call.operationId(), outcome(error), nanos / 1_000_000, transport, traceId);
     }
   }
 

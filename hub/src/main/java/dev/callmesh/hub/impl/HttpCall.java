@@ -1,6 +1,7 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Handler;
@@ -28,7 +29,8 @@ final class HttpCall implements InboundCall {
   private final boolean sse;
   private final Runnable onEnd;
   private boolean done;
-  private Handler<String> abortHandler;
+  private Handler<CallException> abortHandler;
+  private Handler<CallException> endHandler;
   private LongConsumer creditHandler;
 
   HttpCall(HttpServerResponse response, String id, JsonObject payload, boolean sse, Runnable onEnd) {
@@ -46,8 +48,9 @@ final class HttpCall implements InboundCall {
       response.write(": callmesh stream " + id + "\n\n");
     }
     response.closeHandler(v -> {
-      if (end() && abortHandler != null) {
-        abortHandler.handle("the HTTP client went away");
+      CallException gone = CallException.of(ErrorCode.ABORTED, "the HTTP client went away");
+      if (end(gone) && abortHandler != null) {
+        abortHandler.handle(gone);
       }
     });
   }
@@ -78,7 +81,7 @@ final class HttpCall implements InboundCall {
     if (sse) {
       emit(output);
       complete();
-    } else if (end()) {
+    } else if (end(null)) {
       // A spoke's output (RawJson) goes into the body as it came, without being decoded.
       response.putHeader("Content-Type", "application/json")
           .end(Buffer.buffer("{\"output\":").appendBuffer(json(output)).appendString("}"));
@@ -103,7 +106,7 @@ final class HttpCall implements InboundCall {
       // A plain call resolves on the first output; the rest of a stream is not wanted.
       reply(output);
       if (abortHandler != null) {
-        abortHandler.handle("an HTTP call takes only the first output");
+        abortHandler.handle(CallException.of(ErrorCode.ABORTED, "an HTTP call takes only the first output"));
       }
       return;
     }
@@ -118,7 +121,7 @@ final class HttpCall implements InboundCall {
 
   @Override
   public void complete() {
-    if (!end()) {
+    if (!end(null)) {
       return;
     }
     if (sse) {
@@ -130,7 +133,7 @@ final class HttpCall implements InboundCall {
 
   @Override
   public void fail(CallException error) {
-    if (!end()) {
+    if (!end(error)) {
       return;
     }
     if (sse) {
@@ -164,17 +167,26 @@ final class HttpCall implements InboundCall {
   }
 
   @Override
-  public InboundCall abortHandler(Handler<String> handler) {
+  public InboundCall abortHandler(Handler<CallException> handler) {
     this.abortHandler = handler;
     return this;
   }
 
-  private boolean end() {
+  @Override
+  public InboundCall endHandler(Handler<CallException> handler) {
+    this.endHandler = handler;
+    return this;
+  }
+
+  private boolean end(CallException outcome) {
     if (done) {
       return false;
     }
     done = true;
     onEnd.run();
+    if (endHandler != null) {
+      endHandler.handle(outcome);
+    }
     return true;
   }
 }

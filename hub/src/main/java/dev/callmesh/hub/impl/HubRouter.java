@@ -122,14 +122,39 @@ final class HubRouter implements CallHandler {
     // traceparent in the metadata change.
     CallRequest request = TraceParent.putHeader(call.request(), call.traceparent())
         .with("operationId", relative).with("caller", conn.callerJson());
+    String parent = call.request().parentRequestId();
+    if (parent != null) {
+      request = request.with("parentRequestId", parentOn(route, parent));
+    }
     boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
-    OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route));
-    call.abortHandler(out::abort);
+    OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route, conn));
+    call.abortHandler(why -> out.abort(why.getMessage()));
     call.creditHandler(out::credit);
   }
 
-  /** Passes the spoke's events back to the caller, each answered with the caller's own request id. */
-  private record Relay(InboundCall call, boolean stream, RoutingTable.Route route) implements CallObserver {
+  /**
+   * The caller's {@code parentRequestId} names a call it serves, which the hub made on the caller's
+   * connection; on the spoke's connection that id means nothing, or some unrelated call. It becomes the id
+   * the parent's own origin call has on the spoke's connection, when the parent was forwarded from there
+   * (the spoke called the caller, which calls back); otherwise it is dropped.
+   *
+   * @return the parent's id on the route's connection, or {@code null}
+   */
+  private String parentOn(RoutingTable.Route route, String parent) {
+    if (conn.engine != null && conn.engine.pendingObserver(parent) instanceof Relay relay
+        && relay.origin().engine == route.engine()) {
+      return relay.call().id();
+    }
+    return null;
+  }
+
+  /**
+   * Passes the spoke's events back to the caller, each answered with the caller's own request id.
+   *
+   * @param origin the connection the call came from
+   */
+  private record Relay(InboundCall call, boolean stream, RoutingTable.Route route, HubConnection origin)
+      implements CallObserver {
 
     @Override
     public void onRespondedRaw(RawJson output) {

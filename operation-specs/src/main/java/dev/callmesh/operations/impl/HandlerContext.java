@@ -19,7 +19,7 @@ final class HandlerContext implements OperationContext {
   HandlerContext(Vertx vertx, InboundCall call) {
     this.vertx = vertx;
     this.call = call;
-    call.abortHandler(this::aborted);
+    call.abortHandler(why -> aborted(why.getMessage()));
   }
 
   private void aborted(String reason) {

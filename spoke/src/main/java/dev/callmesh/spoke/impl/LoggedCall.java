@@ -1,5 +1,6 @@
 package dev.callmesh.spoke.impl;
 
+import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.call.CallHandler;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.call.ObservedCall;
@@ -52,10 +53,10 @@ final class LoggedCall extends ObservedCall {
   }
 
   @Override
-  protected void ended(String outcome) {
+  protected void ended(CallException error) {
     CallLog.log(calls, Level.INFO, call.id(), call.operationId(), traceId,
         "call id={} op={} caller={} outcome={} durationMs={} trace={}", call.id(), call.operationId(), callerId(),
-        outcome, (System.nanoTime() - started) / 1_000_000, traceId);
+        outcome(error), (System.nanoTime() - started) / 1_000_000, traceId);
   }
 
   private String callerId() {

@@ -5,6 +5,8 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
 import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.ProtocolException;
+import dev.callmesh.protocol.RawJson;
+import dev.callmesh.protocol.call.Deadlines;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.call.CallHandler;
@@ -44,12 +46,14 @@ public final class CallEngineImpl implements CallEngine {
   private final Vertx vertx;
   private final PendingRequestMap pending;
   private final Map<String, InboundCallImpl> inbound = new HashMap<>();
+  private final Deadlines<InboundCallImpl> deadlines;
+  private final Deadlines<InboundCallImpl> idleDeadlines;
   private final CallFamily family = new CallFamily();
   private final Promise<Void> closed = Promise.promise();
   private long nextId;
   private long lastSeen;
   private long heartbeatTimer = -1;
-  private volatile JsonObject peerBye;
+  private JsonObject peerBye;
 
   public CallEngineImpl(EnvelopeTransport transport, CallHandler handler, CallEngineOptions options) {
     this.transport = transport;
@@ -58,6 +62,8 @@ public final class CallEngineImpl implements CallEngine {
     this.context = transport.context();
     this.vertx = context.owner();
     this.pending = new PendingRequestMap(vertx, this::onTimeout);
+    this.deadlines = new Deadlines<>(vertx, InboundCallImpl::deadlinePassed);
+    this.idleDeadlines = new Deadlines<>(vertx, InboundCallImpl::idlePassed);
     this.lastSeen = System.nanoTime();
     onContext(this::start);
   }
@@ -156,10 +162,11 @@ public final class CallEngineImpl implements CallEngine {
     }
     if (!call.stream()) {
       pending.remove(e.id());
+      family.outboundEnded(call.id());
     } else {
       pending.touch(call);
     }
-    call.observer().onRespondedRaw(e.raw("output"));
+    respond(call, e.raw("output"));
   }
 
   private void onEnd(String id, CallException error) {
@@ -168,10 +175,11 @@ public final class CallEngineImpl implements CallEngine {
       pending.countOrphan();
       return;
     }
+    family.outboundEnded(id);
     if (error != null) {
-      call.observer().onError(error);
+      fail(call, error);
     } else {
-      call.observer().onCompleted();
+      complete(call);
     }
   }
 
@@ -193,8 +201,9 @@ public final class CallEngineImpl implements CallEngine {
   private void onTimeout(PendingCall call) {
     String what = call.idleExpired() ? "idle timeout" : "timeout";
     send(EventTypes.CALL_ABORTED, call.id(), new JsonObject().put("reason", what));
+    family.outboundEnded(call.id());
     terminateChildrenOf(call.id(), what);
-    call.observer().onError(CallException.of(ErrorCode.TIMEOUT, call.operationId() + (call.idleExpired()
+    fail(call, CallException.of(ErrorCode.TIMEOUT, call.operationId() + (call.idleExpired()
         ? " sent nothing for longer than its idleTimeoutMs" : " did not finish within its timeoutMs")
         + "; try again, or allow more time"));
   }
@@ -207,7 +216,7 @@ public final class CallEngineImpl implements CallEngine {
       PendingCall call = pending.remove(child);
       if (call != null) {
         send(EventTypes.CALL_ABORTED, child, new JsonObject().put("reason", "parent call ended: " + reason));
-        call.observer().onError(CallException.of(ErrorCode.ABORTED, "the call this one was made for ended: " + reason));
+        fail(call, CallException.of(ErrorCode.ABORTED, "the call this one was made for ended: " + reason));
       }
     }
   }
@@ -230,10 +239,10 @@ public final class CallEngineImpl implements CallEngine {
     CallException gone = CallException.of(ErrorCode.UNAVAILABLE,
         "the connection to the peer closed (" + transport.remoteAddress() + "); try again once it is back");
     for (PendingCall call : pending.removeAll()) {
-      call.observer().onError(gone);
+      fail(call, gone);
     }
     for (InboundCallImpl call : new ArrayList<>(inbound.values())) {
-      call.abortFromPeer("the connection closed");
+      call.connectionClosed();
     }
     closed.tryComplete();
   }
@@ -263,18 +272,25 @@ public final class CallEngineImpl implements CallEngine {
     handle.id = id;
     String op = request.operationId() == null ? "?" : request.operationId();
     if (handle.abortReason != null) {
-      observer.onError(CallException.of(ErrorCode.ABORTED, "aborted before it started: " + handle.abortReason));
+      Guard.run("observer", op, () -> observer.onError(CallException.of(ErrorCode.ABORTED,
+          "aborted before it started: " + handle.abortReason)));
       return;
     }
     if (transport.isClosed()) {
-      observer.onError(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed; reconnect and try again"));
+      Guard.run("observer", op, () -> observer.onError(CallException.of(ErrorCode.UNAVAILABLE,
+          "the connection is closed; reconnect and try again")));
       return;
     }
     long timeout = request.timeoutMs() != null ? request.timeoutMs().longValue()
         : stream ? 0 : options.getCallTimeoutMs();
+    if (request.timeoutMs() == null && timeout > 0) {
+      request = request.with("timeoutMs", timeout); // the default deadline travels with the call too
+    }
     long idle = request.idleTimeoutMs() != null ? request.idleTimeoutMs().longValue() : 0;
     PendingCall call = new PendingCall(id, op, stream, observer);
-    pending.add(call, timeout, idle);
+    // The serving side enforces the deadlines and answers TIMEOUT; ours wait a little longer, as a backstop.
+    long grace = options.getDeadlineGraceMs();
+    pending.add(call, timeout > 0 ? timeout + grace : 0, idle > 0 ? idle + grace : 0);
     String parentId = request.parentRequestId();
     InboundCallImpl parent = parentId == null ? null : inbound.get(parentId);
     if (parent != null) {
@@ -287,7 +303,8 @@ public final class CallEngineImpl implements CallEngine {
     }
     transport.sendJson(request.encode(id)).onFailure(err -> {
       if (pending.remove(id) != null) {
-        observer.onError(err instanceof CallException ce ? ce
+        family.outboundEnded(id);
+        fail(call, err instanceof CallException ce ? ce
             : CallException.of(ErrorCode.UNAVAILABLE, "could not send the call: " + err.getMessage()));
       }
     });
@@ -303,8 +320,9 @@ public final class CallEngineImpl implements CallEngine {
       if (call != null) {
         JsonObject p = reason == null ? new JsonObject() : new JsonObject().put("reason", reason);
         send(EventTypes.CALL_ABORTED, handle.id, p);
+        family.outboundEnded(handle.id);
         terminateChildrenOf(handle.id, reason == null ? "aborted" : reason);
-        call.observer().onError(CallException.of(ErrorCode.ABORTED, reason == null ? "aborted" : reason));
+        fail(call, CallException.of(ErrorCode.ABORTED, reason == null ? "aborted" : reason));
       }
     });
   }
@@ -343,11 +361,52 @@ public final class CallEngineImpl implements CallEngine {
 
   void ended(InboundCallImpl call) {
     inbound.remove(call.id(), call);
-    call.cancelDeadlines();
-    String parent = call.request().parentRequestId();
-    if (parent != null) {
-      family.inboundEnded(parent, call.id());
+    deadlines.cancel(call.deadlineNode);
+    idleDeadlines.cancel(call.idleNode);
+    family.inboundEnded(call.request().parentRequestId(), call.id());
+  }
+
+  Deadlines<InboundCallImpl> deadlines() {
+    return deadlines;
+  }
+
+  Deadlines<InboundCallImpl> idleDeadlines() {
+    return idleDeadlines;
+  }
+
+  /** @return how many entries the cascade bookkeeping keeps, for tests */
+  int familySize() {
+    return family.size();
+  }
+
+  // ---- callbacks into observers: what one throws never stops the engine ----
+
+  private static void respond(PendingCall call, RawJson output) {
+    try {
+      call.observer().onRespondedRaw(output);
+    } catch (RuntimeException e) {
+      observerFailed(call, e);
     }
+  }
+
+  private static void complete(PendingCall call) {
+    try {
+      call.observer().onCompleted();
+    } catch (RuntimeException e) {
+      observerFailed(call, e);
+    }
+  }
+
+  private static void fail(PendingCall call, CallException error) {
+    try {
+      call.observer().onError(error);
+    } catch (RuntimeException e) {
+      observerFailed(call, e);
+    }
+  }
+
+  private static void observerFailed(PendingCall call, RuntimeException e) {
+    log.warn("the observer of call {} to {} failed; the engine goes on", call.id(), call.operationId(), e);
   }
 
   Vertx vertx() {
@@ -373,6 +432,12 @@ public final class CallEngineImpl implements CallEngine {
   @Override
   public EnvelopeTransport transport() {
     return transport;
+  }
+
+  @Override
+  public CallObserver pendingObserver(String id) {
+    PendingCall call = pending.get(id);
+    return call == null ? null : call.observer();
   }
 
   @Override

@@ -2,10 +2,11 @@ package dev.callmesh.protocol.call.impl;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
-import dev.callmesh.protocol.impl.EnvelopeWriter;
-import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.EventTypes;
+import dev.callmesh.protocol.call.CallRequest;
+import dev.callmesh.protocol.call.Deadlines;
 import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.impl.EnvelopeWriter;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,8 @@ import java.util.function.LongConsumer;
 
 /**
  * A call the peer made to us; ends once, by us or by the peer. State is confined to the connection's
- * context; public methods hop there when called from elsewhere.
+ * context; the methods a handler may call from elsewhere hop there first. Its deadlines wait in the
+ * engine's {@link Deadlines} lanes, like those of the calls we make.
  * <p>
  * Flow control: with a {@code window}, at most that many outputs beyond those credited are sent; the
  * rest are held (a bounded number) until {@code call.credit} arrives. Without one, an output stream
@@ -27,15 +29,16 @@ final class InboundCallImpl implements InboundCall {
   private final String operationId;
   private final CallRequest request;
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
-  private volatile long credit;
-  private volatile long unflushed;
+  final Deadlines.Node<InboundCallImpl> deadlineNode = new Deadlines.Node<>(this);
+  final Deadlines.Node<InboundCallImpl> idleNode = new Deadlines.Node<>(this);
+  private long credit;
+  private long unflushed;
   private boolean done;
   private boolean completeWhenFlushed;
-  private Handler<String> abortHandler;
+  private Handler<CallException> abortHandler;
+  private Handler<CallException> endHandler;
   private Handler<Void> drainHandler;
   private LongConsumer creditHandler;
-  private long deadlineTimer = -1;
-  private long idleTimer = -1;
   private long idleTimeoutMs;
 
   InboundCallImpl(CallEngineImpl engine, String id, String operationId, CallRequest request) {
@@ -76,7 +79,7 @@ final class InboundCallImpl implements InboundCall {
   @Override
   public void reply(Object output) {
     engine.onContext(() -> {
-      if (end()) {
+      if (end(null)) {
         send(output(output), false);
       }
     });
@@ -109,7 +112,7 @@ final class InboundCallImpl implements InboundCall {
         return;
       }
       if (held.isEmpty()) {
-        end();
+        end(null);
         engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject());
       } else {
         completeWhenFlushed = true;
@@ -120,7 +123,7 @@ final class InboundCallImpl implements InboundCall {
   @Override
   public void fail(CallException error) {
     engine.onContext(() -> {
-      if (end()) {
+      if (end(error)) {
         engine.send(EventTypes.CALL_ERROR, id, error.toPayload());
       }
     });
@@ -143,8 +146,14 @@ final class InboundCallImpl implements InboundCall {
   }
 
   @Override
-  public InboundCall abortHandler(Handler<String> handler) {
+  public InboundCall abortHandler(Handler<CallException> handler) {
     this.abortHandler = handler;
+    return this;
+  }
+
+  @Override
+  public InboundCall endHandler(Handler<CallException> handler) {
+    this.endHandler = handler;
     return this;
   }
 
@@ -162,30 +171,25 @@ final class InboundCallImpl implements InboundCall {
     touch();
     credit = credit > Long.MAX_VALUE - n ? Long.MAX_VALUE : credit + n;
     if (creditHandler != null) {
-      creditHandler.accept(n);
+      Guard.run("credit handler", operationId, () -> creditHandler.accept(n));
     }
     while (credit > 0 && !held.isEmpty()) {
       spendCredit();
       send(held.poll(), true);
     }
     if (held.isEmpty() && completeWhenFlushed) {
-      end();
+      end(null);
       engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject());
       return;
     }
     drained();
   }
 
-  /** Starts the timers of {@code timeoutMs} and {@code idleTimeoutMs}, if the request has them. */
+  /** Queues the deadlines of {@code timeoutMs} and {@code idleTimeoutMs}, if the request has them. */
   void startDeadlines() {
     Number timeout = request.timeoutMs();
     if (timeout != null && timeout.longValue() > 0) {
-      long ms = timeout.longValue();
-      deadlineTimer = engine.vertx().setTimer(ms, t -> {
-        deadlineTimer = -1;
-        terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " did not finish within its timeoutMs of "
-            + ms + " ms; it was stopped"), "timeout");
-      });
+      engine.deadlines().schedule(deadlineNode, timeout.longValue());
     }
     Number idle = request.idleTimeoutMs();
     if (idle != null && idle.longValue() > 0) {
@@ -194,67 +198,71 @@ final class InboundCallImpl implements InboundCall {
     }
   }
 
-  /** Restarts the idle timeout: an output or a credit passed. */
-  void touch() {
-    if (idleTimeoutMs <= 0 || done) {
-      return;
-    }
-    if (idleTimer >= 0) {
-      engine.vertx().cancelTimer(idleTimer);
-    }
-    idleTimer = engine.vertx().setTimer(idleTimeoutMs, t -> {
-      idleTimer = -1;
-      terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " passed no event for " + idleTimeoutMs
-          + " ms (its idleTimeoutMs); it was stopped"), "idle timeout");
-    });
+  /** Its {@code timeoutMs} passed: answer TIMEOUT and stop the handler. */
+  void deadlinePassed() {
+    terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " did not finish within its timeoutMs of "
+        + request.timeoutMs() + " ms; it was stopped"), "timeout");
   }
 
-  void cancelDeadlines() {
-    if (deadlineTimer >= 0) {
-      engine.vertx().cancelTimer(deadlineTimer);
-      deadlineTimer = -1;
-    }
-    if (idleTimer >= 0) {
-      engine.vertx().cancelTimer(idleTimer);
-      idleTimer = -1;
+  /** Its {@code idleTimeoutMs} passed without an event: answer TIMEOUT and stop the handler. */
+  void idlePassed() {
+    terminate(CallException.of(ErrorCode.TIMEOUT, operationId + " passed no event for " + idleTimeoutMs
+        + " ms (its idleTimeoutMs); it was stopped"), "idle timeout");
+  }
+
+  /** Restarts the idle timeout: an output or a credit passed. */
+  private void touch() {
+    if (idleTimeoutMs > 0 && !done) {
+      engine.idleDeadlines().schedule(idleNode, idleTimeoutMs);
     }
   }
 
   /** The connection can take more bytes, or credit arrived: wake the producer if it waits. */
   void drained() {
     if (!done && drainHandler != null && !writeQueueFull()) {
-      drainHandler.handle(null);
+      Guard.run("drain handler", operationId, () -> drainHandler.handle(null));
     }
   }
 
-  /** The peer aborted the call, or the connection closed: end it without answering. */
+  /** The peer aborted the call: end it without answering. */
   void abortFromPeer(String reason) {
-    if (end()) {
-      engine.abortChildrenOf(id, reason);
-      if (abortHandler != null) {
-        abortHandler.handle(reason);
-      }
-    }
+    endEarly(CallException.of(ErrorCode.ABORTED, reason), reason, false);
+  }
+
+  /** The connection closed: end the call; nobody is left to answer. */
+  void connectionClosed() {
+    endEarly(CallException.of(ErrorCode.UNAVAILABLE, "the connection closed"), "the connection closed", false);
   }
 
   /** We end the call (deadline, limit): answer the caller with the error, and stop the handler. */
   void terminate(CallException error, String reason) {
-    if (end()) {
+    endEarly(error, reason, true);
+  }
+
+  private void endEarly(CallException error, String reason, boolean answer) {
+    if (!end(error)) {
+      return;
+    }
+    if (answer) {
       engine.send(EventTypes.CALL_ERROR, id, error.toPayload());
-      engine.abortChildrenOf(id, reason);
-      if (abortHandler != null) {
-        abortHandler.handle(reason);
-      }
+    }
+    engine.abortChildrenOf(id, reason);
+    if (abortHandler != null) {
+      CallException why = new CallException(error.code(), reason, error.retryable(), null);
+      Guard.run("abort handler", operationId, () -> abortHandler.handle(why));
     }
   }
 
-  private boolean end() {
+  private boolean end(CallException outcome) {
     if (done) {
       return false;
     }
     done = true;
     held.clear();
     engine.ended(this);
+    if (endHandler != null) {
+      Guard.run("end handler", operationId, () -> endHandler.handle(outcome));
+    }
     return true;
   }
 
@@ -278,15 +286,15 @@ final class InboundCallImpl implements InboundCall {
     unflushed += size;
     engine.transport().sendJson(json).onComplete(ar -> {
       unflushed -= size;
-      if (ar.failed() && !done) {
+      if (ar.failed()) {
         CallException ce = ar.cause() instanceof CallException c ? c
             : CallException.of(ErrorCode.INTERNAL, "could not send an output: " + ar.cause().getMessage());
-        terminate(ce, ce.getMessage());
-      } else if (ar.failed() && !stream) {
-        // A reply too large for a frame: the call has ended, but the caller must still hear why.
-        CallException ce = ar.cause() instanceof CallException c ? c
-            : CallException.of(ErrorCode.INTERNAL, "could not send the output: " + ar.cause().getMessage());
-        engine.send(EventTypes.CALL_ERROR, id, ce.toPayload());
+        if (!done) {
+          terminate(ce, ce.getMessage());
+        } else if (!stream) {
+          // A reply too large for a frame: the call has ended, but the caller must still hear why.
+          engine.send(EventTypes.CALL_ERROR, id, ce.toPayload());
+        }
       }
     });
   }
