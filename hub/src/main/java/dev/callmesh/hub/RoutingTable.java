@@ -1,13 +1,18 @@
 package dev.callmesh.hub;
 
 import dev.callmesh.hub.impl.LocalRoutingTable;
-import dev.callmesh.protocol.call.CallEngine;
+import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.call.CallObserver;
+import dev.callmesh.protocol.call.CallRequest;
+import dev.callmesh.protocol.call.OutboundCall;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import java.util.Collection;
 
 /**
- * Which spoke name leads to which connection. The local table keeps it in memory; a clustered one
- * may keep it across hubs behind the same interface.
+ * Which spoke name leads to which {@link Route}. The local table keeps it in memory; a clustered one
+ * may keep it across hubs behind the same interface. Every method may be called from any thread (the
+ * table is shared by every connection of the hub); listeners run on the thread that changed the table.
  */
 public interface RoutingTable {
 
@@ -16,13 +21,40 @@ public interface RoutingTable {
     return new LocalRoutingTable();
   }
 
-  /** A spoke's entry: what it is and the engine that reaches it. */
+  /**
+   * A spoke's entry: what it is, and the way to open calls to it. A route may lead to a connection of
+   * this hub or elsewhere (another hub, a pool member); to the router they are the same.
+   */
   interface Route {
     /** @return the spoke's description */
     SpokeInfo info();
 
-    /** @return the engine of the spoke's connection */
-    CallEngine engine();
+    /**
+     * Opens a call to the spoke. May be called from any thread.
+     *
+     * @param request the request, with the spoke-relative {@code operationId}
+     * @param stream whether the call stays open after its first response (a subscription)
+     * @param observer receives the outcome, on the context of the route's connection
+     * @return a handle to abort or credit the call
+     */
+    OutboundCall open(CallRequest request, boolean stream, CallObserver observer);
+
+    /** @return whether the route has gone (its connection closed); its calls fail UNAVAILABLE */
+    boolean isGone();
+
+    /** @return a future completed once the route has gone */
+    Future<Void> gone();
+
+    /** @return how many calls through this route are in flight now (a reading for display) */
+    int inFlight();
+
+    /**
+     * Tells the spoke to leave: {@code bye} with the code and message, then its connection closes.
+     *
+     * @param code why
+     * @param message what to tell it
+     */
+    void close(ErrorCode code, String message);
   }
 
   /**

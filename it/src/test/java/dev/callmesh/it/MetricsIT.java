@@ -115,6 +115,20 @@ class MetricsIT {
   }
 
   @Test
+  void aCallThatHitsItsDeadlineIsCountedAndAuditedAsTimeout() throws Exception {
+    JsonObject sleep = new JsonObject().put("command", "sleep 5");
+    assertEquals("TIMEOUT", outcome(client.call("/dev1/bash/run", sleep, 300)));
+    PromText m = scrape();
+    assertEquals(1, m.value("callmesh_calls_total", Map.of("spoke", "dev1", "operation", "/bash/run", "outcome", "TIMEOUT")),
+        m.text);
+    double aborted = m.value("callmesh_calls_total", Map.of("spoke", "dev1", "operation", "/bash/run", "outcome", "ABORTED"));
+    assertTrue(Double.isNaN(aborted) || aborted == 0, "a deadline is not an abort: " + m.text);
+    String audit = mesh.hub.awaitErrLine(l -> l.contains("op=/dev1/bash/run") && !l.contains("outcome=OK"),
+        java.time.Duration.ofSeconds(5));
+    assertTrue(audit.contains("outcome=TIMEOUT"), audit);
+  }
+
+  @Test
   void handshakeFailuresByReason() throws Exception {
     try (RawConn c = new RawConn(mesh.port)) {
       JsonObject ch = WireAndAuthIT.challenge(c);

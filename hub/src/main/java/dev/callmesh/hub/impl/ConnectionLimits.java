@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Counts the hub's connections, in all and per source address, and refuses new ones past the limits.
- * Confined to the hub's context.
+ * Shared by the listeners (TCP and WebSocket, which may run on different event loops): its two methods
+ * lock, once per connection, never per call.
  */
 final class ConnectionLimits {
 
@@ -20,7 +21,7 @@ final class ConnectionLimits {
   }
 
   /** @return why a new connection from the host is refused, or {@code null} when it is taken (and counted) */
-  String tryAcquire(String host) {
+  synchronized String tryAcquire(String host) {
     if (total >= max) {
       return "the hub holds its maximum of " + max + " connections; try again later";
     }
@@ -34,12 +35,8 @@ final class ConnectionLimits {
   }
 
   /** A connection counted by {@link #tryAcquire} has closed. */
-  void release(String host) {
+  synchronized void release(String host) {
     total--;
     bySource.computeIfPresent(host, (h, n) -> n <= 1 ? null : n - 1);
-  }
-
-  int total() {
-    return total;
   }
 }

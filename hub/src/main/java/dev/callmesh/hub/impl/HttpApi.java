@@ -19,48 +19,61 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
- * The hub's HTTP side (SPEC §7): calls and SSE streams authenticated by Bearer tokens, discovery, token
+ * The hub's HTTP side (docs/PROTOCOL.md, README): calls and SSE streams authenticated by Bearer tokens, discovery, token
  * issuing, the WebSocket endpoint, health ({@link HubHealth}), Prometheus metrics, and the dashboard's
  * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
  * allow lists apply.
  */
 final class HttpApi {
 
-  private final HubImpl hub;
+  private final HubAcceptor hub;
+  private final Routing routing;
+  private final HubHealth health;
+  private final BooleanSupplier shuttingDown;
   private final AtomicLong ids = new AtomicLong();
 
-  HttpApi(HubImpl hub) {
+  /**
+   * @param hub the way in, for WebSockets, and what it holds: options, authentication, sessions, metrics
+   * @param routing what HTTP calls are routed with, as those of connections
+   * @param health the liveness and readiness checks
+   * @param shuttingDown whether the hub is shutting down (calls are then refused)
+   */
+  HttpApi(HubAcceptor hub, Routing routing, HubHealth health, BooleanSupplier shuttingDown) {
     this.hub = hub;
+    this.routing = routing;
+    this.health = health;
+    this.shuttingDown = shuttingDown;
   }
 
   /** @return a future of the listening server; must run on the hub's context */
   Future<HttpServer> listen() {
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(hub.options().getHttp().host())
-        .setPort(hub.options().getHttp().port())
-        .setMaxWebSocketMessageSize(hub.options().getMaxFrameBytes())
-        .setMaxWebSocketFrameSize(Math.min(hub.options().getMaxFrameBytes(), 65536))
+        .setHost(hub.options.getHttp().host())
+        .setPort(hub.options.getHttp().port())
+        .setMaxWebSocketMessageSize(hub.options.getMaxFrameBytes())
+        .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
         .setTcpNoDelay(true);
-    TlsServerSettings.apply(options, hub.options());
-    return hub.vertx().createHttpServer(options)
+    TlsServerSettings.apply(options, hub.options);
+    return hub.vertx.createHttpServer(options)
         .connectionHandler(conn -> {
-          hub.metrics().httpConnectionOpened(conn);
-          conn.closeHandler(v -> hub.metrics().httpConnectionGone(conn));
+          hub.metrics.httpConnectionOpened(conn);
+          conn.closeHandler(v -> hub.metrics.httpConnectionGone(conn));
         })
         .requestHandler(router()).listen();
   }
 
   private Router router() {
-    Router router = Router.router(hub.vertx());
-    router.get("/healthz").handler(HubHealth.liveness(hub));
-    router.get("/readyz").handler(HubHealth.readiness(hub));
-    if (hub.metrics().enabled()) {
-      router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics().registry()));
+    Router router = Router.router(hub.vertx);
+    router.get("/healthz").handler(health.liveness());
+    router.get("/readyz").handler(health.readiness());
+    if (hub.metrics.enabled()) {
+      router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics.registry()));
     }
     router.get("/v1/ws").handler(this::webSocket);
-    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options().getMaxFrameBytes()));
+    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options.getMaxFrameBytes()));
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
     router.post("/v1/stream/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), true));
@@ -73,11 +86,11 @@ final class HttpApi {
 
   private void webSocket(RoutingContext ctx) {
     String token = ctx.request().getParam("token");
-    String scheme = hub.options().isTls() ? "wss" : "ws";
+    String scheme = hub.options.isTls() ? "wss" : "ws";
     var connection = ctx.request().connection();
     ctx.request().toWebSocket().onSuccess(ws -> {
-      hub.metrics().httpConnectionGone(connection); // counted as ws/wss from now on
-      hub.accept(new WebSocketTransport(ws, scheme, hub.options().getMaxFrameBytes()), token);
+      hub.metrics.httpConnectionGone(connection); // counted as ws/wss from now on
+      hub.accept(new WebSocketTransport(ws, scheme, hub.options.getMaxFrameBytes()), token);
     });
   }
 
@@ -104,7 +117,7 @@ final class HttpApi {
           JwtIssuer.checkScope(((JsonArray) allow).getList());
           scope = ((JsonArray) allow).stream().map(String.class::cast).toList();
         }
-        json(ctx, 200, hub.jwt().issue(principal.key(), ttl, scope));
+        json(ctx, 200, hub.auth.jwt().issue(principal.key(), ttl, scope));
       } catch (CallException e) {
         error(ctx, e);
       }
@@ -115,7 +128,7 @@ final class HttpApi {
     if (input == null) {
       return; // the body was answered as invalid
     }
-    if (hub.isShuttingDown()) {
+    if (shuttingDown.getAsBoolean()) {
       error(ctx, CallException.of(ErrorCode.UNAVAILABLE, "the hub is shutting down; try again in a moment"));
       return;
     }
@@ -135,16 +148,17 @@ final class HttpApi {
       if (traceparent != null) {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
-      HubConnection caller = hub.httpCaller(principal);
-      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse, () -> hub.forget(caller));
-      new HubRouter(hub, caller).handle(call);
+      HubConnection caller = hub.sessions.httpCaller(principal);
+      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse,
+          () -> hub.sessions.forget(caller));
+      new HubRouter(routing, caller).handle(call);
     });
   }
 
   /** @return the identity of the token, also allowed to connect from the client's address; on failure answered */
   private Future<Principal> identify(RoutingContext ctx, String token) {
     String host = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
-    return Tokens.verify(hub, token).compose(p -> p.key().mayConnectFrom(host) ? Future.succeededFuture(p)
+    return hub.auth.verifyToken(token).compose(p -> p.key().mayConnectFrom(host) ? Future.succeededFuture(p)
             : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + p.id() + " may not connect from " + host)))
         .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
             : CallException.of(err instanceof AuthException ae ? ae.code() : ErrorCode.UNAUTHENTICATED, err.getMessage())));

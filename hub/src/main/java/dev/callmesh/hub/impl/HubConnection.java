@@ -1,6 +1,5 @@
 package dev.callmesh.hub.impl;
 
-import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.protocol.auth.AuthorizedKey;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.RawJson;
@@ -15,9 +14,11 @@ final class HubConnection {
   private RawJson callerJson;
   private AuthorizedKey callerJsonKey;
   final Instant connectedAt = Instant.now();
+  /** Replaced when authorized_keys is reloaded (on the hub's context), read on the connection's. */
   volatile Principal principal;
   CallEngine engine;
-  volatile RoutingTable.Route route;
+  /** The route of a spoke's connection (null for a client); used on the connection's context. */
+  LocalRoute route;
 
   HubConnection(String session, Principal principal, String spokeName) {
     this.session = session;

@@ -8,9 +8,6 @@ import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.protocol.auth.AuthMessages;
 import dev.callmesh.protocol.auth.AuthorizedKey;
-import dev.callmesh.protocol.auth.AuthorizedKeys;
-import dev.callmesh.protocol.auth.SshPublicKey;
-import dev.callmesh.protocol.auth.SshSig;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -19,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's side of the handshake (SPEC §2.1): challenge, check the hello, then welcome or deny.
+ * The hub's side of the handshake (docs/PROTOCOL.md): challenge, check the hello, then welcome or deny.
  * Any other event first, or no valid hello in time, is denied and the connection closed.
  */
 final class HubHandshake {
 
   private static final Logger log = LoggerFactory.getLogger(HubHandshake.class);
 
-  private final HubImpl hub;
+  private final HubAcceptor hub;
   private final EnvelopeTransport transport;
   private final String urlToken;
   private final String nonce = AuthMessages.newNonce();
@@ -34,7 +31,7 @@ final class HubHandshake {
   private boolean done;
   private boolean helloSeen;
 
-  private HubHandshake(HubImpl hub, EnvelopeTransport transport, String urlToken) {
+  private HubHandshake(HubAcceptor hub, EnvelopeTransport transport, String urlToken) {
     this.hub = hub;
     this.transport = transport;
     this.urlToken = urlToken;
@@ -46,22 +43,22 @@ final class HubHandshake {
    * @param urlToken a token that came with the connection ({@code ?token=} of a WebSocket URL), used
    *     when the hello carries neither signature nor token; or {@code null}
    */
-  static void start(HubImpl hub, EnvelopeTransport transport, String urlToken) {
+  static void start(HubAcceptor hub, EnvelopeTransport transport, String urlToken) {
     new HubHandshake(hub, transport, urlToken).begin();
   }
 
   private void begin() {
-    timer = hub.vertx().setTimer(hub.options().getHandshakeTimeoutMs(), t -> deny(new AuthException(
-        ErrorCode.UNAUTHENTICATED, "no valid auth.hello within " + hub.options().getHandshakeTimeoutMs() + " ms"),
+    timer = hub.vertx.setTimer(hub.options.getHandshakeTimeoutMs(), t -> deny(new AuthException(
+        ErrorCode.UNAUTHENTICATED, "no valid auth.hello within " + hub.options.getHandshakeTimeoutMs() + " ms"),
         HubMetrics.TIMEOUT));
     transport.closeHandler(v -> {
       done = true;
-      hub.vertx().cancelTimer(timer);
+      hub.vertx.cancelTimer(timer);
     });
     transport.handler(this::onEnvelope);
     transport.send(EventEnvelope.of(EventTypes.AUTH_CHALLENGE, new JsonObject()
         .put("protocol", EventTypes.PROTOCOL_VERSION)
-        .put("hub", hub.options().getHubId())
+        .put("hub", hub.options.getHubId())
         .put("nonce", nonce)));
   }
 
@@ -107,14 +104,14 @@ final class HubHandshake {
     }
     List<OperationSpec> operations = HelloCheck.operations(hello.getValue("operations"));
     if (spoke != null) {
-      var existing = hub.routes().get(spoke);
+      var existing = hub.routes.get(spoke);
       if (existing != null && !existing.info().identity().equals(key.id())) {
         throw new AuthException(ErrorCode.FORBIDDEN, "spoke name '" + spoke + "' is in use by another identity");
       }
     }
     done = true;
-    hub.vertx().cancelTimer(timer);
-    HubConnection conn = hub.admit(transport, principal, spoke, operations);
+    hub.vertx.cancelTimer(timer);
+    HubConnection conn = hub.sessions.admit(transport, principal, spoke, operations);
     JsonObject identity = new JsonObject().put("id", key.id()).put("allow", key.allow());
     if (principal.scope() != null) {
       identity.put("scope", principal.scope());
@@ -123,32 +120,23 @@ final class HubHandshake {
         .put("identity", identity)
         .put("spoke", spoke)
         .put("session", conn.session)
-        .put("heartbeatMs", hub.options().getHeartbeatMs())
-        .put("maxFrameBytes", hub.options().getMaxFrameBytes())));
+        .put("heartbeatMs", hub.options.getHeartbeatMs())
+        .put("maxFrameBytes", hub.options.getMaxFrameBytes())));
     log.info("welcomed {} from {} as {}", key.id(), transport.remoteAddress(), spoke == null ? "client" : "spoke " + spoke);
   }
 
   private Future<Principal> authenticate(JsonObject hello) {
-    AuthorizedKeys keys = hub.keys();
     Object signature = hello.getValue("signature");
     Object token = hello.getValue("token") != null ? hello.getValue("token") : urlToken;
-    try {
-      if (signature instanceof String sig) {
-        byte[] message = AuthMessages.challengeMessage(hub.options().getHubId(), nonce);
-        // Verified on a worker: the event loop keeps serving calls while many spokes connect at once.
-        return hub.authWorkers().executeBlocking(() -> SshSig.verify(sig, AuthMessages.NAMESPACE, message), false)
-            .compose(pk -> keys.find(pk).map(k -> Future.succeededFuture(Principal.of(k, Principal.Proof.SIGNATURE)))
-                .orElseGet(() -> Future.failedFuture(
-                new AuthException(ErrorCode.UNAUTHENTICATED,
-                    "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there"))));
-      }
-      if (token instanceof String t) {
-        return Tokens.verify(hub, t);
-      }
-      throw new AuthException(ErrorCode.UNAUTHENTICATED, "auth.hello needs a \"signature\" or a \"token\" string");
-    } catch (AuthException e) {
-      return Future.failedFuture(e);
+    if (signature instanceof String sig) {
+      // Verified on a worker: the event loop keeps serving calls while many spokes connect at once.
+      return hub.auth.verifySignature(sig, nonce);
     }
+    if (token instanceof String t) {
+      return hub.auth.verifyToken(t);
+    }
+    return Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
+        "auth.hello needs a \"signature\" or a \"token\" string"));
   }
 
   private void deny(AuthException e) {
@@ -161,8 +149,8 @@ final class HubHandshake {
       return;
     }
     done = true;
-    hub.metrics().handshakeFailed(reason);
-    hub.vertx().cancelTimer(timer);
+    hub.metrics.handshakeFailed(reason);
+    hub.vertx.cancelTimer(timer);
     log.info("denied {} ({}): {}", transport.remoteAddress(), e.code().wire(), e.getMessage());
     transport.closeWith(EventEnvelope.of(EventTypes.AUTH_DENIED,
         new JsonObject().put("code", e.code().wire()).put("message", e.getMessage())));

@@ -1,8 +1,11 @@
 package dev.callmesh.hub.impl;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /healthz} and {@code GET /readyz}, as vertx-health-check handlers. Both answer
@@ -19,25 +22,40 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
  */
 final class HubHealth {
 
-  private HubHealth() {
+  private final Vertx vertx;
+  private final BooleanSupplier listening;
+  private final Supplier<String> keysProblem;
+  private final BooleanSupplier shuttingDown;
+
+  /**
+   * @param vertx the hub's Vert.x
+   * @param listening whether the TCP listener is bound
+   * @param keysProblem why authorized_keys is not loaded, or {@code null} once it is
+   * @param shuttingDown whether the hub is shutting down
+   */
+  HubHealth(Vertx vertx, BooleanSupplier listening, Supplier<String> keysProblem, BooleanSupplier shuttingDown) {
+    this.vertx = vertx;
+    this.listening = listening;
+    this.keysProblem = keysProblem;
+    this.shuttingDown = shuttingDown;
   }
 
   /** @return the liveness handler */
-  static HealthCheckHandler liveness(HubImpl hub) {
-    return HealthCheckHandler.create(hub.vertx()).register("hub", p -> p.complete(Status.OK()));
+  HealthCheckHandler liveness() {
+    return HealthCheckHandler.create(vertx).register("hub", p -> p.complete(Status.OK()));
   }
 
   /** @return the readiness handler */
-  static HealthCheckHandler readiness(HubImpl hub) {
-    return HealthCheckHandler.create(hub.vertx())
-        .register("listener", p -> p.complete(hub.port() > 0 ? Status.OK()
+  HealthCheckHandler readiness() {
+    return HealthCheckHandler.create(vertx)
+        .register("listener", p -> p.complete(listening.getAsBoolean() ? Status.OK()
             : down("the TCP listener is not bound yet")))
         .register("authorized-keys", p -> {
-          String problem = hub.keysProblem();
+          String problem = keysProblem.get();
           p.complete(problem == null ? Status.OK() : down("authorized_keys is not loaded: " + problem
               + "; every connection is denied until it is"));
         })
-        .register("accepting", p -> p.complete(hub.isShuttingDown() ? down("the hub is shutting down") : Status.OK()));
+        .register("accepting", p -> p.complete(shuttingDown.getAsBoolean() ? down("the hub is shutting down") : Status.OK()));
   }
 
   private static Status down(String reason) {

@@ -1,10 +1,13 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.HubOptions;
 import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.hub.impl.metrics.MeterRegistries;
 import dev.callmesh.hub.impl.metrics.OperationLabels;
+import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.protocol.auth.AuthorizedKeys;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,27 +21,28 @@ final class HubMeters {
   }
 
   /** @return the hub's metrics, or disabled ones when its options turn metrics off */
-  static HubMetrics create(HubImpl hub) {
-    if (!hub.options().isMetrics()) {
+  static HubMetrics create(Vertx vertx, HubOptions options, RoutingTable routes, OperationRegistry localOperations,
+                           Sessions sessions, Authenticator auth) {
+    if (!options.isMetrics()) {
       return HubMetrics.disabled();
     }
-    boolean tls = hub.options().isTls();
+    boolean tls = options.isTls();
     List<String> transports = new ArrayList<>(List.of(tls ? "tls" : "tcp", tls ? "wss" : "ws"));
-    if (hub.options().getHttp() != null) {
+    if (options.getHttp() != null) {
       transports.add(HubMetrics.HTTP);
     }
-    HubMetrics m = HubMetrics.create(MeterRegistries.of(hub.vertx()),
+    HubMetrics m = HubMetrics.create(MeterRegistries.of(vertx),
         path -> OperationLabels.resolve(path, name -> {
-          RoutingTable.Route r = hub.routes().get(name);
+          RoutingTable.Route r = routes.get(name);
           return r == null ? null : r.info();
-        }, op -> hub.localOperations().spec(op) != null),
+        }, op -> localOperations.spec(op) != null),
         transports,
-        () -> hub.routes().routes().stream().map(RoutingTable.Route::info).toList());
-    m.gauge(HubMetrics.CALLS_PENDING, "Calls the hub has sent to spokes and awaits the end of", hub::pendingCount);
+        () -> routes.routes().stream().map(RoutingTable.Route::info).toList());
+    m.gauge(HubMetrics.CALLS_PENDING, "Calls the hub has sent to spokes and awaits the end of", sessions::pendingCount);
     m.gauge(HubMetrics.CALLS_IN_FLIGHT, "Calls made to the hub that it is serving: forwarding to spokes, or answering itself",
-        hub::callsServing);
+        sessions::callsServing);
     m.gauge(HubMetrics.AUTHORIZED_KEYS, "Keys in force from authorized_keys (0 until the file is loaded)", () -> {
-      AuthorizedKeys keys = hub.keys();
+      AuthorizedKeys keys = auth.keys();
       return keys == null ? 0 : keys.size();
     });
     return m;

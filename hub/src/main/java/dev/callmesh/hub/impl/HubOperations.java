@@ -18,29 +18,43 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** The operations the hub serves itself: discovery (SPEC §3) and the {@code /hub/*} operations. */
+/**
+ * The operations the hub serves itself: discovery ({@code /services/*}) and the {@code /hub/*} operations.
+ * Each runs on the context of the connection that called it.
+ */
 final class HubOperations {
 
-  private final HubImpl hub;
+  private final RoutingTable routes;
+  private final Sessions sessions;
+  private final Authenticator auth;
+  private OperationRegistry registry;
 
-  private HubOperations(HubImpl hub) {
-    this.hub = hub;
+  private HubOperations(RoutingTable routes, Sessions sessions, Authenticator auth) {
+    this.routes = routes;
+    this.sessions = sessions;
+    this.auth = auth;
   }
 
-  /** @return a registry with the hub's own operations */
-  static OperationRegistry registry(HubImpl hub) {
-    HubOperations ops = new HubOperations(hub);
-    return OperationRegistry.create()
+  /**
+   * @param routes the spokes, for discovery
+   * @param sessions the callers, found by the session id the router puts in {@code payload.caller}
+   * @param auth the issuer of tokens
+   * @return a registry with the hub's own operations
+   */
+  static OperationRegistry registry(RoutingTable routes, Sessions sessions, Authenticator auth) {
+    HubOperations ops = new HubOperations(routes, sessions, auth);
+    ops.registry = OperationRegistry.create()
         .register(StandardSpecs.get("/services/list"), ops::list)
         .register(StandardSpecs.get("/services/schema"), ops::schema)
         .register(StandardSpecs.get(HubRouter.REGISTER), ops::register)
         .register(StandardSpecs.get("/hub/spokes/list"), ops::spokes)
         .register(StandardSpecs.get(HubRouter.TOKEN), ops::token)
         .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
+    return ops.registry;
   }
 
   private HubConnection caller(OperationContext ctx) {
-    HubConnection conn = ctx.caller() == null ? null : hub.session(ctx.caller().getString("session"));
+    HubConnection conn = ctx.caller() == null ? null : sessions.get(ctx.caller().getString("session"));
     if (conn == null) {
       throw CallException.of(ErrorCode.UNAVAILABLE, "the calling connection has closed");
     }
@@ -50,12 +64,12 @@ final class HubOperations {
   /** Every operation the caller may call: the hub's own and each spoke's, by full path. */
   private List<JsonObject> visible(HubConnection conn) {
     List<JsonObject> out = new ArrayList<>();
-    for (OperationSpec s : hub.localOperations().specs()) {
+    for (OperationSpec s : registry.specs()) {
       if (HubRouter.permits(conn, s.name())) {
         out.add(summary(s, s.name(), null));
       }
     }
-    for (RoutingTable.Route r : hub.routes().routes()) {
+    for (RoutingTable.Route r : routes.routes()) {
       SpokeInfo info = r.info();
       for (OperationSpec s : info.operations()) {
         String full = "/" + info.name() + s.name();
@@ -90,12 +104,12 @@ final class HubOperations {
   private Future<Object> schema(OperationContext ctx, JsonObject input) {
     String name = input.getString("name");
     HubConnection conn = caller(ctx);
-    OperationSpec local = hub.localOperations().spec(name);
+    OperationSpec local = registry.spec(name);
     if (local != null && HubRouter.permits(conn, name)) {
       return Future.succeededFuture(local.toJson());
     }
     int slash = name.indexOf('/', 1);
-    RoutingTable.Route route = slash < 0 ? null : hub.routes().get(name.substring(1, slash));
+    RoutingTable.Route route = slash < 0 ? null : routes.get(name.substring(1, slash));
     OperationSpec spec = route == null ? null : route.info().operation(name.substring(slash));
     if (spec == null || !conn.mayCall(name)) {
       return Future.failedFuture(CallException.of(ErrorCode.NOT_FOUND, "no operation " + name
@@ -116,7 +130,7 @@ final class HubOperations {
     } catch (AuthException e) {
       return Future.failedFuture(CallException.of(ErrorCode.INVALID_INPUT, e.getMessage()));
     }
-    hub.replaceOperations(conn, specs);
+    sessions.replaceOperations(conn, specs);
     return Future.succeededFuture(new JsonObject().put("registered", specs.size()));
   }
 
@@ -128,7 +142,7 @@ final class HubOperations {
     }
     long ttl = input.getLong("ttlSeconds", JwtIssuer.DEFAULT_TTL_SECONDS);
     JsonArray allow = input.getJsonArray("allow");
-    return Future.succeededFuture(hub.jwt().issue(principal.key(), ttl, allow == null ? null : scope(allow)));
+    return Future.succeededFuture(auth.jwt().issue(principal.key(), ttl, allow == null ? null : scope(allow)));
   }
 
   private static List<String> scope(JsonArray allow) {
@@ -142,15 +156,15 @@ final class HubOperations {
         .put("event", joined ? "joined" : "left")
         .put("spoke", info.name())
         .put("at", java.time.Instant.now().toString()));
-    hub.routes().listener(listener);
-    ctx.onAbort(reason -> hub.routes().removeListener(listener));
+    routes.listener(listener);
+    ctx.onAbort(reason -> routes.removeListener(listener));
   }
 
   private Future<Object> spokes(OperationContext ctx, JsonObject input) {
     JsonArray spokes = new JsonArray();
-    List<RoutingTable.Route> routes = new ArrayList<>(hub.routes().routes());
-    routes.sort(Comparator.comparing(r -> r.info().name()));
-    for (RoutingTable.Route r : routes) {
+    List<RoutingTable.Route> sorted = new ArrayList<>(routes.routes());
+    sorted.sort(Comparator.comparing(r -> r.info().name()));
+    for (RoutingTable.Route r : sorted) {
       SpokeInfo info = r.info();
       spokes.add(new JsonObject()
           .put("name", info.name())
@@ -159,7 +173,7 @@ final class HubOperations {
           .put("remoteAddress", info.remoteAddress())
           .put("transport", info.transport())
           .put("operations", info.operations().size())
-          .put("inFlight", r.engine().pendingCount()));
+          .put("inFlight", r.inFlight()));
     }
     return Future.succeededFuture(new JsonObject().put("spokes", spokes));
   }

@@ -26,11 +26,11 @@ final class HubRouter implements CallHandler {
   /** A hub operation that needs no allow entry: a token grants no more than its identity has. */
   static final String TOKEN = "/hub/auth/token";
 
-  private final HubImpl hub;
+  private final Routing routing;
   private final HubConnection conn;
 
-  HubRouter(HubImpl hub, HubConnection conn) {
-    this.hub = hub;
+  HubRouter(Routing routing, HubConnection conn) {
+    this.routing = routing;
     this.conn = conn;
   }
 
@@ -71,10 +71,10 @@ final class HubRouter implements CallHandler {
   @Override
   public void handle(InboundCall raw) {
     AuditedCall call = new AuditedCall(raw, conn.key().id(), conn.engine == null ? "http" : conn.engine.transport().transportName(),
-        hub.metrics());
-    if (!hub.callRate().tryCall(conn.key().id())) {
+        routing.metrics());
+    if (!routing.callRate().tryCall(conn.key().id())) {
       call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key().id() + " is over its limit of "
-          + hub.callRate().perSecond() + " calls per second; slow down and try again"));
+          + routing.callRate().perSecond() + " calls per second; slow down and try again"));
       return;
     }
     String op = call.operationId();
@@ -91,7 +91,7 @@ final class HubRouter implements CallHandler {
     }
     if (local) {
       call.payload().put("caller", conn.caller().put("session", conn.session));
-      hub.localOperations().handle(call);
+      routing.localOperations().handle(call);
       return;
     }
     forward(call, op);
@@ -106,7 +106,7 @@ final class HubRouter implements CallHandler {
     }
     String spoke = op.substring(1, slash);
     String relative = op.substring(slash);
-    RoutingTable.Route route = hub.routes().get(spoke);
+    RoutingTable.Route route = routing.routes().get(spoke);
     if (route == null) {
       call.fail(CallException.of(ErrorCode.UNAVAILABLE, "no spoke named '" + spoke
           + "' is connected; /hub/spokes/list shows those that are"));
@@ -127,7 +127,7 @@ final class HubRouter implements CallHandler {
       request = request.with("parentRequestId", parentOn(route, parent));
     }
     boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
-    OutboundCall out = route.engine().open(request, stream, new Relay(call, stream, route, conn));
+    OutboundCall out = route.open(request, stream, new Relay(call, stream, route, conn));
     call.abortHandler(why -> out.abort(why.getMessage()));
     call.creditHandler(out::credit);
   }
@@ -142,7 +142,7 @@ final class HubRouter implements CallHandler {
    */
   private String parentOn(RoutingTable.Route route, String parent) {
     if (conn.engine != null && conn.engine.pendingObserver(parent) instanceof Relay relay
-        && relay.origin().engine == route.engine()) {
+        && route instanceof LocalRoute local && relay.origin().engine == local.engine()) {
       return relay.call().id();
     }
     return null;
@@ -177,7 +177,7 @@ final class HubRouter implements CallHandler {
 
     @Override
     public void onError(CallException error) {
-      if (error.is(ErrorCode.UNAVAILABLE) && route.engine().transport().isClosed()) {
+      if (error.is(ErrorCode.UNAVAILABLE) && route.isGone()) {
         error = CallException.of(ErrorCode.UNAVAILABLE, "spoke '" + route.info().name()
             + "' went away during the call; try again once it is back");
       }
