@@ -49,7 +49,8 @@ public final class CallmeshClient {
    * @return a future of the connected client, or failed with a {@link dev.callmesh.protocol.CallException}:
    *     {@code UNAVAILABLE} when the hub cannot be reached or its TLS handshake fails (an untrusted hub
    *     certificate, a client certificate refused or missing), {@code UNAUTHENTICATED} or
-   *     {@code FORBIDDEN} when the hub refuses the credentials. Nothing stays open after a failure.
+   *     {@code FORBIDDEN} when the hub refuses the credentials, {@code UNAUTHENTICATED} naming the file when
+   *     the client certificate or its key cannot be read. Nothing stays open after a failure.
    */
   public static Future<CallmeshClient> connect(Vertx vertx, ConnectOptions options) {
     HubConnector connector = new HubConnector(vertx, options);
