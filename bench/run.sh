@@ -33,7 +33,7 @@ stale() { # stale JAR DIR...: the jar is missing or older than a source or pom u
 }
 if stale hub/target/callmesh-hub.jar core-protocol operation-specs hub spoke cli pom.xml \
    || stale spoke/target/callmesh-spoke.jar core-protocol operation-specs spoke pom.xml \
-   || stale cli/target/callmesh.jar core-protocol operation-specs hub spoke cli pom.xml; then
+   || stale client/target/callmesh-client-0.1.0-SNAPSHOT.jar core-protocol operation-specs client pom.xml; then
   echo "building the project jars (./mvnw install -DskipTests)"
   ./mvnw -q -B install -DskipTests
 fi

@@ -15,7 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options every command that talks to a hub shares: where it is and which key to use. */
+/**
+ * The options every command that talks to a hub shares: where it is, which key to use, and the TLS settings
+ * of tls:// and wss:// hub URLs (the CA to trust, the client certificate to present).
+ */
 final class HubOptionsMixin {
 
   @Option(names = "--hub", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -33,6 +36,15 @@ final class HubOptionsMixin {
   @Option(names = "--known-hosts", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "OpenSSH known_hosts checked for an ssh:// hub URL (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
   Path knownHosts;
+
+  @Option(names = "--cert", paramLabel = "PEM", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Client certificate (chain) to present for tls:// and wss:// hub URLs when the hub demands one"
+          + " (its --client-ca); needs --cert-key (env CALLMESH_CERT)")
+  Path cert;
+
+  @Option(names = "--cert-key", paramLabel = "PEM", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Private key of --cert, PEM (env CALLMESH_CERT_KEY)")
+  Path certKey;
 
   /** @return the hub URL from the flag, the environment or the default */
   HubUrl hubUrl() {
@@ -64,8 +76,17 @@ final class HubOptionsMixin {
     }
   }
 
-  /** @return a future of a client connected with these options */
+  /**
+   * @return a future of a client connected with these options
+   * @throws IllegalArgumentException (a usage error) when only one of --cert and --cert-key is given
+   */
   Future<CallmeshClient> connect(Vertx vertx) {
+    Path certPath = FlagOrEnv.value(cert, "CALLMESH_CERT", Path::of);
+    Path certKeyPath = FlagOrEnv.value(certKey, "CALLMESH_CERT_KEY", Path::of);
+    if ((certPath == null) != (certKeyPath == null)) {
+      throw new IllegalArgumentException("a client certificate needs both --cert and --cert-key (env CALLMESH_CERT and"
+          + " CALLMESH_CERT_KEY); " + (certPath == null ? "--cert" : "--cert-key") + " is missing");
+    }
     SshKeyPair pair;
     try {
       pair = loadKey();
@@ -78,6 +99,7 @@ final class HubOptionsMixin {
         .setSshKey(pair)
         .setCaFile(FlagOrEnv.value(ca, "CALLMESH_CA", Path::of))
         .setKnownHosts(FlagOrEnv.value(knownHosts, "CALLMESH_KNOWN_HOSTS", Path::of))
+        .setClientCert(certPath, certKeyPath)
         .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)));
   }
 }

@@ -120,4 +120,72 @@ class TlsIT {
         "--key", mesh.dir.resolve("curl-client.key").toString(), url);
     assertEquals(200, withCert.status());
   }
+
+  /** The error the CLI printed on stderr, as {@code {"code","message",...}}. */
+  private static JsonObject cliError(Mesh.CliResult r) {
+    return new JsonObject(r.err().trim()).getJsonObject("error");
+  }
+
+  @Test
+  void theCliPresentsTheClientCertificateOfCertAndCertKeyToAHubThatDemandsOne() throws Exception {
+    // GIVEN a hub that demands client certificates signed by its client CA on both listeners
+    Path clientCa = Certs.ca(mesh.dir, "clients");
+    Path cert = Certs.clientSignedBy(mesh.dir, "clients", "cli-client");
+    Path certKey = mesh.dir.resolve("cli-client.key");
+    mesh.startHub(0, "--tls-cert", hubCert.toString(), "--tls-key", mesh.dir.resolve("hub.key").toString(),
+        "--client-ca", clientCa.toString());
+    for (String hub : List.of("tls://127.0.0.1:" + mesh.port, "wss://127.0.0.1:" + mesh.httpPort + "/v1/ws")) {
+      List<String> base = List.of("--hub", hub, "--ca", hubCert.toString(), "--key", admin.toString());
+      // WHEN the CLI calls without a certificate THEN it is refused, and says why and what to pass
+      Mesh.CliResult none = mesh.cli(args(base, "call", "/hub/spokes/list", "{}"));
+      assertEquals(1, none.exit(), hub + ": " + none.err());
+      JsonObject refused = cliError(none);
+      assertEquals("UNAVAILABLE", refused.getString("code"), hub + ": " + none.err());
+      String message = refused.getString("message");
+      assertTrue(message.contains("client certificate") && message.contains("--cert"),
+          hub + ": the refusal should name the missing client certificate and --cert: " + message);
+      // WHEN it presents one the CA signed THEN the call goes through
+      Mesh.CliResult with = mesh.cli(args(base, "--cert", cert.toString(), "--cert-key", certKey.toString(),
+          "call", "/hub/spokes/list", "{}"));
+      assertEquals(0, with.exit(), hub + ": " + with.err());
+      assertTrue(with.json().containsKey("spokes"), with.out());
+      // and a certificate of another CA is refused
+      Mesh.CliResult other = mesh.cli(args(base, "--cert", otherCa.toString(), "--cert-key",
+          mesh.dir.resolve("other.key").toString(), "call", "/hub/spokes/list", "{}"));
+      assertEquals(1, other.exit(), hub + ": " + other.err());
+      assertEquals("UNAVAILABLE", cliError(other).getString("code"), other.err());
+    }
+    // The environment serves as the flags do.
+    Mesh.CliResult env = mesh.cli(Map.of("CALLMESH_CERT", cert.toString(), "CALLMESH_CERT_KEY", certKey.toString()),
+        "--hub", "tls://127.0.0.1:" + mesh.port, "--ca", hubCert.toString(), "--key", admin.toString(), "spokes");
+    assertEquals(0, env.exit(), env.err());
+
+    // Only one of the two is a usage error (exit 2) that names the other.
+    List<String> tls = List.of("--hub", "tls://127.0.0.1:" + mesh.port, "--ca", hubCert.toString(), "--key", admin.toString());
+    Mesh.CliResult certOnly = mesh.cli(args(tls, "--cert", cert.toString(), "spokes"));
+    assertEquals(2, certOnly.exit(), certOnly.err());
+    assertTrue(certOnly.err().contains("--cert-key"), certOnly.err());
+    Mesh.CliResult keyOnly = mesh.cli(Map.of("CALLMESH_CERT_KEY", certKey.toString()), args(tls, "spokes"));
+    assertEquals(2, keyOnly.exit(), keyOnly.err());
+    assertTrue(keyOnly.err().contains("--cert"), keyOnly.err());
+    // A file that cannot be read is named.
+    Path missing = mesh.dir.resolve("no-such-cert.pem");
+    Mesh.CliResult unreadable = mesh.cli(args(tls, "--cert", missing.toString(), "--cert-key", certKey.toString(), "spokes"));
+    assertNotEquals(0, unreadable.exit(), unreadable.err());
+    assertTrue(unreadable.err().contains(missing.toString()), unreadable.err());
+    Mesh.CliResult badKey = mesh.cli(args(tls, "--cert", cert.toString(), "--cert-key", cert.toString(), "spokes"));
+    assertNotEquals(0, badKey.exit(), badKey.err());
+    assertTrue(badKey.err().contains(cert.toString()), badKey.err());
+
+    Mesh.CliResult help = mesh.cli("call", "--help");
+    String usage = help.out().replaceAll("\\s+", " ");
+    assertTrue(usage.contains("--cert=PEM") && usage.contains("--cert-key=PEM") && usage.contains("CALLMESH_CERT_KEY"),
+        help.out());
+  }
+
+  private static String[] args(List<String> base, String... more) {
+    List<String> all = new java.util.ArrayList<>(base);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
 }

@@ -46,8 +46,12 @@ final class ClientHandshake {
     timer = transport.context().owner().setTimer(options.getHandshakeTimeoutMs(), t ->
         fail(CallException.of(ErrorCode.TIMEOUT, "the hub did not finish the handshake within "
             + options.getHandshakeTimeoutMs() + " ms")));
+    // Over TLS 1.3 a hub that refuses our client certificate (or its absence) does so after our side of the
+    // TLS handshake is done: the connection is made, then closed before a word of callmesh.
+    boolean tls = transport.transportName().equals("tls") || transport.transportName().equals("wss");
     transport.closeHandler(v -> fail(CallException.of(ErrorCode.UNAVAILABLE,
-        "the hub closed the connection during the handshake")));
+        "the hub closed the connection during the handshake"
+            + (tls && !helloSent ? TlsSettings.closedDuringHandshakeHint(options) : ""))));
     transport.handler(this::onEnvelope);
   }
 

@@ -43,7 +43,8 @@ public final class HubConnector {
    * Connects once.
    *
    * @return a future of the authenticated session, or failed with a {@link CallException}
-   *     (UNAVAILABLE when the hub cannot be reached, the {@code auth.denied} code when refused)
+   *     (UNAVAILABLE when the hub cannot be reached, the {@code auth.denied} code when refused,
+   *     UNAUTHENTICATED when the client certificate of a {@code tls://} or {@code wss://} URL cannot be read)
    */
   public Future<HubSession> connect(ConnectOptions options) {
     HubUrl url = options.getHubUrl();
@@ -57,7 +58,9 @@ public final class HubConnector {
     // read (it does when the dial starts there; from another thread it may run after one).
     Context ctx = vertx.getOrCreateContext();
     Promise<HubSession> session = Promise.promise();
-    ctx.runOnContext(v -> dialer.dial(url, options)
+    boolean tls = url.scheme().equals("tls") || url.scheme().equals("wss");
+    ctx.runOnContext(v -> (tls ? TlsSettings.checkClientCert(vertx, options) : Future.<Void>succeededFuture())
+        .compose(checked -> dialer.dial(url, options))
         .compose(transport -> ClientHandshake.run(transport, options, this))
         .onComplete(session));
     return session.future();

@@ -4,6 +4,7 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -37,7 +38,9 @@ final class WsDialer implements Dialer {
     return client.connect(connect)
         .recover(err -> Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE,
             "cannot reach the hub at " + url + ": " + TcpDialer.describe(err)
-                + (tls ? "; check the hub's certificate and the --ca you trust" : "; is its HTTP port right?"))))
+                + (!tls ? "; is its HTTP port right?"
+                    : err instanceof WebSocketHandshakeException ? TlsSettings.closedDuringHandshakeHint(options)
+                    : "; check the hub's certificate and the --ca you trust"))))
         .map(ws -> new WebSocketTransport(ws, tls ? "wss" : "ws", options.getMaxFrameBytes()));
   }
 

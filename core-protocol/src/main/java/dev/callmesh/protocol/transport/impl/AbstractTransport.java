@@ -71,8 +71,10 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
   }
 
   final void onException(Throwable e) {
-    // An I/O error (reset by peer) is routine; anything else is a bug in a handler: say so, then close.
-    if (e instanceof java.io.IOException) {
+    // An I/O error (reset by peer, a TLS alert such as a refused client certificate, which Netty wraps in a
+    // DecoderException) is routine: the side that waits on the connection reports it. Anything else is a
+    // bug in a handler: say so, then close.
+    if (e instanceof java.io.IOException || e.getCause() instanceof javax.net.ssl.SSLException) {
       log.debug("connection {} failed: {}", remoteAddress(), e.toString());
     } else {
       log.warn("closing connection {} after an unexpected error", remoteAddress(), e);
