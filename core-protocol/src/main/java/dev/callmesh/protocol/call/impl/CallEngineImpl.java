@@ -5,7 +5,6 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
 import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.ProtocolException;
-import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.call.Deadlines;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
@@ -13,10 +12,7 @@ import dev.callmesh.protocol.call.CallHandler;
 import dev.callmesh.protocol.call.CallObserver;
 import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.OutboundCall;
-import dev.callmesh.protocol.call.PendingCall;
-import dev.callmesh.protocol.call.PendingRequestMap;
 import dev.callmesh.protocol.log.CallLog;
-import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,16 +21,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
-/** The one call engine: dispatches the events of SPEC §2.2 in both directions over one transport. */
+/**
+ * The one call engine: dispatches the events of a connection in both directions. What we serve lives
+ * here (the inbound calls and their deadlines); what we call lives in {@link OutboundCalls}; which call
+ * was made for which, in {@link CallFamily}. All of it is confined to the connection's context: methods
+ * called from elsewhere hop onto it first ({@link #onContext}).
+ */
 public final class CallEngineImpl implements CallEngine {
 
-  /** The longest request id a peer may use (SPEC §2.2). */
+  /** The longest request id a peer may use. */
   public static final int MAX_ID_LENGTH = 128;
 
   private static final Logger log = LoggerFactory.getLogger(CallEngineImpl.class);
@@ -44,13 +44,12 @@ public final class CallEngineImpl implements CallEngine {
   private final CallEngineOptions options;
   private final Context context;
   private final Vertx vertx;
-  private final PendingRequestMap pending;
   private final Map<String, InboundCallImpl> inbound = new HashMap<>();
   private final Deadlines<InboundCallImpl> deadlines;
   private final Deadlines<InboundCallImpl> idleDeadlines;
   private final CallFamily family = new CallFamily();
+  private final OutboundCalls outbound;
   private final Promise<Void> closed = Promise.promise();
-  private long nextId;
   private long lastSeen;
   private long heartbeatTimer = -1;
   private JsonObject peerBye;
@@ -61,9 +60,9 @@ public final class CallEngineImpl implements CallEngine {
     this.options = new CallEngineOptions(options);
     this.context = transport.context();
     this.vertx = context.owner();
-    this.pending = new PendingRequestMap(vertx, this::onTimeout);
     this.deadlines = new Deadlines<>(vertx, InboundCallImpl::deadlinePassed);
     this.idleDeadlines = new Deadlines<>(vertx, InboundCallImpl::idlePassed);
+    this.outbound = new OutboundCalls(this, family);
     this.lastSeen = System.nanoTime();
     onContext(this::start);
   }
@@ -78,15 +77,13 @@ public final class CallEngineImpl implements CallEngine {
     }
   }
 
-  // ---- dispatch of what arrives ----
-
   private void onEnvelope(EventEnvelope e) {
     lastSeen = System.nanoTime();
     switch (e.type()) {
       case EventTypes.CALL_REQUESTED -> onRequested(e);
-      case EventTypes.CALL_RESPONDED -> onResponded(e);
-      case EventTypes.CALL_COMPLETED -> onEnd(e.id(), null);
-      case EventTypes.CALL_ERROR -> onEnd(e.id(), CallException.fromPayload(e.payload()));
+      case EventTypes.CALL_RESPONDED -> outbound.responded(e.id(), e.raw("output"));
+      case EventTypes.CALL_COMPLETED -> outbound.ended(e.id(), null);
+      case EventTypes.CALL_ERROR -> outbound.ended(e.id(), CallException.fromPayload(e.payload()));
       case EventTypes.CALL_ABORTED -> onAborted(e);
       case EventTypes.PING -> transport.send(EventEnvelope.of(EventTypes.PONG, e.payload()));
       case EventTypes.BYE -> {
@@ -154,35 +151,6 @@ public final class CallEngineImpl implements CallEngine {
     }
   }
 
-  private void onResponded(EventEnvelope e) {
-    PendingCall call = pending.get(e.id());
-    if (call == null) {
-      pending.countOrphan();
-      return;
-    }
-    if (!call.stream()) {
-      pending.remove(e.id());
-      family.outboundEnded(call.id());
-    } else {
-      pending.touch(call);
-    }
-    respond(call, e.raw("output"));
-  }
-
-  private void onEnd(String id, CallException error) {
-    PendingCall call = pending.remove(id);
-    if (call == null) {
-      pending.countOrphan();
-      return;
-    }
-    family.outboundEnded(id);
-    if (error != null) {
-      fail(call, error);
-    } else {
-      complete(call);
-    }
-  }
-
   private void onAborted(EventEnvelope e) {
     InboundCallImpl call = inbound.get(e.id());
     if (call != null) {
@@ -198,31 +166,8 @@ public final class CallEngineImpl implements CallEngine {
     }
   }
 
-  private void onTimeout(PendingCall call) {
-    String what = call.idleExpired() ? "idle timeout" : "timeout";
-    send(EventTypes.CALL_ABORTED, call.id(), new JsonObject().put("reason", what));
-    family.outboundEnded(call.id());
-    terminateChildrenOf(call.id(), what);
-    fail(call, CallException.of(ErrorCode.TIMEOUT, call.operationId() + (call.idleExpired()
-        ? " sent nothing for longer than its idleTimeoutMs" : " did not finish within its timeoutMs")
-        + "; try again, or allow more time"));
-  }
-
-  // ---- cascades: calls made on behalf of others ----
-
-  /** A call we serve was aborted or stopped: abort the calls we made on its behalf. */
-  void abortChildrenOf(String inboundId, String reason) {
-    for (String child : family.outboundChildrenOf(inboundId)) {
-      PendingCall call = pending.remove(child);
-      if (call != null) {
-        send(EventTypes.CALL_ABORTED, child, new JsonObject().put("reason", "parent call ended: " + reason));
-        fail(call, CallException.of(ErrorCode.ABORTED, "the call this one was made for ended: " + reason));
-      }
-    }
-  }
-
   /** A call we made was aborted or timed out: stop the calls the peer made to us on its behalf. */
-  private void terminateChildrenOf(String outboundId, String reason) {
+  void terminateChildrenOf(String outboundId, String reason) {
     for (String child : family.inboundChildrenOf(outboundId)) {
       InboundCallImpl call = inbound.get(child);
       if (call != null) {
@@ -231,16 +176,18 @@ public final class CallEngineImpl implements CallEngine {
     }
   }
 
+  /** A call we serve was aborted or stopped: abort the calls we made on its behalf. */
+  void abortChildrenOf(String inboundId, String reason) {
+    outbound.abortChildrenOf(inboundId, reason);
+  }
+
   private void onClose() {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
     family.clear();
-    CallException gone = CallException.of(ErrorCode.UNAVAILABLE,
-        "the connection to the peer closed (" + transport.remoteAddress() + "); try again once it is back");
-    for (PendingCall call : pending.removeAll()) {
-      fail(call, gone);
-    }
+    outbound.failAll(CallException.of(ErrorCode.UNAVAILABLE,
+        "the connection to the peer closed (" + transport.remoteAddress() + "); try again once it is back"));
     for (InboundCallImpl call : new ArrayList<>(inbound.values())) {
       call.connectionClosed();
     }
@@ -258,81 +205,19 @@ public final class CallEngineImpl implements CallEngine {
     send(EventTypes.PING, "", new JsonObject().put("t", System.currentTimeMillis()));
   }
 
-  // ---- what we send ----
-
   @Override
   public OutboundCall open(CallRequest request, boolean stream, CallObserver observer) {
     OutboundCallImpl call = new OutboundCallImpl(this);
-    onContext(() -> start(call, request, stream, observer));
+    onContext(() -> outbound.start(call, request, stream, observer));
     return call;
   }
 
-  private void start(OutboundCallImpl handle, CallRequest request, boolean stream, CallObserver observer) {
-    String id = Long.toString(++nextId, 36);
-    handle.id = id;
-    String op = request.operationId() == null ? "?" : request.operationId();
-    if (handle.abortReason != null) {
-      Guard.run("observer", op, () -> observer.onError(CallException.of(ErrorCode.ABORTED,
-          "aborted before it started: " + handle.abortReason)));
-      return;
-    }
-    if (transport.isClosed()) {
-      Guard.run("observer", op, () -> observer.onError(CallException.of(ErrorCode.UNAVAILABLE,
-          "the connection is closed; reconnect and try again")));
-      return;
-    }
-    long timeout = request.timeoutMs() != null ? request.timeoutMs().longValue()
-        : stream ? 0 : options.getCallTimeoutMs();
-    if (request.timeoutMs() == null && timeout > 0) {
-      request = request.with("timeoutMs", timeout); // the default deadline travels with the call too
-    }
-    long idle = request.idleTimeoutMs() != null ? request.idleTimeoutMs().longValue() : 0;
-    PendingCall call = new PendingCall(id, op, stream, observer);
-    // The serving side enforces the deadlines and answers TIMEOUT; ours wait a little longer, as a backstop.
-    long grace = options.getDeadlineGraceMs();
-    pending.add(call, timeout > 0 ? timeout + grace : 0, idle > 0 ? idle + grace : 0);
-    String parentId = request.parentRequestId();
-    InboundCallImpl parent = parentId == null ? null : inbound.get(parentId);
-    if (parent != null) {
-      family.outboundStarted(parent.id(), id);
-    }
-    request = TraceParent.outbound(request, parent == null ? null : parent.request());
-    if (log.isDebugEnabled()) {
-      CallLog.log(log, Level.DEBUG, id, op, CallLog.traceId(request), "calling {} as {} (traceparent {})", op, id,
-          TraceParent.headerIn(request));
-    }
-    transport.sendJson(request.encode(id)).onFailure(err -> {
-      if (pending.remove(id) != null) {
-        family.outboundEnded(id);
-        fail(call, err instanceof CallException ce ? ce
-            : CallException.of(ErrorCode.UNAVAILABLE, "could not send the call: " + err.getMessage()));
-      }
-    });
-  }
-
   void abort(OutboundCallImpl handle, String reason) {
-    onContext(() -> {
-      if (handle.id == null) {
-        handle.abortReason = reason == null ? "aborted" : reason;
-        return;
-      }
-      PendingCall call = pending.remove(handle.id);
-      if (call != null) {
-        JsonObject p = reason == null ? new JsonObject() : new JsonObject().put("reason", reason);
-        send(EventTypes.CALL_ABORTED, handle.id, p);
-        family.outboundEnded(handle.id);
-        terminateChildrenOf(handle.id, reason == null ? "aborted" : reason);
-        fail(call, CallException.of(ErrorCode.ABORTED, reason == null ? "aborted" : reason));
-      }
-    });
+    onContext(() -> outbound.abort(handle, reason));
   }
 
   void credit(OutboundCallImpl handle, long n) {
-    onContext(() -> {
-      if (n > 0 && handle.id != null && pending.contains(handle.id)) {
-        send(EventTypes.CALL_CREDIT, handle.id, new JsonObject().put("n", n));
-      }
-    });
+    onContext(() -> outbound.credit(handle, n));
   }
 
   @Override
@@ -357,13 +242,17 @@ public final class CallEngineImpl implements CallEngine {
     return promise.future();
   }
 
-  // ---- helpers for the inbound side ----
-
+  /** An inbound call ended: forget it, its deadlines and its family ties. */
   void ended(InboundCallImpl call) {
     inbound.remove(call.id(), call);
     deadlines.cancel(call.deadlineNode);
     idleDeadlines.cancel(call.idleNode);
     family.inboundEnded(call.request().parentRequestId(), call.id());
+  }
+
+  /** @return the call the peer made under that id and that still runs, or {@code null} */
+  InboundCallImpl inboundCall(String id) {
+    return id == null ? null : inbound.get(id);
   }
 
   Deadlines<InboundCallImpl> deadlines() {
@@ -379,36 +268,6 @@ public final class CallEngineImpl implements CallEngine {
     return family.size();
   }
 
-  // ---- callbacks into observers: what one throws never stops the engine ----
-
-  private static void respond(PendingCall call, RawJson output) {
-    try {
-      call.observer().onRespondedRaw(output);
-    } catch (RuntimeException e) {
-      observerFailed(call, e);
-    }
-  }
-
-  private static void complete(PendingCall call) {
-    try {
-      call.observer().onCompleted();
-    } catch (RuntimeException e) {
-      observerFailed(call, e);
-    }
-  }
-
-  private static void fail(PendingCall call, CallException error) {
-    try {
-      call.observer().onError(error);
-    } catch (RuntimeException e) {
-      observerFailed(call, e);
-    }
-  }
-
-  private static void observerFailed(PendingCall call, RuntimeException e) {
-    log.warn("the observer of call {} to {} failed; the engine goes on", call.id(), call.operationId(), e);
-  }
-
   Vertx vertx() {
     return vertx;
   }
@@ -421,6 +280,7 @@ public final class CallEngineImpl implements CallEngine {
     return transport.send(EventEnvelope.of(type, id, payload));
   }
 
+  /** Runs the action on the connection's context: now when already there, else as soon as it can. */
   void onContext(Runnable action) {
     if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
       action.run();
@@ -436,13 +296,12 @@ public final class CallEngineImpl implements CallEngine {
 
   @Override
   public CallObserver pendingObserver(String id) {
-    PendingCall call = pending.get(id);
-    return call == null ? null : call.observer();
+    return outbound.observer(id);
   }
 
   @Override
   public int pendingCount() {
-    return pending.size();
+    return outbound.size();
   }
 
   @Override
