@@ -155,7 +155,12 @@ class LimitsIT {
     Future<Object> run = client.call("/dev1/bash/run", new JsonObject().put("command", "sleep 1; echo done"));
     Thread.sleep(300);
     mesh.hub.signal("TERM");
-    JsonObject out = (JsonObject) run.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    JsonObject out;
+    try {
+      out = (JsonObject) run.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("the call in flight did not finish; hub log:\n" + mesh.hub.stderr(), e);
+    }
     assertEquals(0, out.getInteger("exitCode"));
     assertEquals("done\n", out.getString("stdout"));
     client.engine().closeFuture().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

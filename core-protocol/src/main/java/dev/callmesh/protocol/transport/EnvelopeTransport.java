@@ -14,7 +14,9 @@ import io.vertx.core.net.NetSocket;
  * WebSocket, an SSH channel). A frame that breaks the protocol is answered with {@code bye PROTOCOL}
  * and closes the connection; the handler never sees it.
  * <p>
- * Handlers run on {@link #context()}; the other methods may be called from any thread.
+ * Its state lives on {@link #context()}, where the handlers run. The other methods may be called from
+ * any thread: those that send or close hop onto the context first, so envelopes leave in the order the
+ * context asked for them, and a last envelope ({@code bye}) after everything asked for before it.
  */
 public interface EnvelopeTransport {
 

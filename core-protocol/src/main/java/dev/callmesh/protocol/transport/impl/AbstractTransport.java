@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * What every envelope transport shares: the handlers, the close bookkeeping, the frame limit on what is
  * sent, the bound on what waits unsent ({@link Backlog}), and a last envelope before closing that does
  * not wait forever for a peer that does not read. Subclasses say how bytes are written and read.
- * Must be created on the connection's context.
+ * Must be created on the connection's context, where its state lives; sending and closing from another
+ * thread hop there first.
  */
 abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connection {
 
@@ -119,8 +120,19 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
     return maxFrameBytes;
   }
 
+  /** @return whether the caller runs on this connection's context, where its state lives */
+  private boolean onContext() {
+    return Vertx.currentContext() == context && Context.isOnEventLoopThread();
+  }
+
   @Override
   public Future<Void> sendJson(Buffer json) {
+    if (!onContext()) {
+      // Hop first: the backlog is the context's, and what is sent keeps the order the context saw.
+      Promise<Void> sent = Promise.promise();
+      context.runOnContext(v -> sendJson(json).onComplete(sent));
+      return sent.future();
+    }
     if (closed) {
       return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed"));
     }
@@ -155,6 +167,11 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
 
   @Override
   public void closeWith(EventEnvelope last) {
+    if (!onContext()) {
+      // Hop first: what the context was asked to send before this goes out before the last envelope.
+      context.runOnContext(v -> closeWith(last));
+      return;
+    }
     if (closed) {
       return;
     }
@@ -166,6 +183,11 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
 
   @Override
   public Future<Void> close() {
+    if (!onContext()) {
+      Promise<Void> closing = Promise.promise();
+      context.runOnContext(v -> closeGracefully().onComplete(closing));
+      return closing.future();
+    }
     return closeGracefully();
   }
 
