@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -167,6 +168,28 @@ class FsWatchTest {
     }
     RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, workers, 3));
     assertTrue(assertInstanceOf(CallException.class, sink.awaitEnd(10)).is(ErrorCode.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
+  void noFreeStreamThreadIsResourceExhausted() throws Exception {
+    Files.createDirectories(root.resolve("w"));
+    SpokeWorkers one = SpokeWorkers.create(vertx, "watch-full", 1, 1);
+    CountDownLatch hold = new CountDownLatch(1);
+    try {
+      one.stream("held", () -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      RecordingSink sink = watch(new JsonObject().put("path", "w"), FsWatch.handler(root, one));
+      CallException e = assertInstanceOf(CallException.class, sink.awaitEnd(10));
+      assertTrue(e.is(ErrorCode.RESOURCE_EXHAUSTED), e.toString());
+    } finally {
+      hold.countDown();
+      one.close();
+    }
   }
 
   private static boolean threadAlive(String name) {
