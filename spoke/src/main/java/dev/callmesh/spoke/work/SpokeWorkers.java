@@ -125,11 +125,6 @@ public final class SpokeWorkers {
     }
   }
 
-  /** @return how many stream threads run a task now */
-  public int streamsRunning() {
-    return streams.getActiveCount();
-  }
-
   /**
    * Refuses new stream work, interrupts the stream threads (waits for credit end, see {@link FlowGate})
    * and closes the blocking pool. Running commands are not killed here: their calls' aborts do that.
