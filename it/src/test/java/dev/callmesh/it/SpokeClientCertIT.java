@@ -90,6 +90,7 @@ class SpokeClientCertIT {
       Thread.sleep(1000);
       assertTrue(bare.stdoutLines().stream().noneMatch(l -> l.contains("connected to")),
           "a spoke without a client certificate got in: " + bare.stdoutLines() + "; first failure: " + failed);
+      assertTrue(bare.stderr().toLowerCase().contains("certificat"), "refused for its missing certificate: " + bare.stderr());
     }
     // WHEN it presents a certificate the hub's CA signed (flags), THEN it registers and a call through it works
     try (JavaProcess flags = spoke(Map.of(), "--cert", clientCert.toString(), "--cert-key", clientKey.toString())) {
