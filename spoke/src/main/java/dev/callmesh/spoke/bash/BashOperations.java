@@ -56,6 +56,18 @@ public final class BashOperations {
     return run(root, workers, OutputCollector.DEFAULT_CAP);
   }
 
+  /**
+   * Kills every process tree started with these workers that still runs (SIGTERM, then SIGKILL to what
+   * survives 2 s), for a spoke that closes its pools while the JVM runs
+   * on; a JVM shutdown hook does the same for every tree on exit. Blocks up to that long: call it off the
+   * event loop, before closing the workers.
+   *
+   * @param workers the spoke's threads
+   */
+  public static void killAll(SpokeWorkers workers) {
+    ProcessTree.killAllNow(workers);
+  }
+
   /** As {@link #run(Path, SpokeWorkers)} with another cap per stream, in bytes (for tests). */
   static OperationHandler run(Path root, SpokeWorkers workers, int capBytes) {
     RootedPaths paths = new RootedPaths(root);

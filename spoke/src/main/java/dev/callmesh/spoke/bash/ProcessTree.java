@@ -13,8 +13,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * A {@code bash -c} process and everything it starts, killable as a whole.
@@ -120,13 +122,25 @@ final class ProcessTree {
       return;
     }
     // signalling scans /proc and runs kill: never on the caller's thread, which may be an event loop
-    workers.blocking(() -> {
-      terminate();
-      return null;
-    }).onComplete(v -> workers.vertx().setTimer(KILL_GRACE_MS, t -> workers.blocking(() -> {
-      forceKill();
-      return null;
-    })));
+    try {
+      workers.blocking(() -> {
+        terminate();
+        return null;
+      }).onComplete(v -> workers.vertx().setTimer(KILL_GRACE_MS, t -> offLoop(this::forceKill)));
+    } catch (RejectedExecutionException closed) {
+      // the spoke's pools are closed: killAll(workers) ran when it closed, the shutdown hook runs at exit
+    }
+  }
+
+  private void offLoop(Runnable step) {
+    try {
+      workers.blocking(() -> {
+        step.run();
+        return null;
+      });
+    } catch (RejectedExecutionException closed) {
+      // as in kill()
+    }
   }
 
   private void terminate() {
@@ -197,7 +211,22 @@ final class ProcessTree {
 
   /** Kills every live tree, waiting out the grace period once for all of them (shutdown hook). */
   static void killAllNow() {
-    Set<ProcessTree> trees = new LinkedHashSet<>(LIVE);
+    killAllNow(tree -> true);
+  }
+
+  /**
+   * Kills every live tree started with these workers, as {@link #killAllNow()} does: blocks up to
+   * {@link #KILL_GRACE_MS}.
+   *
+   * @param owner the workers the trees were started with
+   */
+  static void killAllNow(SpokeWorkers owner) {
+    killAllNow(tree -> tree.workers == owner);
+  }
+
+  private static void killAllNow(Predicate<ProcessTree> which) {
+    Set<ProcessTree> trees = new LinkedHashSet<>();
+    LIVE.stream().filter(which).forEach(trees::add);
     if (trees.isEmpty()) {
       return;
     }

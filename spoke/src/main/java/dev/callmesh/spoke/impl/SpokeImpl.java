@@ -11,6 +11,7 @@ import dev.callmesh.protocol.client.HubConnector;
 import dev.callmesh.protocol.client.HubSession;
 import dev.callmesh.spoke.Spoke;
 import dev.callmesh.spoke.SpokeOptions;
+import dev.callmesh.spoke.bash.BashOperations;
 import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -193,6 +194,14 @@ public final class SpokeImpl implements Spoke {
     firstWelcome.tryFail(CallException.of(ErrorCode.ABORTED, "the spoke was closed"));
     HubSession s = session;
     Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
-    return closed.compose(v -> connector.close()).eventually(() -> workers.close());
+    return closed.compose(v -> connector.close()).eventually(this::closeWorkers);
+  }
+
+  /** Kills the commands its calls left running (their aborts sent SIGTERM already), then closes the pools. */
+  private Future<Void> closeWorkers() {
+    return workers.<Void>blocking(() -> {
+      BashOperations.killAll(workers);
+      return null;
+    }).eventually(workers::close);
   }
 }

@@ -75,6 +75,24 @@ class ProcessTreeTest {
   }
 
   @Test
+  void killAllOfOneSpokeKillsItsTreesOnly(Vertx vertx) throws Exception {
+    Instant since = Instant.now().minusSeconds(1);
+    SpokeWorkers other = TestWorkers.create(vertx);
+    ProcessTree.start(request("trap '' TERM; sleep 4256 & sleep 4257; wait"), workers);
+    ProcessTree others = ProcessTree.start(request("sleep 4258"), other);
+    try {
+      assertTrue(Processes.presentWithin(5000, since, "sleep 4256", "sleep 4257", "sleep 4258"));
+      BashOperations.killAll(workers);
+      assertTrue(Processes.goneWithin(1000, since, "sleep 4256", "sleep 4257"),
+          "a closing spoke's trees are gone when killAll returns, TERM ignored or not");
+      assertTrue(Processes.presentWithin(100, since, "sleep 4258"), "another spoke's command runs on");
+    } finally {
+      others.kill();
+    }
+    assertTrue(Processes.goneWithin(3000, since, "sleep 4258"));
+  }
+
+  @Test
   void theEnvironmentIsExactlyTheRequests() throws Exception {
     ProcessTree tree = ProcessTree.start(new BashRequest("env", root, Map.of("ONLY", "this"), null, 0), workers);
     String env = new String(tree.process().getInputStream().readAllBytes());
