@@ -10,7 +10,6 @@ import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.protocol.util.HostPort;
 import dev.callmesh.spoke.Spoke;
 import dev.callmesh.spoke.SpokeOptions;
-import dev.callmesh.spoke.SpokeServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,8 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     Hub hub = startHub(vertx, keys);
     HubUrl url = HubUrl.parse("tcp://127.0.0.1:" + hub.port());
     Path root = Path.of("").toAbsolutePath();
-    Spoke spoke = Spoke.create(vertx, new SpokeOptions().setHubUrl(url).setName("local").setRoot(root),
-        spokeKey, SpokeServices.registry(root, SpokeServices.KNOWN, s -> { }));
+    Spoke spoke = Spoke.create(vertx, new SpokeOptions().setHubUrl(url).setName("local").setRoot(root), spokeKey);
     spoke.start().await();
     CallmeshClient client = CallmeshClient.connect(vertx,
         new ConnectOptions().setHubUrl(url).setCredentials(Credentials.key(you))).await();

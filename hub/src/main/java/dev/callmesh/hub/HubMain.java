@@ -1,21 +1,18 @@
 package dev.callmesh.hub;
 
+import dev.callmesh.protocol.JsonLimits;
+import dev.callmesh.protocol.launch.Launcher;
 import dev.callmesh.protocol.util.Durations;
 import dev.callmesh.protocol.util.FlagOrEnv;
 import dev.callmesh.protocol.util.HostPort;
-import dev.callmesh.protocol.util.LogFormat;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar callmesh-hub.jar}: runs a hub until it is stopped (SPEC §6). */
+/** {@code java -jar callmesh-hub.jar}: runs a hub until it is stopped (README, "Running a hub and spokes"). */
 @Command(name = "callmesh-hub", mixinStandardHelpOptions = true, version = "callmesh-hub 0.1.0",
     sortOptions = false, usageHelpAutoWidth = true,
     description = {"Runs a callmesh hub: spokes dial in and register operations, clients call them.",
@@ -23,6 +20,8 @@ import picocli.CommandLine.Option;
         "the command line wins over the environment, which wins over the file."},
     footer = {"", "Example:", "  java -jar callmesh-hub.jar --listen 127.0.0.1:7400 --authorized-keys ~/.callmesh/authorized_keys"})
 public final class HubMain implements Callable<Integer> {
+
+  private static final Launcher LAUNCHER = Launcher.create("callmesh-hub");
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
       description = "TCP address to accept spokes and clients on (default 127.0.0.1:7400; env CALLMESH_LISTEN)")
@@ -103,20 +102,15 @@ public final class HubMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LogFormat.select(logFormat); // before anything makes a logger
+    LAUNCHER.selectLogFormat(logFormat); // before anything makes a logger
     HubOptions options = options();
     Integer depth = FlagOrEnv.value(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
     // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.
-    dev.callmesh.protocol.JsonLimits.apply(depth == null ? dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH : depth,
-        dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, options.getMaxFrameBytes());
+    LAUNCHER.limitJson(depth == null ? JsonLimits.DEFAULT_MAX_DEPTH : depth, options.getMaxFrameBytes());
     Vertx vertx = HubVertx.create(options);
     Hub hub = Hub.create(vertx, options);
-    try {
-      hub.start().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("callmesh-hub: " + e.getMessage());
-      vertx.close().await(5, TimeUnit.SECONDS);
-      return 1;
+    if (!LAUNCHER.started(vertx, hub.start(), Duration.ofSeconds(30))) {
+      return Launcher.EXIT_FAILURE;
     }
     String scheme = options.isTls() ? "tls" : "tcp";
     System.out.println("callmesh hub " + options.getHubId() + " listening on " + scheme + "://"
@@ -127,30 +121,14 @@ public final class HubMain implements Callable<Integer> {
     }
     System.out.flush();
     // SIGTERM and SIGINT: stop accepting, let calls in flight finish (--shutdown-grace), say bye, exit 0.
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable graceful = () -> {
-      try {
-        hub.shutdown(java.time.Duration.ofMillis(options.getShutdownGraceMs()))
-            .compose(v -> vertx.close()).await(options.getShutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        System.err.println("callmesh-hub: shutdown did not finish cleanly: " + e.getMessage());
-      }
-      stopped.countDown();
-    };
-    for (String name : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-        if (stopped.getCount() > 0) {
-          new Thread(graceful, "callmesh-hub-shutdown").start();
-        }
-      });
-    }
-    stopped.await();
+    Duration grace = Duration.ofMillis(options.getShutdownGraceMs());
+    LAUNCHER.onSignals(() -> hub.shutdown(grace).compose(v -> vertx.close()), grace.plusSeconds(10)).await();
     return 0;
   }
 
   private HubOptions options() throws Exception {
     Path configFile = FlagOrEnv.value(config, "CALLMESH_CONFIG", Path::of);
-    HubOptions o = configFile == null ? new HubOptions() : new HubOptions(new JsonObject(Files.readString(configFile)));
+    HubOptions o = configFile == null ? new HubOptions() : new HubOptions(Launcher.readConfig(configFile));
     FlagOrEnv.apply(listen, "CALLMESH_LISTEN", x -> x, v -> o.setListen(HostPort.parse(v)));
     FlagOrEnv.apply(authorizedKeys, "CALLMESH_AUTHORIZED_KEYS", Path::of, o::setAuthorizedKeys);
     FlagOrEnv.apply(hubKey, "CALLMESH_HUB_KEY", Path::of, o::setHubKey);
@@ -192,11 +170,6 @@ public final class HubMain implements Callable<Integer> {
 
   /** Runs the hub; exits 2 on a usage error, 1 when it cannot start. */
   public static void main(String[] args) {
-    CommandLine cl = new CommandLine(new HubMain());
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("callmesh-hub: " + ex.getMessage());
-      return ex instanceof IllegalArgumentException ? 2 : 1;
-    });
-    System.exit(cl.execute(args));
+    System.exit(LAUNCHER.execute(new HubMain(), args));
   }
 }

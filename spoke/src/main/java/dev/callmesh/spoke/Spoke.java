@@ -1,6 +1,5 @@
 package dev.callmesh.spoke;
 
-import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubSession;
 import dev.callmesh.spoke.impl.SpokeImpl;
@@ -8,8 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * A spoke: dials out to a hub, registers the operations of its registry, serves them, and reconnects
- * with jittered exponential backoff whenever the connection is lost.
+ * A spoke: dials out to a hub, registers the operations of its services, serves them on its root, and
+ * reconnects with jittered exponential backoff whenever the connection is lost. Its blocking work runs on
+ * pools of its own, made with it and closed with it (see {@link dev.callmesh.spoke.work.SpokeWorkers}).
  */
 public interface Spoke {
 
@@ -27,13 +27,15 @@ public interface Spoke {
 
   /**
    * @param vertx the Vert.x instance
-   * @param options hub, name and reconnect delays (the key file is not read: the key is given)
+   * @param options hub, name, root, services, TLS files, reconnect delays and pool sizes (copied; the key
+   *     file is not read: the key is given)
    * @param key the spoke's key pair
-   * @param registry the operations it serves
    * @return a spoke, not yet connected
+   * @throws IllegalArgumentException when the options have no name, or the root is not a directory
+   * @throws java.io.UncheckedIOException when the root does not exist
    */
-  static Spoke create(Vertx vertx, SpokeOptions options, SshKeyPair key, OperationRegistry registry) {
-    return new SpokeImpl(vertx, options, key, registry);
+  static Spoke create(Vertx vertx, SpokeOptions options, SshKeyPair key) {
+    return new SpokeImpl(vertx, options, key);
   }
 
   /**
@@ -60,10 +62,16 @@ public interface Spoke {
    * Stops gracefully: withdraws its operations from the hub (so no new calls arrive), lets the calls
    * it is serving finish for up to the grace period, then closes.
    *
+   * @param grace how long running calls may go on
    * @return a future completed when closed
    */
   Future<Void> shutdown(java.time.Duration grace);
 
-  /** Stops reconnecting and closes the connection. @return a future completed when closed */
+  /**
+   * Stops reconnecting, closes the connection (which aborts the calls it serves, killing their commands)
+   * and closes its thread pools.
+   *
+   * @return a future completed when closed
+   */
   Future<Void> close();
 }

@@ -1,34 +1,44 @@
 package dev.callmesh.spoke;
 
-import dev.callmesh.operations.OperationRegistry;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.launch.GracefulStop;
+import dev.callmesh.protocol.launch.Launcher;
+import dev.callmesh.protocol.util.Durations;
 import dev.callmesh.protocol.util.FlagOrEnv;
-import dev.callmesh.protocol.util.LogFormat;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar callmesh-spoke.jar}: serves a directory's fs operations to a hub (SPEC §6). */
+/**
+ * {@code java -jar callmesh-spoke.jar}: serves a directory's operations to a hub (README, "Running a hub
+ * and spokes with your own keys"). Each setting comes from its flag, else its {@code CALLMESH_*}
+ * variable, else the {@code --config} file, else {@link SpokeOptions}'s default.
+ */
 @Command(name = "callmesh-spoke", mixinStandardHelpOptions = true, version = "callmesh-spoke 0.1.0",
     sortOptions = false, usageHelpAutoWidth = true,
     description = {"Dials out to a callmesh hub, registers as NAME and serves operations on --root.",
-        "Reconnects with backoff whenever the hub goes away. Every option also reads the environment",
-        "variable shown; an encrypted key takes its passphrase from CALLMESH_KEY_PASSPHRASE."},
+        "Reconnects with backoff whenever the hub goes away. Every option can also be set by the",
+        "environment variable shown, or in a --config JSON file; the command line wins over the",
+        "environment, which wins over the file. An encrypted key takes its passphrase from",
+        "CALLMESH_KEY_PASSPHRASE."},
     footer = {"", "Example:",
         "  java -jar callmesh-spoke.jar --hub tcp://127.0.0.1:7400 --name dev1 --key ~/.ssh/id_ed25519 --root ~/work"})
 public final class SpokeMain implements Callable<Integer> {
 
-  /** How long SIGTERM lets running calls finish. */
-  static final java.time.Duration SHUTDOWN_GRACE = java.time.Duration.ofSeconds(10);
+  /** Exit code when a newer spoke of the same identity and name took this one's place. */
+  static final int EXIT_REPLACED = 3;
+  /** Longest JSON string read from the hub: 64 MiB, the largest frame a hub may be configured for. */
+  static final int MAX_JSON_STRING = 64 * 1024 * 1024;
+
+  private static final Launcher LAUNCHER = Launcher.create("callmesh-spoke");
 
   @Option(names = "--hub", paramLabel = "URL", description = "Hub URL, e.g. tcp://host:7400 (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
   String hub;
@@ -48,8 +58,23 @@ public final class SpokeMain implements Callable<Integer> {
   @Option(names = "--ca", paramLabel = "PEM", description = "Trust this certificate (or CA) for tls:// and wss:// hub URLs (env CALLMESH_CA; default the JDK's trust store)")
   Path ca;
 
+  @Option(names = "--cert", paramLabel = "PEM",
+      description = "Client certificate for a tls:// or wss:// hub that demands one (--client-ca); needs --cert-key (env CALLMESH_CERT)")
+  Path cert;
+
+  @Option(names = "--cert-key", paramLabel = "PEM", description = "Private key of --cert, PKCS#8 or PKCS#1 (env CALLMESH_CERT_KEY)")
+  Path certKey;
+
   @Option(names = "--known-hosts", paramLabel = "FILE", description = "OpenSSH known_hosts checked for an ssh:// hub URL's SSH server (env CALLMESH_KNOWN_HOSTS; default ~/.ssh/known_hosts)")
   Path knownHosts;
+
+  @Option(names = "--shutdown-grace", paramLabel = "DURATION",
+      description = "On SIGTERM, how long running calls may finish before the spoke leaves (default 10s; env CALLMESH_SHUTDOWN_GRACE)")
+  String shutdownGrace;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "JSON config file with the same settings, plus reconnect delays and pool sizes (env CALLMESH_CONFIG)")
+  Path config;
 
   @Option(names = "--log-format", paramLabel = "FORMAT",
       description = "Log lines on stderr: readable 'text', or 'json' objects one per line whose mdc has callId, op and"
@@ -58,91 +83,65 @@ public final class SpokeMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LogFormat.select(logFormat); // before anything makes a logger
-    dev.callmesh.protocol.JsonLimits.apply(dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH,
-        dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, 64 * 1024 * 1024);
-    SpokeOptions options = new SpokeOptions();
-    String hubUrl = FlagOrEnv.string(hub, "CALLMESH_HUB");
-    if (hubUrl != null) {
-      options.setHubUrl(HubUrl.parse(hubUrl));
-    }
-    String n = FlagOrEnv.string(name, "CALLMESH_NAME");
-    Path k = FlagOrEnv.value(key, "CALLMESH_KEY", Path::of);
-    if (n == null || k == null) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--name and --key are required (or CALLMESH_NAME and CALLMESH_KEY)");
-    }
-    options.setName(n).setKeyFile(k);
-    Path r = FlagOrEnv.value(root, "CALLMESH_ROOT", Path::of);
-    Path rootDir = r == null ? Path.of(".") : r;
-    if (!Files.isDirectory(rootDir)) {
-      System.err.println("callmesh-spoke: root " + rootDir.toAbsolutePath() + " is not a directory");
-      return 2;
-    }
-    options.setRoot(rootDir);
-    Path kh = FlagOrEnv.value(knownHosts, "CALLMESH_KNOWN_HOSTS", Path::of);
-    if (kh != null) {
-      options.setKnownHosts(kh);
-    }
-    Path caFile = FlagOrEnv.value(ca, "CALLMESH_CA", Path::of);
-    if (caFile != null) {
-      options.setCaFile(caFile);
+    LAUNCHER.selectLogFormat(logFormat); // before anything makes a logger
+    LAUNCHER.limitJson(JsonLimits.DEFAULT_MAX_DEPTH, MAX_JSON_STRING); // before Vert.x makes its parsers
+    SpokeOptions options = options();
+    if (!Files.isDirectory(options.getRoot())) {
+      LAUNCHER.error("root " + options.getRoot().toAbsolutePath() + " is not a directory");
+      return Launcher.EXIT_USAGE;
     }
     String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
     SshKeyPair keyPair = SshKeyPair.load(options.getKeyFile(), passphrase == null ? null : passphrase.toCharArray());
-    String list = FlagOrEnv.string(services, "CALLMESH_SERVICES");
-    List<String> names = Arrays.stream((list == null ? String.join(",", SpokeServices.KNOWN) : list).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
-    OperationRegistry registry = SpokeServices.registry(rootDir, names,
-        s -> System.err.println("callmesh-spoke: note: service '" + s + "' is not in this build yet"));
 
     Vertx vertx = Vertx.vertx();
-    Spoke spoke = Spoke.create(vertx, options, keyPair, registry);
-    try {
-      spoke.start().await();
-    } catch (Exception e) {
-      System.err.println("callmesh-spoke: " + e.getMessage());
-      vertx.close().await(5, TimeUnit.SECONDS);
-      return 1;
+    Spoke spoke = Spoke.create(vertx, options, keyPair);
+    if (!LAUNCHER.started(vertx, spoke.start(), null)) {
+      return Launcher.EXIT_FAILURE;
     }
-    System.out.println("callmesh spoke " + n + " connected to " + options.getHubUrl() + " serving "
-        + rootDir.toAbsolutePath().normalize());
+    System.out.println("callmesh spoke " + options.getName() + " connected to " + options.getHubUrl() + " serving "
+        + options.getRoot().toAbsolutePath().normalize());
     System.out.flush();
-    // SIGTERM and SIGINT: withdraw the operations, let running calls finish (10 s at most), then exit 0.
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runnable graceful = () -> {
-      try {
-        spoke.shutdown(SHUTDOWN_GRACE).compose(v -> vertx.close()).await(SHUTDOWN_GRACE.toSeconds() + 10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
-      }
-      stopped.countDown();
-    };
-    for (String name : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
-        if (stopped.getCount() > 0) {
-          new Thread(graceful, "callmesh-spoke-shutdown").start();
-        }
-      });
-    }
+    // SIGTERM and SIGINT: withdraw the operations, let running calls finish (--shutdown-grace), then exit 0.
+    Duration grace = Duration.ofMillis(options.getShutdownGraceMs());
+    GracefulStop stop = LAUNCHER.onSignals(() -> spoke.shutdown(grace).compose(v -> vertx.close()), grace.plusSeconds(10));
     String reason = spoke.terminated().await();
-    if (stopped.getCount() == 0 || "closed".equals(reason)) {
-      stopped.await();
+    if (stop.requested()) {
+      stop.await();
       return 0;
     }
-    System.err.println("callmesh-spoke: stopped: " + reason);
-    return 3;
+    LAUNCHER.error("stopped: " + reason);
+    return EXIT_REPLACED;
+  }
+
+  /** @return the options: each from its flag, else its variable, else the config file, else the default */
+  SpokeOptions options() {
+    Path configFile = FlagOrEnv.value(config, "CALLMESH_CONFIG", Path::of);
+    SpokeOptions o = configFile == null ? new SpokeOptions() : new SpokeOptions(Launcher.readConfig(configFile));
+    FlagOrEnv.apply(hub, "CALLMESH_HUB", x -> x, v -> o.setHubUrl(HubUrl.parse(v)));
+    FlagOrEnv.apply(name, "CALLMESH_NAME", x -> x, o::setName);
+    FlagOrEnv.apply(key, "CALLMESH_KEY", Path::of, o::setKeyFile);
+    if (o.getName() == null || o.getKeyFile() == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--name and --key are required (or CALLMESH_NAME and CALLMESH_KEY, or name and key in --config)");
+    }
+    FlagOrEnv.apply(root, "CALLMESH_ROOT", Path::of, o::setRoot);
+    FlagOrEnv.apply(services, "CALLMESH_SERVICES", x -> x,
+        v -> o.setServices(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()));
+    FlagOrEnv.apply(ca, "CALLMESH_CA", Path::of, o::setCaFile);
+    FlagOrEnv.apply(knownHosts, "CALLMESH_KNOWN_HOSTS", Path::of, o::setKnownHosts);
+    Path c = FlagOrEnv.value(cert, "CALLMESH_CERT", Path::of);
+    Path ck = FlagOrEnv.value(certKey, "CALLMESH_CERT_KEY", Path::of);
+    o.setClientCert(c != null ? c : o.getCertFile(), ck != null ? ck : o.getCertKeyFile());
+    FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x,
+        v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
+    return o;
   }
 
   /**
    * Runs the spoke; exits 2 on a usage error, 1 when it cannot start, 3 when a newer spoke of the same
-   * identity and name took its place.
+   * identity and name took its place, 0 after a graceful stop.
    */
   public static void main(String[] args) {
-    CommandLine cl = new CommandLine(new SpokeMain());
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("callmesh-spoke: " + ex.getMessage());
-      return ex instanceof IllegalArgumentException ? 2 : 1;
-    });
-    System.exit(cl.execute(args));
+    System.exit(LAUNCHER.execute(new SpokeMain(), args));
   }
 }

@@ -1,46 +1,49 @@
 package dev.callmesh.spoke.bash;
 
+import dev.callmesh.operations.OperationContext;
 import dev.callmesh.operations.OutputSink;
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.spoke.work.FlowGate;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.json.JsonObject;
 
-import java.util.concurrent.CompletableFuture;
+import java.io.InputStream;
 
 /**
- * One {@code /bash/exec} call: streams each pipe to the sink as it is read (held back while the sink is
- * full), then emits {@code {exitCode}} and completes; a timeout or a failure to start fails the sink.
+ * One {@code /bash/exec} call: streams each pipe to the sink as it is read (held back at the call's
+ * {@link FlowGate} while the caller takes no more), then emits {@code {exitCode}} and completes; a timeout
+ * or a failure to start fails the sink.
  */
-final class ExecSession extends BashSession<Void> {
+final class ExecSession extends BashSession {
 
   private final OutputSink sink;
   private final FlowGate gate;
 
-  /** @param sink where the outputs go */
-  ExecSession(OutputSink sink) {
+  /**
+   * Makes the call's flow gate: call it on the handler's thread.
+   *
+   * @param workers where the command runs
+   * @param ctx the call
+   * @param sink where the outputs go
+   */
+  ExecSession(SpokeWorkers workers, OperationContext ctx, OutputSink sink) {
+    super(workers);
     this.sink = sink;
-    this.gate = new FlowGate(sink);
+    this.gate = new FlowGate(ctx, sink);
   }
 
   @Override
-  CompletableFuture<Void> readPipes(Process process) {
-    return CompletableFuture.allOf(
-        CompletableFuture.runAsync(new StreamPump(process.getInputStream(), "stdout", gate, sink), BashThreads.pool()),
-        CompletableFuture.runAsync(new StreamPump(process.getErrorStream(), "stderr", gate, sink), BashThreads.pool()));
+  void pump(InputStream pipe, String stream) {
+    new StreamPump(pipe, stream, gate, sink).run();
   }
 
   @Override
-  void exited(int exitCode, Void pipes) {
-    try {
-      // the exit code counts against the caller's window like any output
-      if (!gate.awaitWritable()) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
+  void exited(int exitCode) {
+    // the exit code counts against the caller's window like any output
+    if (gate.awaitWritable()) {
+      sink.emit(new JsonObject().put("exitCode", exitCode));
+      sink.complete();
     }
-    sink.emit(new JsonObject().put("exitCode", exitCode));
-    sink.complete();
   }
 
   @Override

@@ -8,8 +8,8 @@ import java.util.concurrent.Callable;
 
 /**
  * Collects one pipe of a process into a string, keeping at most a cap of bytes: beyond it the pipe is
- * still read to its end (so the process never blocks on it) but the bytes are dropped. Runs on a thread
- * of its own until the pipe ends.
+ * still read to its end (so the process never blocks on it) but the bytes are dropped. Runs on a stream
+ * thread until the pipe ends.
  */
 final class OutputCollector implements Callable<OutputCollector.Collected> {
 

@@ -1,5 +1,7 @@
 package dev.callmesh.spoke.bash;
 
+import dev.callmesh.spoke.work.SpokeWorkers;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +13,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
  * A {@code bash -c} process and everything it starts, killable as a whole.
@@ -24,8 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * which is then never signalled; only bash and its descendants are.
  * <p>
  * {@link #kill()} sends SIGTERM to the group and to every descendant found at that moment, then SIGKILL to
- * the same (and to descendants found since) after {@link #KILL_GRACE_MS} if anything is still alive.
- * Trees still running when the JVM shuts down are killed the same way by a shutdown hook.
+ * the same (and to descendants found since) after {@link #KILL_GRACE_MS} if anything is still alive: the
+ * signalling runs on the blocking pool of {@link SpokeWorkers}, the grace is a Vert.x timer. Trees still
+ * running when the JVM shuts down are killed the same way by a shutdown hook, on its own thread.
  */
 final class ProcessTree {
 
@@ -40,32 +45,38 @@ final class ProcessTree {
   }
 
   private final Process process;
+  private final SpokeWorkers workers;
   private final boolean ownGroup;
   private final AtomicBoolean killed = new AtomicBoolean();
   private final Set<ProcessHandle> doomed = ConcurrentHashMap.newKeySet();
 
-  private ProcessTree(Process process, boolean ownGroup) {
+  private ProcessTree(Process process, SpokeWorkers workers, boolean ownGroup) {
     this.process = process;
+    this.workers = workers;
     this.ownGroup = ownGroup;
   }
 
   /**
-   * Starts the command, and feeds its stdin on a pool thread (or closes stdin at once when there is none).
+   * Starts the command, and feeds its stdin on a stream thread (or closes stdin at once when there is none).
+   * Blocking: call it off the event loop.
    *
    * @param request what to run
+   * @param workers where stdin is fed and the tree is signalled
    * @return the running tree
    * @throws IOException when bash cannot be started
+   * @throws dev.callmesh.protocol.CallException RESOURCE_EXHAUSTED when no stream thread is free for the
+   *     stdin (the command is killed then)
    */
-  static ProcessTree start(BashRequest request) throws IOException {
-    return start(request, SETSID);
+  static ProcessTree start(BashRequest request, SpokeWorkers workers) throws IOException {
+    return start(request, workers, SETSID);
   }
 
   /**
-   * As {@link #start(BashRequest)}, choosing the {@code setsid} to use.
+   * As {@link #start(BashRequest, SpokeWorkers)}, choosing the {@code setsid} to use.
    *
    * @param setsid the path of {@code setsid}, or {@code null} to start bash in the spoke's own group
    */
-  static ProcessTree start(BashRequest request, String setsid) throws IOException {
+  static ProcessTree start(BashRequest request, SpokeWorkers workers, String setsid) throws IOException {
     List<String> argv = new ArrayList<>();
     if (setsid != null) {
       argv.add(setsid);
@@ -76,14 +87,19 @@ final class ProcessTree {
     ProcessBuilder builder = new ProcessBuilder(argv).directory(request.cwd().toFile());
     builder.environment().clear();
     builder.environment().putAll(request.env());
-    ProcessTree tree = new ProcessTree(builder.start(), setsid != null);
+    ProcessTree tree = new ProcessTree(builder.start(), workers, setsid != null);
     LIVE.add(tree);
     tree.process.onExit().thenRun(() -> {
       if (!tree.killed.get()) {
         LIVE.remove(tree);
       }
     });
-    tree.feedStdin(request.stdin());
+    try {
+      tree.feedStdin(request.stdin());
+    } catch (RuntimeException e) {
+      tree.kill();
+      throw e;
+    }
     return tree;
   }
 
@@ -99,18 +115,32 @@ final class ProcessTree {
 
   /**
    * Kills the whole tree: SIGTERM now, SIGKILL after {@link #KILL_GRACE_MS} to whatever is still alive.
-   * Returns at once (the signals are sent from a pool thread); only the first call has an effect.
+   * Returns at once (the signals are sent from the blocking pool); only the first call has an effect.
    */
   void kill() {
     if (!killed.compareAndSet(false, true)) {
       return;
     }
     // signalling scans /proc and runs kill: never on the caller's thread, which may be an event loop
-    BashThreads.pool().execute(() -> {
-      terminate();
-      BashThreads.timers().schedule(() -> BashThreads.pool().execute(this::forceKill), KILL_GRACE_MS,
-          TimeUnit.MILLISECONDS);
-    });
+    try {
+      workers.blocking(() -> {
+        terminate();
+        return null;
+      }).onComplete(v -> workers.vertx().setTimer(KILL_GRACE_MS, t -> offLoop(this::forceKill)));
+    } catch (RejectedExecutionException closed) {
+      // the spoke's pools are closed: killAll(workers) ran when it closed, the shutdown hook runs at exit
+    }
+  }
+
+  private void offLoop(Runnable step) {
+    try {
+      workers.blocking(() -> {
+        step.run();
+        return null;
+      });
+    } catch (RejectedExecutionException closed) {
+      // as in kill()
+    }
   }
 
   private void terminate() {
@@ -162,7 +192,7 @@ final class ProcessTree {
       closeQuietly(out);
       return;
     }
-    BashThreads.pool().execute(() -> {
+    workers.stream("callmesh-bash-stdin-" + process.pid(), () -> {
       try (out) {
         out.write(stdin.getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
@@ -181,7 +211,22 @@ final class ProcessTree {
 
   /** Kills every live tree, waiting out the grace period once for all of them (shutdown hook). */
   static void killAllNow() {
-    Set<ProcessTree> trees = new LinkedHashSet<>(LIVE);
+    killAllNow(tree -> true);
+  }
+
+  /**
+   * Kills every live tree started with these workers, as {@link #killAllNow()} does: blocks up to
+   * {@link #KILL_GRACE_MS}.
+   *
+   * @param owner the workers the trees were started with
+   */
+  static void killAllNow(SpokeWorkers owner) {
+    killAllNow(tree -> tree.workers == owner);
+  }
+
+  private static void killAllNow(Predicate<ProcessTree> which) {
+    Set<ProcessTree> trees = new LinkedHashSet<>();
+    LIVE.stream().filter(which).forEach(trees::add);
     if (trees.isEmpty()) {
       return;
     }

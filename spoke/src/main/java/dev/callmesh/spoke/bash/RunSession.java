@@ -2,33 +2,35 @@ package dev.callmesh.spoke.bash;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
-import java.util.concurrent.CompletableFuture;
+import java.io.InputStream;
 
 /**
  * One {@code /bash/run} call: collects both pipes (each capped) and completes with
  * {@code {exitCode, stdout, stderr, truncated}}; a timeout, an abort or a failure to start fails it. The
  * future is completed on the Vert.x context the call came in on.
  */
-final class RunSession extends BashSession<RunSession.Pipes> {
-
-  /** Both collected pipes. */
-  record Pipes(OutputCollector.Collected stdout, OutputCollector.Collected stderr) {
-  }
+final class RunSession extends BashSession {
 
   private final Context context;
   private final int cap;
   private final Promise<JsonObject> result = Promise.promise();
+  // each written by its pump before the pump counts itself ended, read by the last one after that
+  private volatile OutputCollector.Collected stdout;
+  private volatile OutputCollector.Collected stderr;
 
   /**
+   * @param workers where the command runs
    * @param context the context to complete the result on
    * @param cap bytes kept per stream
    */
-  RunSession(Context context, int cap) {
+  RunSession(SpokeWorkers workers, Context context, int cap) {
+    super(workers);
     this.context = context;
     this.cap = cap;
   }
@@ -39,21 +41,22 @@ final class RunSession extends BashSession<RunSession.Pipes> {
   }
 
   @Override
-  CompletableFuture<Pipes> readPipes(Process process) {
-    CompletableFuture<OutputCollector.Collected> out =
-        CompletableFuture.supplyAsync(new OutputCollector(process.getInputStream(), cap)::call, BashThreads.pool());
-    CompletableFuture<OutputCollector.Collected> err =
-        CompletableFuture.supplyAsync(new OutputCollector(process.getErrorStream(), cap)::call, BashThreads.pool());
-    return out.thenCombine(err, Pipes::new);
+  void pump(InputStream pipe, String stream) {
+    OutputCollector.Collected collected = new OutputCollector(pipe, cap).call();
+    if (stream.equals("stdout")) {
+      stdout = collected;
+    } else {
+      stderr = collected;
+    }
   }
 
   @Override
-  void exited(int exitCode, Pipes pipes) {
+  void exited(int exitCode) {
     JsonObject output = new JsonObject()
         .put("exitCode", exitCode)
-        .put("stdout", pipes.stdout().text())
-        .put("stderr", pipes.stderr().text())
-        .put("truncated", pipes.stdout().truncated() || pipes.stderr().truncated());
+        .put("stdout", stdout.text())
+        .put("stderr", stderr.text())
+        .put("truncated", stdout.truncated() || stderr.truncated());
     context.runOnContext(v -> result.tryComplete(output));
   }
 

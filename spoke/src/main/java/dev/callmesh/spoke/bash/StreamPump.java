@@ -1,6 +1,7 @@
 package dev.callmesh.spoke.bash;
 
 import dev.callmesh.operations.OutputSink;
+import dev.callmesh.spoke.work.FlowGate;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.io.InputStream;
  * (at most {@link #READ_BYTES} bytes, so at most that many characters) becomes one output, decoded as UTF-8
  * across read boundaries. Before each output it waits at the {@link FlowGate}; once the gate is closed it
  * keeps reading to the end of the pipe but drops the data, so the process is never stuck on a full pipe.
- * Runs on a thread of its own until the pipe ends.
+ * Runs on a stream thread until the pipe ends.
  */
 final class StreamPump implements Runnable {
 
@@ -61,13 +62,7 @@ final class StreamPump implements Runnable {
     if (text.isEmpty()) {
       return;
     }
-    try {
-      if (!gate.awaitWritable()) {
-        dropping = true;
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!gate.awaitWritable()) {
       dropping = true;
       return;
     }

@@ -3,7 +3,7 @@ package dev.callmesh.spoke.fs;
 import dev.callmesh.protocol.CallException;
 
 /**
- * The domain error codes of the {@code fs} operations (SPEC §5). None is retryable: the same call fails
+ * The domain error codes of the {@code fs} operations (README, "Operations a spoke serves"). None is retryable: the same call fails
  * the same way until the file system changes. Confinement failures use the standard
  * {@link dev.callmesh.protocol.ErrorCode#FORBIDDEN} instead.
  */

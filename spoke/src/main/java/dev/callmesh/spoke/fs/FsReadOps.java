@@ -24,7 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The read-only fs operations: {@code /fs/readFile}, {@code /fs/stat} and {@code /fs/list} (SPEC §5).
+ * The read-only fs operations: {@code /fs/readFile}, {@code /fs/stat} and {@code /fs/list}.
  * Each method blocks: call it from a worker thread. Failures are thrown as-is and translated by the caller.
  */
 final class FsReadOps {

@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fs operations that rearrange the tree: {@code /fs/remove} and {@code /fs/move} (SPEC §5). Neither
+ * The fs operations that rearrange the tree: {@code /fs/remove} and {@code /fs/move}. Neither
  * ever follows a symlink: a link is removed or moved as itself. The root itself can be neither.
  * Each method blocks: call it from a worker thread. Failures are thrown as-is and translated by the caller.
  */

@@ -1,14 +1,16 @@
 package dev.callmesh.spoke.fs;
 
 import dev.callmesh.operations.SubscriptionHandler;
+import dev.callmesh.spoke.work.SpokeWorkers;
 
 import java.nio.file.Path;
 
 /**
- * {@code /fs/watch} (SPEC §5): streams {@code {kind:"created"|"modified"|"deleted", path}} for changes in a
+ * {@code /fs/watch} (README, "Operations a spoke serves"): streams {@code {kind:"created"|"modified"|"deleted", path}} for changes in a
  * directory, the path relative to the root, until the call is aborted.
  * <p>
- * Each subscription has its own {@link java.nio.file.WatchService} and its own daemon thread. The handler
+ * Each subscription has its own {@link java.nio.file.WatchService} and a stream thread of
+ * {@link SpokeWorkers} ({@code callmesh-watch-<request id>} while it runs). The handler
  * resolves the path and registers the watched directory before it returns (a few quick system calls), so
  * a change made in that directory once the call has started is never missed. With {@code recursive} the
  * thread then registers every existing subdirectory (without following symlinks, so never outside the
@@ -18,12 +20,13 @@ import java.nio.file.Path;
  * such an entry may be reported twice, never missed.
  * <p>
  * When the operating system drops events (OVERFLOW) nothing is reported for them and the watch goes on.
- * While the caller's queue is full the thread waits for the drain (the system then queues events, and may
- * drop them as OVERFLOW). When the watched directory itself is removed the stream completes.
+ * While the caller takes no more the thread waits at the call's {@link dev.callmesh.spoke.work.FlowGate}
+ * (the system then queues events, and may drop them as OVERFLOW). When the watched directory itself is
+ * removed the stream completes.
  * <p>
  * Errors: FORBIDDEN outside the root, FILE_NOT_FOUND when the path does not exist, NOT_A_DIRECTORY for a
  * file, RESOURCE_EXHAUSTED beyond {@value #DEFAULT_MAX_DIRECTORIES} watched directories (or the system's
- * own watch limit).
+ * own watch limit, or when the spoke has no stream thread free).
  */
 public final class FsWatch {
 
@@ -35,20 +38,22 @@ public final class FsWatch {
 
   /**
    * @param root the spoke's root directory; it must exist
+   * @param workers the spoke's threads
    * @return the {@code /fs/watch} subscription handler
    * @throws java.io.UncheckedIOException when the root does not exist
    * @throws IllegalArgumentException when the root is not a directory
    */
-  public static SubscriptionHandler handler(Path root) {
-    return handler(root, DEFAULT_MAX_DIRECTORIES);
+  public static SubscriptionHandler handler(Path root, SpokeWorkers workers) {
+    return handler(root, workers, DEFAULT_MAX_DIRECTORIES);
   }
 
   /**
    * @param root the spoke's root directory; it must exist
+   * @param workers the spoke's threads
    * @param maxDirectories most directories one watch registers
    * @return the {@code /fs/watch} subscription handler
    */
-  static SubscriptionHandler handler(Path root, int maxDirectories) {
+  static SubscriptionHandler handler(Path root, SpokeWorkers workers, int maxDirectories) {
     RootedPaths paths = new RootedPaths(root);
     return (ctx, input, sink) -> {
       FsWatchSession session;
@@ -58,7 +63,7 @@ public final class FsWatch {
         sink.fail(FsFailures.translate(t, paths));
         return;
       }
-      session.start();
+      session.start(workers);
     };
   }
 }

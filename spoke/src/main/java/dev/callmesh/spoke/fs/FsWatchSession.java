@@ -2,6 +2,9 @@ package dev.callmesh.spoke.fs;
 
 import dev.callmesh.operations.OperationContext;
 import dev.callmesh.operations.OutputSink;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.spoke.work.FlowGate;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -18,13 +21,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One {@code /fs/watch} subscription (see {@link FsWatch}): its watch service, its directories and the
- * thread that turns events into outputs. Aborting the call closes the watch service, which ends the
- * thread.
+ * stream thread that turns events into outputs, held back at the call's {@link FlowGate}. Aborting the
+ * call closes the watch service and the gate, which ends the thread's task.
  */
 final class FsWatchSession implements Runnable {
 
   private static final long POLL_MS = 250;
-  private static final long RECHECK_MS = 50;
 
   private final RootedPaths paths;
   private final OperationContext ctx;
@@ -33,7 +35,7 @@ final class FsWatchSession implements Runnable {
   private final boolean recursive;
   private final WatchService service;
   private final FsWatchDirectories directories;
-  private final Object drained = new Object();
+  private final FlowGate gate;
   private volatile boolean closed;
 
   private FsWatchSession(RootedPaths paths, OperationContext ctx, OutputSink sink, Path top, boolean recursive,
@@ -45,11 +47,12 @@ final class FsWatchSession implements Runnable {
     this.recursive = recursive;
     this.service = service;
     this.directories = new FsWatchDirectories(service, maxDirectories);
+    this.gate = new FlowGate(ctx, sink);
   }
 
   /**
-   * Resolves the path and registers the watched directory; does not start the thread. Blocking, but only
-   * for a few system calls.
+   * Resolves the path, registers the watched directory and makes the call's flow gate; does not start the
+   * watching. Blocking, but only for a few system calls. Call it on the handler's thread.
    *
    * @param paths the root
    * @param ctx the call
@@ -80,21 +83,25 @@ final class FsWatchSession implements Runnable {
     return session;
   }
 
-  /** Starts the session's thread, and installs the abort and drain handlers. */
-  void start() {
+  /**
+   * Installs the abort handler, and starts watching on a stream thread
+   * ({@code callmesh-watch-<request id>}); fails the sink with RESOURCE_EXHAUSTED when none is free. Call
+   * it on the handler's thread.
+   *
+   * @param workers the spoke's threads
+   */
+  void start(SpokeWorkers workers) {
     ctx.onAbort(reason -> close());
-    sink.drainHandler(v -> {
-      synchronized (drained) {
-        drained.notifyAll();
-      }
-    });
     if (ctx.isAborted()) {
       close();
       return;
     }
-    Thread thread = new Thread(this, "callmesh-watch-" + ctx.requestId());
-    thread.setDaemon(true);
-    thread.start();
+    try {
+      workers.stream("callmesh-watch-" + ctx.requestId(), this);
+    } catch (CallException e) {
+      close();
+      sink.fail(e);
+    }
   }
 
   @Override
@@ -162,17 +169,7 @@ final class FsWatchSession implements Runnable {
 
   /** Emits one event once the sink can take it. @return false when the watch must stop instead */
   private boolean emit(String kind, Path path) {
-    synchronized (drained) {
-      while (!stopped() && sink.writeQueueFull()) {
-        try {
-          drained.wait(RECHECK_MS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    if (stopped()) {
+    if (closed || !gate.awaitWritable()) {
       return false;
     }
     sink.emit(new JsonObject().put("kind", kind).put("path", paths.relative(path)));
@@ -180,11 +177,12 @@ final class FsWatchSession implements Runnable {
   }
 
   private boolean stopped() {
-    return closed || ctx.isAborted() || sink.isEnded();
+    return closed || gate.isStopped();
   }
 
   private void close() {
     closed = true;
+    gate.close();
     try {
       service.close();
     } catch (IOException e) {

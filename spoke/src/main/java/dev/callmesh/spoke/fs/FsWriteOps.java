@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The fs operations that create things: {@code /fs/writeFile} and {@code /fs/mkdir} (SPEC §5).
+ * The fs operations that create things: {@code /fs/writeFile} and {@code /fs/mkdir}.
  * Each method blocks: call it from a worker thread. Failures are thrown as-is and translated by the caller.
  */
 final class FsWriteOps {

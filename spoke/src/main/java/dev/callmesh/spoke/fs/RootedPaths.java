@@ -11,7 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Confines user-supplied paths to the spoke's root directory (SPEC §5).
+ * Confines user-supplied paths to the spoke's root directory (docs/SECURITY.md).
  * <p>
  * A user path is relative to the root, or absolute and inside it. It is normalized lexically, so a
  * {@code ..} that would climb above the root is refused. Symlinks are then checked with the operating

@@ -11,6 +11,8 @@ import dev.callmesh.protocol.client.HubConnector;
 import dev.callmesh.protocol.client.HubSession;
 import dev.callmesh.spoke.Spoke;
 import dev.callmesh.spoke.SpokeOptions;
+import dev.callmesh.spoke.bash.BashOperations;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The reconnect loop around {@link HubConnector}. */
+/** The reconnect loop around {@link HubConnector}, and the spoke's services and thread pools. */
 public final class SpokeImpl implements Spoke {
 
   private static final Logger log = LoggerFactory.getLogger(SpokeImpl.class);
@@ -29,6 +31,7 @@ public final class SpokeImpl implements Spoke {
   private final SpokeOptions options;
   private final ConnectOptions connect;
   private final HubConnector connector;
+  private final SpokeWorkers workers;
   private final Promise<HubSession> firstWelcome = Promise.promise();
   private final Promise<String> terminated = Promise.promise();
   private volatile Status status = Status.CONNECTING;
@@ -36,9 +39,30 @@ public final class SpokeImpl implements Spoke {
   private int failures;
   private long timer = -1;
 
-  public SpokeImpl(Vertx vertx, SpokeOptions options, SshKeyPair key, OperationRegistry registry) {
+  /**
+   * Makes the spoke's pools and the handlers of its services; connects nothing yet.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the spoke's settings, copied
+   * @param key the spoke's key pair
+   * @throws IllegalArgumentException when the options have no name, or the root is not a directory
+   * @throws java.io.UncheckedIOException when the root does not exist
+   */
+  public SpokeImpl(Vertx vertx, SpokeOptions options, SshKeyPair key) {
+    if (options.getName() == null) {
+      throw new IllegalArgumentException("a spoke needs a name");
+    }
     this.vertx = vertx;
-    this.options = options;
+    this.options = new SpokeOptions(options);
+    this.workers = SpokeWorkers.create(vertx, "callmesh-spoke-" + options.getName(), options.getWorkerThreads(),
+        options.getStreamThreads());
+    OperationRegistry registry;
+    try {
+      registry = SpokeServices.registry(this.options, workers);
+    } catch (RuntimeException e) {
+      workers.close();
+      throw e;
+    }
     JsonArray ops = new JsonArray();
     for (OperationSpec spec : registry.specs()) {
       ops.add(spec.toJson());
@@ -49,6 +73,7 @@ public final class SpokeImpl implements Spoke {
         .setSshKey(key)
         .setKnownHosts(options.getKnownHosts())
         .setCaFile(options.getCaFile())
+        .setClientCert(options.getCertFile(), options.getCertKeyFile())
         .setSpokeName(options.getName())
         .setOperations(ops)
         .setCallHandler(LoggedCall.around(registry));
@@ -169,6 +194,14 @@ public final class SpokeImpl implements Spoke {
     firstWelcome.tryFail(CallException.of(ErrorCode.ABORTED, "the spoke was closed"));
     HubSession s = session;
     Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
-    return closed.compose(v -> connector.close());
+    return closed.compose(v -> connector.close()).eventually(this::closeWorkers);
+  }
+
+  /** Kills the commands its calls left running (their aborts sent SIGTERM already), then closes the pools. */
+  private Future<Void> closeWorkers() {
+    return workers.<Void>blocking(() -> {
+      BashOperations.killAll(workers);
+      return null;
+    }).eventually(workers::close);
   }
 }

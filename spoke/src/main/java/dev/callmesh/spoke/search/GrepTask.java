@@ -2,7 +2,10 @@ package dev.callmesh.spoke.search;
 
 import dev.callmesh.operations.OperationContext;
 import dev.callmesh.operations.OutputSink;
+import dev.callmesh.protocol.CallException;
 import dev.callmesh.spoke.fs.RootedPaths;
+import dev.callmesh.spoke.work.FlowGate;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -10,9 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * One {@code /search/grep} call, run on its own daemon thread: resolves the path, walks the tree
- * ({@link TreeWalker}) and emits one output per matching line as soon as it is found. It pauses while the
- * sink's queue is full, stops when the call is aborted, and completes the stream after {@code maxResults}
+ * One {@code /search/grep} call, run on a stream thread of {@link SpokeWorkers}: resolves the path, walks
+ * the tree ({@link TreeWalker}) and emits one output per matching line as soon as it is found. It pauses at
+ * the call's {@link FlowGate} while the caller takes no more, stops when the call is aborted, and
+ * completes the stream after {@code maxResults}
  * outputs or at the end of the walk. Binary files and files over {@link FileLines#MAX_FILE_BYTES} are
  * skipped, as are files that cannot be read.
  */
@@ -22,8 +26,6 @@ final class GrepTask implements Runnable {
   static final int DEFAULT_MAX_RESULTS = 1000;
   /** Longest {@code text} sent, in UTF-16 chars; longer lines are cut. */
   static final int MAX_TEXT_CHARS = 1000;
-
-  private static final long STACK_BYTES = 4L * 1024 * 1024;
 
   private final RootedPaths paths;
   private final JsonObject input;
@@ -41,17 +43,23 @@ final class GrepTask implements Runnable {
   }
 
   /**
-   * Starts the search on a new thread and returns at once.
+   * Starts the search on a stream thread ({@code callmesh-grep-<request id>}) and returns at once; fails
+   * the sink with RESOURCE_EXHAUSTED when no stream thread is free. Call it on the handler's thread.
    *
    * @param paths the root
    * @param ctx the call
    * @param input the validated input
    * @param sink where the matches go
+   * @param workers the spoke's threads
    */
-  static void start(RootedPaths paths, OperationContext ctx, JsonObject input, OutputSink sink) {
-    Thread thread = new Thread(null, new GrepTask(paths, ctx, input, sink), "callmesh-grep-" + ctx.requestId(), STACK_BYTES);
-    thread.setDaemon(true);
-    thread.start();
+  static void start(RootedPaths paths, OperationContext ctx, JsonObject input, OutputSink sink, SpokeWorkers workers) {
+    GrepTask task = new GrepTask(paths, ctx, input, sink);
+    try {
+      workers.stream("callmesh-grep-" + ctx.requestId(), task);
+    } catch (CallException e) {
+      task.gate.close();
+      sink.fail(e);
+    }
   }
 
   @Override
@@ -64,7 +72,7 @@ final class GrepTask implements Runnable {
       SearchPath start = SearchPath.resolve(paths, input.getString("path"));
       boolean finished;
       if (start.attributes().isDirectory()) {
-        TreeWalker walker = new TreeWalker(paths.root(), gate::stopped);
+        TreeWalker walker = new TreeWalker(paths.root(), gate::isStopped);
         finished = walker.walk(start.path(), (file, attrs) ->
             (filter != null && !filter.matches(start.path().relativize(file))) || searchFile(file, attrs, matcher));
       } else if (filter == null || filter.matches(start.path().getFileName())) {
@@ -92,7 +100,7 @@ final class GrepTask implements Runnable {
         return at < 0 || emit(rel, number, at, line);
       });
     } catch (IOException e) {
-      return !gate.stopped(); // unreadable or vanished: skip it, as grep -s does
+      return !gate.isStopped(); // unreadable or vanished: skip it, as grep -s does
     }
   }
 

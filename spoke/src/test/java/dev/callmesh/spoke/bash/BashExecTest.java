@@ -6,9 +6,12 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.fs.FsErrors;
 import dev.callmesh.spoke.testing.RecordingSink;
 import dev.callmesh.spoke.testing.TestContext;
+import dev.callmesh.spoke.testing.TestWorkers;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,11 +36,18 @@ class BashExecTest {
   Path root;
   SubscriptionHandler exec;
   TestContext ctx;
+  SpokeWorkers workers;
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    exec = BashOperations.exec(root);
+    workers = TestWorkers.create(vertx);
+    exec = BashOperations.exec(root, workers);
     ctx = new TestContext(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.close();
   }
 
   private RecordingSink run(JsonObject input) throws Exception {

@@ -5,9 +5,12 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.testing.RecordingSink;
 import dev.callmesh.spoke.testing.TestContext;
+import dev.callmesh.spoke.testing.TestWorkers;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,11 +37,18 @@ class BashKillTest {
   Path root;
   SubscriptionHandler exec;
   TestContext ctx;
+  SpokeWorkers workers;
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    exec = BashOperations.exec(root);
+    workers = TestWorkers.create(vertx);
+    exec = BashOperations.exec(root, workers);
     ctx = new TestContext(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.close();
   }
 
   @Test
@@ -105,6 +116,31 @@ class BashKillTest {
       sink.abort();
     }
     assertTrue(Processes.goneWithin(3000, since, "yes"), "aborting a held-up command kills it");
+  }
+
+  @Test
+  void noFreeStreamThreadForAPipeFailsResourceExhaustedAndKillsTheCommand(Vertx vertx) throws Exception {
+    Instant since = Instant.now().minusSeconds(1);
+    SpokeWorkers two = SpokeWorkers.create(vertx, "bash-full", 1, 2);
+    CountDownLatch hold = new CountDownLatch(1);
+    try {
+      two.stream("held", () -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      // stdout's pump takes the last thread, stderr's finds none
+      RecordingSink sink = new RecordingSink();
+      BashOperations.exec(root, two).handle(ctx, new JsonObject().put("command", "sleep 4248"), sink);
+      CallException error = assertInstanceOf(CallException.class, sink.awaitEnd(10));
+      assertTrue(error.is(ErrorCode.RESOURCE_EXHAUSTED), error.toString());
+      assertTrue(Processes.goneWithin(3000, since, "sleep 4248"), "a command whose pipes cannot be read is killed");
+    } finally {
+      hold.countDown();
+      two.close();
+    }
   }
 
   @Test

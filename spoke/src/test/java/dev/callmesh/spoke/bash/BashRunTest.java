@@ -4,10 +4,13 @@ import dev.callmesh.operations.OperationHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.testing.TestContext;
+import dev.callmesh.spoke.testing.TestWorkers;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,11 +37,18 @@ class BashRunTest {
   Path root;
   OperationHandler run;
   TestContext ctx;
+  SpokeWorkers workers;
 
   @BeforeEach
   void setUp(Vertx vertx) {
-    run = BashOperations.run(root);
+    workers = TestWorkers.create(vertx);
+    run = BashOperations.run(root, workers);
     ctx = new TestContext(vertx);
+  }
+
+  @AfterEach
+  void tearDown() {
+    workers.close();
   }
 
   private static JsonObject await(Future<?> future) throws Exception {
@@ -72,7 +82,7 @@ class BashRunTest {
 
   @Test
   void aCutCharacterIsLeftOutWhole(Vertx vertx) throws Exception {
-    OperationHandler small = BashOperations.run(root, 4);
+    OperationHandler small = BashOperations.run(root, workers, 4);
     JsonObject out = await(small.handle(ctx, new JsonObject().put("command", "printf 'abcé'")));
     assertEquals("abc", out.getString("stdout"));
     assertTrue(out.getBoolean("truncated"));

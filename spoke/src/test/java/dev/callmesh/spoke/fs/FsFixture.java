@@ -3,6 +3,7 @@ package dev.callmesh.spoke.fs;
 import dev.callmesh.operations.OperationHandler;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.spoke.testing.TestContext;
+import dev.callmesh.spoke.testing.TestWorkers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -25,7 +26,7 @@ final class FsFixture {
 
   FsFixture(Vertx vertx, Path root) {
     this.vertx = vertx;
-    this.handlers = FsOperations.handlers(root);
+    this.handlers = FsOperations.handlers(root, TestWorkers.create(vertx));
   }
 
   /** @return the output of a call that must succeed */

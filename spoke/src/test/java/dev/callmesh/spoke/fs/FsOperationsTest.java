@@ -1,5 +1,6 @@
 package dev.callmesh.spoke.fs;
 
+import dev.callmesh.spoke.testing.TestWorkers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -253,10 +254,10 @@ class FsOperationsTest {
   }
 
   @Test
-  void handlersCoverTheSpecsOfFsExceptWatch() {
+  void handlersCoverTheSpecsOfFsExceptWatch(Vertx vertx) {
     List<String> names = dev.callmesh.operations.StandardSpecs.namespace("fs").stream()
         .map(dev.callmesh.operations.OperationSpec::name).filter(n -> !n.equals("/fs/watch")).toList();
-    assertEquals(new java.util.HashSet<>(names), FsOperations.handlers(root).keySet());
+    assertEquals(new java.util.HashSet<>(names), FsOperations.handlers(root, TestWorkers.create(vertx)).keySet());
   }
 
   @Test

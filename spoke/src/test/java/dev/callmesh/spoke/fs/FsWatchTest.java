@@ -5,8 +5,13 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.testing.RecordingSink;
 import dev.callmesh.spoke.testing.TestContext;
+import dev.callmesh.spoke.testing.TestWorkers;
+import dev.callmesh.spoke.work.SpokeWorkers;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +40,21 @@ class FsWatchTest {
   @TempDir
   Path root;
 
+  private static Vertx vertx;
+  private static SpokeWorkers workers;
+
+  @BeforeAll
+  static void startWorkers() {
+    vertx = Vertx.vertx();
+    workers = TestWorkers.create(vertx);
+  }
+
+  @AfterAll
+  static void stopWorkers() throws Exception {
+    workers.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
   private final List<TestContext> started = new ArrayList<>();
 
   @AfterEach
@@ -42,7 +63,7 @@ class FsWatchTest {
   }
 
   private RecordingSink watch(JsonObject input) {
-    return watch(input, FsWatch.handler(root));
+    return watch(input, FsWatch.handler(root, workers));
   }
 
   private RecordingSink watch(JsonObject input, SubscriptionHandler handler) {
@@ -145,8 +166,30 @@ class FsWatchTest {
     for (int i = 0; i < 5; i++) {
       Files.createDirectories(root.resolve("w/d" + i));
     }
-    RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, 3));
+    RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, workers, 3));
     assertTrue(assertInstanceOf(CallException.class, sink.awaitEnd(10)).is(ErrorCode.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
+  void noFreeStreamThreadIsResourceExhausted() throws Exception {
+    Files.createDirectories(root.resolve("w"));
+    SpokeWorkers one = SpokeWorkers.create(vertx, "watch-full", 1, 1);
+    CountDownLatch hold = new CountDownLatch(1);
+    try {
+      one.stream("held", () -> {
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      RecordingSink sink = watch(new JsonObject().put("path", "w"), FsWatch.handler(root, one));
+      CallException e = assertInstanceOf(CallException.class, sink.awaitEnd(10));
+      assertTrue(e.is(ErrorCode.RESOURCE_EXHAUSTED), e.toString());
+    } finally {
+      hold.countDown();
+      one.close();
+    }
   }
 
   private static boolean threadAlive(String name) {

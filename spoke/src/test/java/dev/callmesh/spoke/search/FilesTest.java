@@ -3,6 +3,8 @@ package dev.callmesh.spoke.search;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.testing.TestContext;
+import dev.callmesh.spoke.testing.TestWorkers;
+import dev.callmesh.spoke.work.SpokeWorkers;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FilesTest {
 
   private static Vertx vertx;
+  private static SpokeWorkers workers;
 
   @TempDir
   Path root;
@@ -38,10 +41,12 @@ class FilesTest {
   @BeforeAll
   static void startVertx() {
     vertx = Vertx.vertx();
+    workers = TestWorkers.create(vertx);
   }
 
   @AfterAll
   static void stopVertx() throws Exception {
+    workers.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -57,7 +62,7 @@ class FilesTest {
   }
 
   private JsonObject files(JsonObject input) throws Exception {
-    return (JsonObject) SearchOperations.files(root).handle(new TestContext(vertx), input)
+    return (JsonObject) SearchOperations.files(root, workers).handle(new TestContext(vertx), input)
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,64 @@
+package dev.callmesh.spoke;
+
+import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.util.Durations;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads a config file's JSON into {@link SpokeOptions}, through its setters and their checks. */
+final class SpokeOptionsJson {
+
+  private SpokeOptionsJson() {
+  }
+
+  /**
+   * @param o the options to fill
+   * @param json a config file's object; missing and {@code null} keys are left alone
+   * @throws IllegalArgumentException for a value out of range (a setter's check)
+   * @throws ClassCastException for a value of the wrong type
+   */
+  static void fill(SpokeOptions o, JsonObject json) {
+    if (json.getString("hub") != null) {
+      o.setHubUrl(HubUrl.parse(json.getString("hub")));
+    }
+    if (json.getString("name") != null) {
+      o.setName(json.getString("name"));
+    }
+    if (json.getString("key") != null) {
+      o.setKeyFile(Path.of(json.getString("key")));
+    }
+    if (json.getString("root") != null) {
+      o.setRoot(Path.of(json.getString("root")));
+    }
+    if (json.getJsonArray("services") != null) {
+      List<String> names = new ArrayList<>();
+      json.getJsonArray("services").forEach(s -> names.add((String) s));
+      o.setServices(names);
+    }
+    o.setCaFile(path(json, "ca"));
+    o.setKnownHosts(path(json, "knownHosts"));
+    o.setClientCert(path(json, "cert"), path(json, "certKey"));
+    long base = millis(json, "reconnectBase", o.getReconnectBaseMs());
+    o.setReconnect(base, millis(json, "reconnectMax", Math.max(base, o.getReconnectMaxMs())));
+    o.setShutdownGraceMs(millis(json, "shutdownGrace", o.getShutdownGraceMs()));
+    o.setWorkerThreads(number(json, "workerThreads", o.getWorkerThreads()));
+    o.setStreamThreads(number(json, "streamThreads", o.getStreamThreads()));
+  }
+
+  private static Path path(JsonObject json, String key) {
+    String v = json.getString(key);
+    return v == null ? null : Path.of(v);
+  }
+
+  private static int number(JsonObject json, String key, int otherwise) {
+    Integer v = json.getInteger(key);
+    return v == null ? otherwise : v;
+  }
+
+  private static long millis(JsonObject json, String key, long otherwise) {
+    String v = json.getString(key);
+    return v == null ? otherwise : Durations.parse(v).toMillis();
+  }
+}
