@@ -31,7 +31,8 @@ final class InboundCallImpl implements InboundCall {
   private final ArrayDeque<Buffer> held = new ArrayDeque<>();
   final Deadlines.Node<InboundCallImpl> deadlineNode = new Deadlines.Node<>(this);
   final Deadlines.Node<InboundCallImpl> idleNode = new Deadlines.Node<>(this);
-  private long credit;
+  /** Written on the context; read by producers on other threads too ({@link #writeQueueFull}). */
+  private volatile long credit;
   private long unflushed;
   private boolean done;
   private boolean completeWhenFlushed;
