@@ -11,8 +11,9 @@ import io.vertx.core.json.JsonObject;
  * <p>
  * Outgoing calls are correlated by the {@link PendingRequestMap}; incoming calls go to the
  * {@link CallHandler}. When the connection closes, every pending call fails with UNAVAILABLE and every
- * incoming call is aborted. Methods may be called from any thread; callbacks run on the
- * connection's context.
+ * incoming call is aborted. The engine's state lives on the connection's context: methods called from
+ * any other thread hop there first, and callbacks run there. Only the counts are published for readers
+ * elsewhere.
  */
 public interface CallEngine {
 
@@ -81,10 +82,10 @@ public interface CallEngine {
    */
   CallObserver pendingObserver(String id);
 
-  /** @return how many calls we made are pending; read it on the connection's context */
+  /** @return how many calls we made are pending; may be read from any thread (it lags by a moment) */
   int pendingCount();
 
-  /** @return how many calls the peer made to us are running; read it on the connection's context */
+  /** @return how many calls the peer made to us are running; may be read from any thread (it lags by a moment) */
   int inboundCount();
 
   /** @return a future completed once the connection has closed and every call on it ended */

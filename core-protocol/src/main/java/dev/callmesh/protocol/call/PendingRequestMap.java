@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * The calls a connection has made and not yet seen end, by request id.
  * <p>
  * Whoever removes an entry owns its outcome: the reply that arrives, the timer that fires, or the
- * close that fails them all. Removing cancels the entry's timer. Confined to one context: no locks.
+ * close that fails them all. Removing cancels the entry's timer. Confined to one context: no locks; only
+ * {@link #size()} is published for other threads.
  */
 public final class PendingRequestMap {
 
@@ -20,6 +21,8 @@ public final class PendingRequestMap {
   private final Deadlines<PendingCall> deadlines;
   private final Deadlines<PendingCall> idleDeadlines;
   private long orphans;
+  /** {@code calls.size()}, published for readers on other threads (gauges, tests). */
+  private volatile int size;
 
   /**
    * @param vertx for timers
@@ -54,6 +57,7 @@ public final class PendingRequestMap {
     if (calls.putIfAbsent(call.id(), call) != null) {
       throw new IllegalStateException("request id already pending: " + call.id());
     }
+    size = calls.size();
     if (idleTimeoutMs > 0) {
       call.idleTimeoutMs = idleTimeoutMs;
       call.idleNode = new Deadlines.Node<>(call);
@@ -105,6 +109,7 @@ public final class PendingRequestMap {
   public PendingCall remove(String id) {
     PendingCall call = calls.remove(id);
     if (call != null) {
+      size = calls.size();
       cancelTimer(call);
     }
     return call;
@@ -118,6 +123,7 @@ public final class PendingRequestMap {
   public List<PendingCall> removeAll() {
     List<PendingCall> all = new ArrayList<>(calls.values());
     calls.clear();
+    size = 0;
     all.forEach(this::cancelTimer);
     return all;
   }
@@ -132,9 +138,9 @@ public final class PendingRequestMap {
     return orphans;
   }
 
-  /** @return how many calls are pending */
+  /** @return how many calls are pending; may be read from any thread (it lags the context by a moment) */
   public int size() {
-    return calls.size();
+    return size;
   }
 
   private void cancelTimer(PendingCall call) {

@@ -53,6 +53,8 @@ public final class CallEngineImpl implements CallEngine {
   private long lastSeen;
   private long heartbeatTimer = -1;
   private JsonObject peerBye;
+  /** {@code inbound.size()}, published for readers on other threads (gauges, tests). */
+  private volatile int inboundCount;
 
   public CallEngineImpl(EnvelopeTransport transport, CallHandler handler, CallEngineOptions options) {
     this.transport = transport;
@@ -133,6 +135,7 @@ public final class CallEngineImpl implements CallEngine {
     }
     InboundCallImpl call = new InboundCallImpl(this, id, op, request);
     inbound.put(id, call);
+    inboundCount = inbound.size();
     call.startDeadlines();
     String parent = request.parentRequestId();
     if (parent != null) {
@@ -245,6 +248,7 @@ public final class CallEngineImpl implements CallEngine {
   /** An inbound call ended: forget it, its deadlines and its family ties. */
   void ended(InboundCallImpl call) {
     inbound.remove(call.id(), call);
+    inboundCount = inbound.size();
     deadlines.cancel(call.deadlineNode);
     idleDeadlines.cancel(call.idleNode);
     family.inboundEnded(call.request().parentRequestId(), call.id());
@@ -306,7 +310,7 @@ public final class CallEngineImpl implements CallEngine {
 
   @Override
   public int inboundCount() {
-    return inbound.size();
+    return inboundCount;
   }
 
   @Override
