@@ -39,7 +39,7 @@ final class SshDialer implements Dialer {
         .compose(tunnel -> client.connect(tunnel.localPort(), "127.0.0.1")
             .map(socket -> {
               tunnel.bridge(socket.localAddress().port());
-              return EnvelopeTransport.create(socket, "ssh", options.getMaxFrameBytes());
+              return EnvelopeTransport.create(socket, "ssh", options.getMaxFrameBytes(), options.getJsonLimits());
             })
             .recover(err -> {
               vertx.executeBlocking(() -> {

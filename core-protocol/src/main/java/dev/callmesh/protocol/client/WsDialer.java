@@ -38,7 +38,8 @@ final class WsDialer implements Dialer {
         .recover(err -> Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE,
             "cannot reach the hub at " + url + ": " + TcpDialer.describe(err)
                 + (tls ? "; check the hub's certificate and the --ca you trust" : "; is its HTTP port right?"))))
-        .map(ws -> new WebSocketTransport(ws, tls ? "wss" : "ws", options.getMaxFrameBytes()));
+        .map(ws -> new WebSocketTransport(ws, tls ? "wss" : "ws", options.getMaxFrameBytes(),
+            options.getJsonLimits()));
   }
 
   Future<Void> close() {
