@@ -105,10 +105,6 @@ public final class HubMain implements Callable<Integer> {
   public Integer call() throws Exception {
     LogFormat.select(logFormat); // before anything makes a logger
     HubOptions options = options();
-    Integer depth = FlagOrEnv.value(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
-    // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.
-    dev.callmesh.protocol.JsonLimits.apply(depth == null ? dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH : depth,
-        dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, options.getMaxFrameBytes());
     Vertx vertx = HubVertx.create(options);
     Hub hub = Hub.create(vertx, options);
     try {
@@ -156,6 +152,7 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(hubKey, "CALLMESH_HUB_KEY", Path::of, o::setHubKey);
     FlagOrEnv.apply(hubId, "CALLMESH_HUB_ID", x -> x, o::setHubId);
     FlagOrEnv.apply(maxFrameBytes, "CALLMESH_MAX_FRAME_BYTES", Integer::valueOf, o::setMaxFrameBytes);
+    FlagOrEnv.apply(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf, o::setMaxJsonDepth);
     FlagOrEnv.apply(heartbeat, "CALLMESH_HEARTBEAT", x -> x, v -> o.setHeartbeatMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(handshakeTimeout, "CALLMESH_HANDSHAKE_TIMEOUT", x -> x,
         v -> o.setHandshakeTimeoutMs(Durations.parse(v).toMillis()));

@@ -59,8 +59,6 @@ public final class SpokeMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LogFormat.select(logFormat); // before anything makes a logger
-    dev.callmesh.protocol.JsonLimits.apply(dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_DEPTH,
-        dev.callmesh.protocol.JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, 64 * 1024 * 1024);
     SpokeOptions options = new SpokeOptions();
     String hubUrl = FlagOrEnv.string(hub, "CALLMESH_HUB");
     if (hubUrl != null) {

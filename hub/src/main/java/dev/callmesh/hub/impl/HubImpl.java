@@ -110,7 +110,8 @@ public final class HubImpl implements Hub {
   }
 
   private void accept(NetSocket socket) {
-    accept(EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes()), null);
+    accept(EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes(),
+        options.getJsonLimits()), null);
   }
 
   /** Takes a new connection (TCP or WebSocket) within the connection limits, and starts its handshake. */
