@@ -274,7 +274,10 @@ public class HubOptions {
     return this;
   }
 
-  /** @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters, strings the frame limit */
+  /**
+   * @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters,
+   *     strings as long as a frame
+   */
   public JsonLimits getJsonLimits() {
     return new JsonLimits(maxJsonDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxFrameBytes);
   }

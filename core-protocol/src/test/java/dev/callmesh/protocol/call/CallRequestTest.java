@@ -68,7 +68,8 @@ class CallRequestTest {
   @Test
   void headerFieldsReadAlikeWhateverTheRequestWasMadeFrom() {
     JsonObject json = new JsonObject().put("operationId", "/a").put("timeoutMs", 500).put("idleTimeoutMs", 20)
-        .put("window", 4).put("parentRequestId", "p").put("input", new JsonObject()).put("metadata", new JsonObject().put("k", "v"));
+        .put("window", 4).put("parentRequestId", "p").put("input", new JsonObject())
+        .put("metadata", new JsonObject().put("k", "v"));
     for (CallRequest r : new CallRequest[] {CallRequest.of(json),
         CallRequest.received(EventEnvelope.decode(EventEnvelope.of("call.requested", "i", json).encode()))}) {
       assertEquals("/a", r.operationId());

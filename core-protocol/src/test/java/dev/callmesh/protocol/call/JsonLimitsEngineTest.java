@@ -52,7 +52,8 @@ class JsonLimitsEngineTest {
   void twoEnginesWithDifferentDepthLimitsEachDecideByTheirOwn(Vertx vertx, VertxTestContext tc) {
     // GIVEN one server reading at most 32 levels deep and one reading 64, in the same JVM
     vertx.runOnContext(v -> pair(vertx, JsonLimits.DEFAULTS.withMaxDepth(32), ECHO_SIZE)
-        .compose(shallow -> pair(vertx, JsonLimits.DEFAULTS.withMaxDepth(64), ECHO_SIZE).map(deep -> new CallEngine[][] {shallow, deep}))
+        .compose(shallow -> pair(vertx, JsonLimits.DEFAULTS.withMaxDepth(64), ECHO_SIZE)
+            .map(deep -> new CallEngine[][] {shallow, deep}))
         .onComplete(tc.succeeding(engines -> {
           CallEngine[] shallow = engines[0];
           CallEngine[] deep = engines[1];

@@ -149,7 +149,7 @@ final class HttpApi {
     return h.substring(7).trim();
   }
 
-  /** @return the request body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
+  /** @return the body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
   private JsonObject body(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
