@@ -111,8 +111,17 @@ public final class JsonCodec {
 
   /** Appends the JSON text of a value; a {@link dev.callmesh.protocol.RawJson} is copied as it is. */
   static void appendValue(ByteBuf out, Object value) {
+    // The header values (a path, an id, a count) are written directly: a generator costs more than they do
     if (value instanceof dev.callmesh.protocol.RawJson raw) {
       appendBuffer(out, raw.bytes());
+      return;
+    }
+    if (value instanceof String s) {
+      appendString(out, s);
+      return;
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Boolean || value == null) {
+      out.writeCharSequence(String.valueOf(value), java.nio.charset.StandardCharsets.US_ASCII);
       return;
     }
     try (JsonGenerator g = GENERATORS.createGenerator((java.io.OutputStream) new ByteBufOutputStream(out))) {
