@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The error codes of the callmesh protocol (SPEC §2.3), with their wire strings.
+ * The error codes of the callmesh protocol (docs/PROTOCOL.md, "Error codes"), with their wire strings.
  * <p>
  * Operations may define further domain codes (for example the fs codes); those travel as plain strings
  * in {@link CallException#code()} and are declared next to the operations that raise them.

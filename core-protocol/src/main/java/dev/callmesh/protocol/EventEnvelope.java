@@ -1,75 +1,54 @@
 package dev.callmesh.protocol;
 
-import dev.callmesh.protocol.impl.EnvelopeReader;
-import dev.callmesh.protocol.impl.EnvelopeWriter;
-import dev.callmesh.protocol.impl.PayloadIndex;
+import dev.callmesh.protocol.impl.BuiltEnvelope;
+import dev.callmesh.protocol.impl.ReceivedEnvelope;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Objects;
 
 /**
- * One event on the wire: {@code {"type":..,"id":..,"payload":{..}}} (SPEC §2).
+ * One event on the wire: {@code {"type":..,"id":..,"payload":{..}}} (docs/PROTOCOL.md, "Envelopes").
  * <p>
- * An envelope read from the wire keeps its payload as bytes with an index of its members: the small
- * header fields ({@link #scalar}) are read at once, the rest is decoded only when {@link #payload()}
- * is asked for, and a relay can pass members on untouched ({@link #raw}, {@link #index}). Not
- * thread-safe: use it on the connection's context.
+ * An envelope is either built here from a {@link JsonObject} ({@link #of}), or read from a frame
+ * ({@link #decode}). A read one keeps its payload as the bytes it came in: the small header members
+ * ({@link #scalar}) are read with the frame, a member can be passed on as it came ({@link #raw}), and
+ * the rest is decoded only when {@link #payload()} is asked for. Its members, {@link #encode()} and
+ * equality come from those bytes, which must not change while it is in use. Two envelopes are equal
+ * when their type, id and decoded payload are. Not thread-safe: use it on the connection's context.
  */
-public final class EventEnvelope {
+public interface EventEnvelope {
 
-  private final String type;
-  private final String id;
-  private final PayloadIndex index;
-  private JsonObject payload;
-
-  /**
-   * @param type the event type, never {@code null}
-   * @param id the correlation key; {@code ""} (or {@code null}) for events that have none
-   * @param payload the event's data; {@code null} for none
-   */
-  public EventEnvelope(String type, String id, JsonObject payload) {
-    this(type, id, payload == null ? new JsonObject() : payload, null);
-  }
-
-  private EventEnvelope(String type, String id, JsonObject payload, PayloadIndex index) {
-    if (type == null) {
-      throw new IllegalArgumentException("type is required");
-    }
-    this.type = type;
-    this.id = id == null ? "" : id;
-    this.payload = payload;
-    this.index = index;
-  }
-
-  /** @return an envelope with the given fields */
-  public static EventEnvelope of(String type, String id, JsonObject payload) {
-    return new EventEnvelope(type, id, payload);
+  /** @return an envelope with the given fields; the payload ({@code null} for none) is used as it is, not copied */
+  static EventEnvelope of(String type, String id, JsonObject payload) {
+    return new BuiltEnvelope(type, id, payload);
   }
 
   /** @return an envelope without a correlation id */
-  public static EventEnvelope of(String type, JsonObject payload) {
-    return new EventEnvelope(type, "", payload);
+  static EventEnvelope of(String type, JsonObject payload) {
+    return of(type, "", payload);
   }
 
   /** @return a {@code bye} carrying the code and message */
-  public static EventEnvelope bye(ErrorCode code, String message) {
+  static EventEnvelope bye(ErrorCode code, String message) {
     return of(EventTypes.BYE, new JsonObject().put("code", code.wire()).put("message", message));
   }
 
   /**
    * Reads one envelope from its JSON text. Unknown top-level fields are ignored. The whole text is
-   * checked to be JSON within the read limits; the payload is indexed, not decoded.
+   * checked to be JSON within the limits; the payload is indexed, not decoded.
    *
    * @param json the UTF-8 JSON of one frame; it must not change while the envelope is in use
+   * @param limits the bounds the frame must keep within, and its payload when decoded later
    * @return the envelope
-   * @throws ProtocolException when the body is not a JSON object, or the type is missing or not a string
+   * @throws ProtocolException when the body is not a JSON object, breaks a limit, or the type is missing
+   *     or not a string
    */
-  public static EventEnvelope decode(Buffer json) {
-    EnvelopeReader.Result r = EnvelopeReader.read(json);
-    return r.payload() == null
-        ? new EventEnvelope(r.type(), r.id(), new JsonObject(), null)
-        : new EventEnvelope(r.type(), r.id(), null, r.payload());
+  static EventEnvelope decode(Buffer json, JsonLimits limits) {
+    return ReceivedEnvelope.read(json, limits);
+  }
+
+  /** @return {@link #decode(Buffer, JsonLimits)} with {@link JsonLimits#DEFAULTS} */
+  static EventEnvelope decode(Buffer json) {
+    return decode(json, JsonLimits.DEFAULTS);
   }
 
   /**
@@ -77,7 +56,7 @@ public final class EventEnvelope {
    * @return the envelope
    * @throws ProtocolException when a field has the wrong type or the type is missing
    */
-  public static EventEnvelope fromJson(JsonObject obj) {
+  static EventEnvelope fromJson(JsonObject obj) {
     Object type = obj.getValue("type");
     if (!(type instanceof String t) || t.isEmpty()) {
       throw new ProtocolException("envelope has no \"type\" string");
@@ -90,93 +69,41 @@ public final class EventEnvelope {
     if (payload != null && !(payload instanceof JsonObject)) {
       throw new ProtocolException("envelope \"payload\" must be an object");
     }
-    return new EventEnvelope(t, (String) id, (JsonObject) payload);
+    return of(t, (String) id, (JsonObject) payload);
   }
 
   /** @return the event type */
-  public String type() {
-    return type;
-  }
+  String type();
 
   /** @return the correlation key; {@code ""} for events that have none */
-  public String id() {
-    return id;
-  }
+  String id();
 
   /**
-   * @return the payload, decoded on first use (later calls return the same object)
+   * @return the payload. For a received envelope it is decoded on first use and later calls return the
+   *     same object, which callers must not change (the envelope's bytes would no longer match it).
    * @throws ProtocolException when a value in it breaks a JSON read limit
    */
-  public JsonObject payload() {
-    if (payload == null) {
-      payload = index.decode();
-    }
-    return payload;
-  }
+  JsonObject payload();
 
   /**
    * @return a payload member's value when it is a number, boolean or short string (a header field
    *     such as {@code operationId}, {@code timeoutMs} or {@code n}); {@code null} when it is missing or
    *     not a scalar. Does not decode the payload.
    */
-  public Object scalar(String name) {
-    if (payload == null) {
-      return index.scalar(name);
-    }
-    Object v = payload.getValue(name);
-    return v instanceof JsonObject || v instanceof JsonArray ? null : v;
-  }
+  Object scalar(String name);
 
   /** @return whether the payload member is missing, {@code null} or an object; does not decode the payload */
-  public boolean objectOrAbsent(String name) {
-    if (payload == null) {
-      return index.objectOrAbsent(name);
-    }
-    Object v = payload.getValue(name);
-    return v == null || v instanceof JsonObject;
-  }
+  boolean objectOrAbsent(String name);
 
   /**
    * @return the payload member's value as JSON text (for a received envelope, its bytes as they came),
    *     or {@code null} when the payload lacks it
    */
-  public RawJson raw(String name) {
-    if (payload == null) {
-      return index.raw(name);
-    }
-    return payload.containsKey(name) ? RawJson.encode(payload.getValue(name)) : null;
-  }
-
-  /** @return the index of the payload's bytes when the envelope was received and its payload is undecoded */
-  public PayloadIndex index() {
-    return payload == null ? index : null;
-  }
+  RawJson raw(String name);
 
   /** @return the envelope as a JSON object (decodes the payload) */
-  public JsonObject toJson() {
-    return new JsonObject().put("type", type).put("id", id).put("payload", payload());
-  }
+  JsonObject toJson();
 
   /** @return the UTF-8 JSON text of the envelope, without a length prefix */
-  public Buffer encode() {
-    if (payload == null) {
-      return EnvelopeWriter.rewrite(type, id, index, new String[0], new Object[0]);
-    }
-    return EnvelopeWriter.write(type, id, payload);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof EventEnvelope e && type.equals(e.type) && id.equals(e.id) && payload().equals(e.payload());
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(type, id, payload());
-  }
-
-  @Override
-  public String toString() {
-    return "EventEnvelope[type=" + type + ", id=" + id + ", payload=" + payload() + "]";
-  }
+  Buffer encode();
 }

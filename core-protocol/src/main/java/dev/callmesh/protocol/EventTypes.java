@@ -1,6 +1,6 @@
 package dev.callmesh.protocol;
 
-/** The event types of the callmesh protocol (SPEC §2.1, §2.2). */
+/** The event types of the callmesh protocol (docs/PROTOCOL.md, "Handshake" and "Calls"). */
 public final class EventTypes {
   public static final String AUTH_CHALLENGE = "auth.challenge";
   public static final String AUTH_HELLO = "auth.hello";

@@ -1,6 +1,5 @@
 package dev.callmesh.hub;
 
-import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.launch.Launcher;
 import dev.callmesh.protocol.util.Durations;
 import dev.callmesh.protocol.util.FlagOrEnv;
@@ -104,9 +103,6 @@ public final class HubMain implements Callable<Integer> {
   public Integer call() throws Exception {
     LAUNCHER.selectLogFormat(logFormat); // before anything makes a logger
     HubOptions options = options();
-    Integer depth = FlagOrEnv.value(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf);
-    // Before Vert.x makes its JSON parsers: deeper, longer input is a protocol violation.
-    LAUNCHER.limitJson(depth == null ? JsonLimits.DEFAULT_MAX_DEPTH : depth, options.getMaxFrameBytes());
     Vertx vertx = HubVertx.create(options);
     Hub hub = Hub.create(vertx, options);
     if (!LAUNCHER.started(vertx, hub.start(), Duration.ofSeconds(30))) {
@@ -134,6 +130,7 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(hubKey, "CALLMESH_HUB_KEY", Path::of, o::setHubKey);
     FlagOrEnv.apply(hubId, "CALLMESH_HUB_ID", x -> x, o::setHubId);
     FlagOrEnv.apply(maxFrameBytes, "CALLMESH_MAX_FRAME_BYTES", Integer::valueOf, o::setMaxFrameBytes);
+    FlagOrEnv.apply(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf, o::setMaxJsonDepth);
     FlagOrEnv.apply(heartbeat, "CALLMESH_HEARTBEAT", x -> x, v -> o.setHeartbeatMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(handshakeTimeout, "CALLMESH_HANDSHAKE_TIMEOUT", x -> x,
         v -> o.setHandshakeTimeoutMs(Durations.parse(v).toMillis()));

@@ -1,5 +1,6 @@
 package dev.callmesh.hub;
 
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.util.Durations;
 import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,8 @@ public class HubOptions {
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
   /** The largest frame limit that may be configured: 64 MiB. */
   public static final int MAX_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+  /** How deep the JSON read from peers may nest: 256 ({@link JsonLimits#DEFAULT_MAX_DEPTH}). */
+  public static final int DEFAULT_MAX_JSON_DEPTH = JsonLimits.DEFAULT_MAX_DEPTH;
   /** The heartbeat period announced in {@code auth.welcome}: 15 s. */
   public static final long DEFAULT_HEARTBEAT_MS = 15_000;
   /** How long a peer has to send a valid {@code auth.hello}: 10 s. */
@@ -44,6 +47,7 @@ public class HubOptions {
   private Path clientCa;
   private String hubId = defaultHubId();
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+  private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
   private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
   private long keysPollMs = DEFAULT_KEYS_POLL_MS;
@@ -91,6 +95,7 @@ public class HubOptions {
     }
     setHubId(json.getString("hubId", hubId));
     setMaxFrameBytes(json.getInteger("maxFrameBytes", maxFrameBytes));
+    setMaxJsonDepth(json.getInteger("maxJsonDepth", maxJsonDepth));
     if (json.containsKey("heartbeat")) {
       setHeartbeatMs(Durations.parse(json.getString("heartbeat")).toMillis());
     }
@@ -122,6 +127,7 @@ public class HubOptions {
         .put("clientCa", clientCa == null ? null : clientCa.toString())
         .put("hubId", hubId)
         .put("maxFrameBytes", maxFrameBytes)
+        .put("maxJsonDepth", maxJsonDepth)
         .put("heartbeat", heartbeatMs + "ms")
         .put("handshakeTimeout", handshakeTimeoutMs + "ms")
         .put("keysPoll", keysPollMs + "ms")
@@ -252,6 +258,28 @@ public class HubOptions {
     }
     this.maxFrameBytes = n;
     return this;
+  }
+
+  /** @return how deep the JSON read from peers (frames, HTTP bodies) may nest */
+  public int getMaxJsonDepth() {
+    return maxJsonDepth;
+  }
+
+  /** @param depth at least 16; deeper input costs the peer its connection ({@code bye PROTOCOL}); @return this */
+  public HubOptions setMaxJsonDepth(int depth) {
+    if (depth < 16) {
+      throw new IllegalArgumentException("max JSON depth must be at least 16");
+    }
+    this.maxJsonDepth = depth;
+    return this;
+  }
+
+  /**
+   * @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters,
+   *     strings as long as a frame
+   */
+  public JsonLimits getJsonLimits() {
+    return new JsonLimits(maxJsonDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxFrameBytes);
   }
 
   public long getHeartbeatMs() {

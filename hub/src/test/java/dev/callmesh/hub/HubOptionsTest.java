@@ -2,7 +2,9 @@ package dev.callmesh.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -23,5 +25,15 @@ class HubOptionsTest {
     HubOptions some = new HubOptions().setHttp(HostPort.parse("127.0.0.1:0"));
     assertEquals(some.getHttp().toString(), new HubOptions(some).getHttp().toString());
     assertEquals(new HubOptions().getHttp().toString(), new HubOptions(new JsonObject()).getHttp().toString());
+  }
+
+  @Test
+  void theJsonDepthIsAnOptionOfThisHubAndSurvivesACopy() {
+    HubOptions o = new HubOptions().setMaxJsonDepth(64).setMaxFrameBytes(4096);
+    assertEquals(new JsonLimits(64, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, 4096), o.getJsonLimits());
+    assertEquals(64, new HubOptions(o).getMaxJsonDepth());
+    assertEquals(64, new HubOptions(new JsonObject().put("maxJsonDepth", 64)).getMaxJsonDepth());
+    assertEquals(JsonLimits.DEFAULT_MAX_DEPTH, new HubOptions().getJsonLimits().maxDepth());
+    assertThrows(IllegalArgumentException.class, () -> new HubOptions().setMaxJsonDepth(15));
   }
 }

@@ -26,9 +26,18 @@ final class TestHub implements AutoCloseable {
    * @param authorizedKeys its lines
    */
   TestHub(Path dir, String... authorizedKeys) throws IOException {
+    this(new HubOptions(), dir, authorizedKeys);
+  }
+
+  /**
+   * @param options the hub's settings; its keys file and addresses are set here
+   * @param dir where to write authorized_keys
+   * @param authorizedKeys its lines
+   */
+  TestHub(HubOptions options, Path dir, String... authorizedKeys) throws IOException {
     Path keys = dir.resolve("authorized_keys");
     Files.writeString(keys, String.join("\n", authorizedKeys) + "\n");
-    hub = Hub.create(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("test")
+    hub = Hub.create(vertx, options.setAuthorizedKeys(keys).setHubId("test")
         .setListen(new HostPort("127.0.0.1", 0)).setHttp(new HostPort("127.0.0.1", 0))).start().await();
   }
 

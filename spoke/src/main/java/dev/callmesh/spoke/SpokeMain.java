@@ -1,6 +1,5 @@
 package dev.callmesh.spoke;
 
-import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.protocol.launch.GracefulStop;
@@ -35,8 +34,6 @@ public final class SpokeMain implements Callable<Integer> {
 
   /** Exit code when a newer spoke of the same identity and name took this one's place. */
   static final int EXIT_REPLACED = 3;
-  /** Longest JSON string read from the hub: 64 MiB, the largest frame a hub may be configured for. */
-  static final int MAX_JSON_STRING = 64 * 1024 * 1024;
 
   private static final Launcher LAUNCHER = Launcher.create("callmesh-spoke");
 
@@ -84,7 +81,6 @@ public final class SpokeMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LAUNCHER.selectLogFormat(logFormat); // before anything makes a logger
-    LAUNCHER.limitJson(JsonLimits.DEFAULT_MAX_DEPTH, MAX_JSON_STRING); // before Vert.x makes its parsers
     SpokeOptions options = options();
     if (!Files.isDirectory(options.getRoot())) {
       LAUNCHER.error("root " + options.getRoot().toAbsolutePath() + " is not a directory");

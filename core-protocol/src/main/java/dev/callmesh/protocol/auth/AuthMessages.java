@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** The messages of the session handshake (SPEC §2.1) that a peer signs and a hub checks. */
+/** The messages of the session handshake (docs/PROTOCOL.md, "Handshake") that a peer signs and a hub checks. */
 public final class AuthMessages {
 
   /** The SSHSIG namespace of handshake signatures: {@code ssh-keygen -Y sign -n callmesh}. */

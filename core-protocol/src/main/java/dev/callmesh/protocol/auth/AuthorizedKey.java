@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One accepted line of authorized_keys (SPEC §4.1): a key, the identity it stands for, and what that
- * identity may do.
+ * One accepted line of authorized_keys: a key, the identity it stands for, and what that identity may
+ * do (README.md, "Running a hub and spokes with your own keys").
  *
  * @param key the ssh-ed25519 public key
  * @param id the identity id: {@code name=}, else the key comment, else the key's {@code SHA256:} fingerprint

@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The hub's OpenSSH authorized_keys file (SPEC §4.1), parsed: the ssh-ed25519 keys it accepts, each with
- * its identity and grants. Immutable; reloading means parsing again.
+ * The hub's OpenSSH authorized_keys file, parsed: the ssh-ed25519 keys it accepts, each with its
+ * identity and grants (README.md, "Running a hub and spokes with your own keys"). Immutable; reloading
+ * means parsing again.
  */
 public final class AuthorizedKeys {
 

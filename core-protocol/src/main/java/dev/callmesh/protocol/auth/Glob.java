@@ -1,8 +1,9 @@
 package dev.callmesh.protocol.auth;
 
 /**
- * The globs of {@code spoke=} and {@code allow=} in authorized_keys (SPEC §4.1): {@code *} matches any run
- * of characters, {@code /} included; every other character, {@code ?} too, matches only itself.
+ * The globs of {@code spoke=} and {@code allow=} in authorized_keys (README.md, "Running a hub and
+ * spokes with your own keys"): {@code *} matches any run of characters, {@code /} included; every other
+ * character, {@code ?} too, matches only itself.
  */
 public final class Glob {
 

@@ -121,7 +121,7 @@ public final class SshPublicKey {
     return jdkKey;
   }
 
-  /** @return the SHA-256 of the wire blob (32 bytes): the key id of SPEC §4.2 */
+  /** @return the SHA-256 of the wire blob (32 bytes): the key id of signed-timestamp tokens (docs/PROTOCOL.md, "Handshake") */
   public byte[] keyId() {
     try {
       return MessageDigest.getInstance("SHA-256").digest(blob);

@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Signed-timestamp tokens (SPEC §4.2): {@code base64url_nopad(key_id[32] ‖ ts[8] ‖ sig[64])}, where
+ * Signed-timestamp tokens (docs/PROTOCOL.md, "Handshake"): {@code base64url_nopad(key_id[32] ‖ ts[8] ‖ sig[64])}, where
  * {@code key_id} is the SHA-256 of the key's SSH wire blob, {@code ts} Unix seconds big-endian and
  * {@code sig} the Ed25519 signature over {@code key_id ‖ ts}.
  */

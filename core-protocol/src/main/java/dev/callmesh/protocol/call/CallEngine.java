@@ -33,7 +33,7 @@ public interface CallEngine {
    * Starts a call.
    *
    * @param request the {@code call.requested} payload: {@code operationId}, {@code input} and any of
-   *     the optional fields of SPEC §2.2
+   *     the optional fields of docs/PROTOCOL.md, "Calls"
    * @param stream whether the call stays open after its first response (a subscription)
    * @param observer receives the outcome on the connection's context
    * @return a handle to abort the call

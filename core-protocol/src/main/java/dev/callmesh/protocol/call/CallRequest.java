@@ -5,62 +5,70 @@ import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.impl.EnvelopeWriter;
 import dev.callmesh.protocol.impl.PayloadIndex;
+import dev.callmesh.protocol.impl.ReceivedEnvelope;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 
 /**
- * The payload of a {@code call.requested}: either built here from JSON, or received, in which case it
- * can be passed on ({@link #with}) with a few members replaced and every other member (the
- * {@code input} above all) copied byte for byte, never decoded. That is how the hub forwards calls.
+ * The payload of a {@code call.requested}, as a value: the payload's JSON text with an index of where
+ * each member sits, plus the members set since ({@link #with}). A received request is the frame's bytes;
+ * one made from JSON ({@link #of}) is encoded once, when it is made. Header fields ({@link #operationId},
+ * {@link #timeoutMs}, ...) are read without decoding anything, and {@link #encode} writes the members set
+ * followed by every other member copied byte for byte, never decoded: that is how the hub forwards calls
+ * (docs/PROTOCOL.md, "Calls").
+ * <p>
+ * Immutable but for the decoded copy {@link #payload()} hands out, which does not feed back into it.
  */
 public final class CallRequest {
 
   private static final String[] NONE = new String[0];
+  private static final Object[] NO_VALUES = new Object[0];
 
-  private final JsonObject json;
-  private final EventEnvelope received;
+  private final PayloadIndex index;
   private final String[] names;
   private final Object[] values;
+  private JsonObject payload;
 
-  private CallRequest(JsonObject json, EventEnvelope received, String[] names, Object[] values) {
-    this.json = json;
-    this.received = received;
+  private CallRequest(PayloadIndex index, String[] names, Object[] values) {
+    this.index = index;
     this.names = names;
     this.values = values;
   }
 
   /**
-   * @param payload {@code operationId}, {@code input} and any optional field of SPEC §2.2; used as it is, not copied
+   * @param payload {@code operationId}, {@code input} and any optional member (docs/PROTOCOL.md, "Calls");
+   *     encoded now, so later changes to it do not reach the request
    * @return the request
    */
   public static CallRequest of(JsonObject payload) {
-    return new CallRequest(payload, null, NONE, new Object[0]);
+    return new CallRequest(PayloadIndex.encode(payload), NONE, NO_VALUES);
   }
 
   /**
-   * @param call a {@code call.requested} as it was read from the wire
-   * @return its request
+   * @param call a {@code call.requested} as it was read from the wire (or built: then its payload is
+   *     encoded now)
+   * @return its request, sharing the frame's bytes
    */
   public static CallRequest received(EventEnvelope call) {
-    return new CallRequest(null, call, NONE, new Object[0]);
+    PayloadIndex index = call instanceof ReceivedEnvelope r ? r.index() : PayloadIndex.encode(call.payload());
+    return new CallRequest(index, NONE, NO_VALUES);
   }
 
   /**
    * @param name a payload member
-   * @param value its new value: a {@link JsonObject}, string, number, boolean or {@link RawJson}
+   * @param value its new value: a {@link JsonObject}, string, number, boolean, {@code null} or {@link RawJson};
+   *     it must not change afterwards
    * @return a request like this one with the member set; this one is unchanged
    */
   public CallRequest with(String name, Object value) {
-    if (json != null) {
-      return of(json.copy().put(name, value instanceof RawJson raw ? raw.decode() : value));
-    }
-    int i = Arrays.asList(names).indexOf(name);
+    int i = overridden(name);
     String[] n = i >= 0 ? names : Arrays.copyOf(names, names.length + 1);
     Object[] v = i >= 0 ? values.clone() : Arrays.copyOf(values, values.length + 1);
     n[i >= 0 ? i : names.length] = name;
     v[i >= 0 ? i : values.length] = value;
-    return new CallRequest(null, received, n, v);
+    return new CallRequest(index, n, v);
   }
 
   /** @return {@code operationId}, or {@code null} when it is missing or not a string */
@@ -90,71 +98,77 @@ public final class CallRequest {
 
   /** @return whether {@code input} is missing, {@code null} or an object (anything else is INVALID_INPUT) */
   public boolean inputIsObject() {
-    return json != null ? !(json.getValue("input") != null && !(json.getValue("input") instanceof JsonObject))
-        : overridden("input") >= 0 || received.objectOrAbsent("input");
+    int i = overridden("input");
+    if (i < 0) {
+      return index.objectOrAbsent("input");
+    }
+    Object v = values[i];
+    return v == null || v instanceof JsonObject || v instanceof RawJson raw && startsObjectOrNull(raw.bytes());
+  }
+
+  private static boolean startsObjectOrNull(Buffer json) {
+    for (int i = 0; i < json.length(); i++) {
+      byte b = json.getByte(i);
+      if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+        return b == '{' || b == 'n';
+      }
+    }
+    return false;
   }
 
   /**
    * @return the value of a member that is a number, boolean or short string (not {@code input});
-   *     {@code null} otherwise. Does not decode a received payload.
+   *     {@code null} otherwise. Decodes nothing.
    */
   public Object scalar(String name) {
     int i = overridden(name);
-    if (i >= 0) {
-      return values[i] instanceof RawJson ? null : values[i];
+    if (i < 0) {
+      return index.scalar(name);
     }
-    if (json != null) {
-      Object v = json.getValue(name);
-      return v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray ? null : v;
-    }
-    return received.scalar(name);
+    Object v = values[i];
+    return v instanceof JsonObject || v instanceof JsonArray || v instanceof RawJson ? null : v;
   }
 
   /**
-   * @return {@code metadata} when it is an object (for a received request, only that member is decoded;
-   *     callers must not change it), else {@code null}
+   * @return {@code metadata} when it is an object, decoded (only that member), else {@code null}; callers
+   *     must not change it
    */
   public JsonObject metadata() {
     int i = overridden("metadata");
     Object value;
     if (i >= 0) {
       value = values[i] instanceof RawJson raw ? raw.decode() : values[i];
-    } else if (json != null) {
-      value = json.getValue("metadata");
-    } else if (received.index() == null) {
-      value = received.payload().getValue("metadata");
     } else {
-      RawJson raw = received.objectOrAbsent("metadata") ? received.raw("metadata") : null;
+      RawJson raw = index.objectOrAbsent("metadata") ? index.raw("metadata") : null;
       value = raw == null ? null : raw.decode();
     }
     return value instanceof JsonObject m ? m : null;
   }
 
   /**
-   * @return the whole payload, decoded on first use for a received request (with the replaced members
-   *     set); callers may change it
+   * @return the whole payload with the members set, decoded on first use; later calls return the same
+   *     object. Callers may change it: the request itself (its members, {@link #encode}) stays as it is.
+   * @throws dev.callmesh.protocol.ProtocolException when a value breaks a read limit of the frame it came in
    */
   public JsonObject payload() {
-    if (json != null) {
-      return json;
+    if (payload == null) {
+      JsonObject p = index.decode();
+      for (int i = 0; i < names.length; i++) {
+        Object v = values[i];
+        p.put(names[i], v instanceof RawJson raw ? raw.decode() : v instanceof JsonObject o ? o.copy() : v);
+      }
+      payload = p;
     }
-    JsonObject p = received.payload();
-    for (int i = 0; i < names.length; i++) {
-      p.put(names[i], values[i] instanceof RawJson raw ? raw.decode() : values[i]);
-    }
-    return p;
+    return payload;
   }
 
   /**
    * @param id the request id on the connection it is sent on
-   * @return the {@code call.requested} envelope's JSON text
+   * @return the {@code call.requested} envelope's JSON text: the members set, then every other member as
+   *     its bytes
    */
   public Buffer encode(String id) {
-    PayloadIndex index = received == null ? null : received.index();
-    if (index != null) {
-      return EnvelopeWriter.rewrite(EventTypes.CALL_REQUESTED, id, index, names, values);
-    }
-    return EnvelopeWriter.write(EventTypes.CALL_REQUESTED, id, payload());
+    return EnvelopeWriter.rewrite(EventTypes.CALL_REQUESTED, id, index, names, values);
   }
 
   private int overridden(String name) {

@@ -12,7 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The peer's side of the handshake (SPEC §2.1): wait for {@code auth.challenge}, answer
+ * The peer's side of the handshake (docs/PROTOCOL.md, "Handshake"): wait for {@code auth.challenge}, answer
  * {@code auth.hello}, and start the call engine on {@code auth.welcome}.
  */
 final class ClientHandshake {

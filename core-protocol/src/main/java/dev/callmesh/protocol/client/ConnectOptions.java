@@ -4,6 +4,7 @@ import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.call.CallHandler;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.JsonLimits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -23,6 +24,7 @@ public class ConnectOptions {
   private JsonArray operations;
   private JsonObject client = new JsonObject().put("name", "callmesh-java").put("version", "0.1.0");
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+  private JsonLimits jsonLimits = JsonLimits.DEFAULTS;
   private long handshakeTimeoutMs = DEFAULT_HANDSHAKE_TIMEOUT_MS;
   private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
   private CallEngineOptions engineOptions = new CallEngineOptions();
@@ -104,6 +106,17 @@ public class ConnectOptions {
       throw new IllegalArgumentException("maxFrameBytes must be 1 KiB to 64 MiB");
     }
     this.maxFrameBytes = n;
+    return this;
+  }
+
+  /** @return the bounds on the JSON read from the hub (by default {@link JsonLimits#DEFAULTS}) */
+  public JsonLimits getJsonLimits() {
+    return jsonLimits;
+  }
+
+  /** @param limits the bounds on the JSON read from the hub, not {@code null}; @return this */
+  public ConnectOptions setJsonLimits(JsonLimits limits) {
+    this.jsonLimits = java.util.Objects.requireNonNull(limits, "jsonLimits");
     return this;
   }
 

@@ -5,7 +5,7 @@ import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.auth.SshSig;
 import io.vertx.core.json.JsonObject;
 
-/** How a peer proves who it is in {@code auth.hello} (SPEC §2.1). */
+/** How a peer proves who it is in {@code auth.hello} (docs/PROTOCOL.md, "Handshake"). */
 @FunctionalInterface
 public interface Credentials {
 

@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 
 /**
  * Where a hub is: {@code tcp://host:port}, {@code tls://host:port}, {@code ws://host:port/v1/ws},
- * {@code wss://...} or {@code ssh://user@sshhost[:22]/host:port} (SPEC §6).
+ * {@code wss://...} or {@code ssh://user@sshhost[:22]/host:port} (README.md, "Every way in").
  *
  * @param scheme tcp, tls, ws, wss or ssh
  * @param host the hub's host (for ssh: the SSH server's)

@@ -13,7 +13,7 @@ import net.schmizz.sshj.DefaultConfig;
 
 /**
  * {@code ssh://user@sshhost[:22]/hubhost:port}: length-prefixed frames through an SSH server's
- * {@code direct-tcpip} forwarding (sshj), as {@code ssh -L} would carry them (SPEC §6).
+ * {@code direct-tcpip} forwarding (sshj), as {@code ssh -L} would carry them (README.md, "Every way in").
  * <p>
  * The SSH server's host key must be listed in the known_hosts file of the options (default
  * {@code ~/.ssh/known_hosts}); an unknown or changed key is refused. The options' SSH key logs in. Each
@@ -39,7 +39,7 @@ final class SshDialer implements Dialer {
         .compose(tunnel -> client.connect(tunnel.localPort(), "127.0.0.1")
             .map(socket -> {
               tunnel.bridge(socket.localAddress().port());
-              return EnvelopeTransport.create(socket, "ssh", options.getMaxFrameBytes());
+              return EnvelopeTransport.create(socket, "ssh", options.getMaxFrameBytes(), options.getJsonLimits());
             })
             .recover(err -> {
               vertx.executeBlocking(() -> {

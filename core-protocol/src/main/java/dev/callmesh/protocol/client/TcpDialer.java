@@ -36,7 +36,7 @@ final class TcpDialer implements Dialer {
             "cannot reach the hub at " + url + ": " + describe(err) + (scheme.equals("tls")
                 ? "; check that the hub's certificate matches its name and is signed by the --ca you trust"
                 : "; is it running?"))))
-        .map(socket -> EnvelopeTransport.create(socket, scheme, options.getMaxFrameBytes()));
+        .map(socket -> EnvelopeTransport.create(socket, scheme, options.getMaxFrameBytes(), options.getJsonLimits()));
   }
 
   static String describe(Throwable err) {

@@ -41,7 +41,8 @@ final class WsDialer implements Dialer {
                 + (!tls ? "; is its HTTP port right?"
                     : err instanceof WebSocketHandshakeException ? TlsSettings.closedDuringHandshakeHint(options)
                     : "; check the hub's certificate and the --ca you trust"))))
-        .map(ws -> new WebSocketTransport(ws, tls ? "wss" : "ws", options.getMaxFrameBytes()));
+        .map(ws -> new WebSocketTransport(ws, tls ? "wss" : "ws", options.getMaxFrameBytes(),
+            options.getJsonLimits()));
   }
 
   Future<Void> close() {

@@ -2,6 +2,7 @@ package dev.callmesh.protocol.impl;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.ProtocolException;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -22,16 +23,17 @@ public final class EnvelopeReader {
 
   /**
    * @param json the UTF-8 JSON of one frame
-   * @return its type, id and payload index ({@code null} when it had no payload)
+   * @param limits the bounds the frame must keep within; decoding its payload later keeps to them too
+   * @return its type, id and payload index (that of {@code {}} when it had no payload)
    * @throws ProtocolException when the body is not a JSON object, breaks a read limit, or has no type
    */
-  public static Result read(Buffer json) {
+  public static Result read(Buffer json, JsonLimits limits) {
     JsonCodec.Bytes b = JsonCodec.Bytes.of(json);
     String type = null;
     Object id = null;
     PayloadIndex payload = null;
     boolean badType = false;
-    try (JsonParser p = JsonCodec.parser(b.array(), b.offset(), b.length())) {
+    try (JsonParser p = JsonCodec.parser(b.array(), b.offset(), b.length(), limits)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new ProtocolException("frame is not a JSON object");
       }
@@ -50,7 +52,7 @@ public final class EnvelopeReader {
           }
           case "payload" -> {
             if (v == JsonToken.START_OBJECT) {
-              payload = payload(p, b.array(), b.offset());
+              payload = payload(p, b.array(), b.offset(), limits);
             } else if (v == JsonToken.VALUE_NULL) {
               payload = null;
             } else {
@@ -72,11 +74,11 @@ public final class EnvelopeReader {
     if (id != null && !(id instanceof String)) {
       throw new ProtocolException("envelope \"id\" must be a string");
     }
-    return new Result(type, (String) id, payload);
+    return new Result(type, (String) id, payload == null ? PayloadIndex.empty() : payload);
   }
 
-  private static PayloadIndex payload(JsonParser p, byte[] bytes, int offset) throws IOException {
-    PayloadIndex index = new PayloadIndex(bytes, offset + (int) p.currentTokenLocation().getByteOffset());
+  private static PayloadIndex payload(JsonParser p, byte[] bytes, int offset, JsonLimits limits) throws IOException {
+    PayloadIndex index = new PayloadIndex(bytes, offset + (int) p.currentTokenLocation().getByteOffset(), limits);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       int keyStart = offset + (int) p.currentTokenLocation().getByteOffset();
@@ -93,7 +95,7 @@ public final class EnvelopeReader {
         }
         case VALUE_STRING -> {
           // The data members can be large: leave them as bytes. The others are short header fields.
-          boolean data = name.equals("input") || name.equals("output");
+          boolean data = PayloadIndex.isData(name);
           index.add(name, keyStart, valueStart, data ? PayloadIndex.STRING : PayloadIndex.SCALAR, data ? null : p.getText());
         }
         case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> index.add(name, keyStart, valueStart, PayloadIndex.SCALAR,

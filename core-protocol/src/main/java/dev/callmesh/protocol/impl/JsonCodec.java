@@ -3,7 +3,9 @@ package dev.callmesh.protocol.impl;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
@@ -17,20 +19,39 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON through Jackson's streaming parser and generator, without the data-binding layer (no
  * per-call serializer contexts): what the envelope codec and {@link dev.callmesh.protocol.RawJson} use.
- * The factory is made on first use, so it carries the read limits {@code main} set
- * ({@link dev.callmesh.protocol.JsonLimits}).
+ * Parsers come from one factory per {@link JsonLimits} value, made on first use and kept (a process has
+ * one or a few), so each reader enforces its own limits and none changes Jackson's JVM-wide defaults.
  */
 public final class JsonCodec {
 
   private JsonCodec() {
   }
 
-  private static final class Holder {
-    static final JsonFactory FACTORY = new JsonFactory();
+  /** Writes: the read limits do not apply. */
+  private static final JsonFactory GENERATORS = new JsonFactory();
+  private static final JsonFactory DEFAULT_PARSERS = newFactory(JsonLimits.DEFAULTS);
+  private static final Map<JsonLimits, JsonFactory> PARSERS = new ConcurrentHashMap<>();
+
+  private static JsonFactory newFactory(JsonLimits limits) {
+    return JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(limits.maxDepth())
+        .maxNumberLength(limits.maxNumberLength())
+        .maxStringLength(limits.maxStringLength())
+        .build()).build();
+  }
+
+  /** @return the factory of parsers that enforce the limits */
+  private static JsonFactory parsers(JsonLimits limits) {
+    if (limits == JsonLimits.DEFAULTS) {
+      return DEFAULT_PARSERS;
+    }
+    JsonFactory f = PARSERS.get(limits);
+    return f != null ? f : PARSERS.computeIfAbsent(limits, JsonCodec::newFactory);
   }
 
   /** The bytes of a buffer as an array slice, without copying when the buffer is on the heap. */
@@ -45,23 +66,24 @@ public final class JsonCodec {
     }
   }
 
-  /** @return a parser over the bytes; token offsets count from {@code offset} */
-  static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
-    return Holder.FACTORY.createParser(bytes, offset, length);
+  /** @return a parser over the bytes that enforces the limits; token offsets count from {@code offset} */
+  static JsonParser parser(byte[] bytes, int offset, int length, JsonLimits limits) throws IOException {
+    return parsers(limits).createParser(bytes, offset, length);
   }
 
   /**
    * @param json the UTF-8 text of one JSON value
+   * @param limits the bounds it must keep within
    * @return it decoded ({@link JsonObject}, {@link JsonArray}, string, number, boolean or {@code null})
    * @throws ProtocolException when it is not valid JSON or breaks a read limit
    */
-  public static Object decodeValue(Buffer json) {
+  public static Object decodeValue(Buffer json, JsonLimits limits) {
     Bytes b = Bytes.of(json);
-    return decodeValue(b.array(), b.offset(), b.length());
+    return decodeValue(b.array(), b.offset(), b.length(), limits);
   }
 
-  static Object decodeValue(byte[] bytes, int offset, int length) {
-    try (JsonParser p = parser(bytes, offset, length)) {
+  static Object decodeValue(byte[] bytes, int offset, int length, JsonLimits limits) {
+    try (JsonParser p = parser(bytes, offset, length, limits)) {
       Object value = JacksonCodec.fromParser(p, Object.class);
       return wrap(value);
     } catch (IOException | RuntimeException e) {
@@ -89,11 +111,20 @@ public final class JsonCodec {
 
   /** Appends the JSON text of a value; a {@link dev.callmesh.protocol.RawJson} is copied as it is. */
   static void appendValue(ByteBuf out, Object value) {
+    // The header values (a path, an id, a count) are written directly: a generator costs more than they do
     if (value instanceof dev.callmesh.protocol.RawJson raw) {
       appendBuffer(out, raw.bytes());
       return;
     }
-    try (JsonGenerator g = Holder.FACTORY.createGenerator((java.io.OutputStream) new ByteBufOutputStream(out))) {
+    if (value instanceof String s) {
+      appendString(out, s);
+      return;
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof Boolean || value == null) {
+      out.writeCharSequence(String.valueOf(value), java.nio.charset.StandardCharsets.US_ASCII);
+      return;
+    }
+    try (JsonGenerator g = GENERATORS.createGenerator((java.io.OutputStream) new ByteBufOutputStream(out))) {
       JacksonCodec.encodeJson(value, g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,19 +1,27 @@
 package dev.callmesh.protocol.impl;
 
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.RawJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Where each member of a received payload sits in the frame's bytes, and the value of each small
  * scalar member (an operation id, a timeout, a credit), read in the same pass that checked the frame.
  * The rest ({@code input}, {@code output}, nested objects) stays bytes until asked for: a relay copies
- * them on untouched, everyone else decodes them once. Confined to one connection's context.
+ * them on untouched, everyone else decodes them once. Read limits met only when a member is decoded
+ * are those the frame was read with.
+ * <p>
+ * Complete once the reader (or {@link #encode}) has closed it; from then on it does not change and may
+ * be shared, for instance by a request and the requests made from it with members replaced.
  */
 public final class PayloadIndex {
+
+  private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
   static final byte OBJECT = 1;
   static final byte ARRAY = 2;
@@ -23,6 +31,7 @@ public final class PayloadIndex {
 
   private final byte[] bytes;
   private final int start;
+  private final JsonLimits limits;
   private int end;
   private int count;
   private String[] names = new String[6];
@@ -32,9 +41,69 @@ public final class PayloadIndex {
   private byte[] kinds = new byte[6];
   private Object[] scalars = new Object[6];
 
-  PayloadIndex(byte[] bytes, int start) {
+  PayloadIndex(byte[] bytes, int start, JsonLimits limits) {
     this.bytes = bytes;
     this.start = start;
+    this.limits = limits;
+  }
+
+  private static final PayloadIndex EMPTY = new PayloadIndex(EMPTY_OBJECT, 0, JsonLimits.DEFAULTS);
+
+  static {
+    EMPTY.close(1);
+  }
+
+  /** @return the index of an empty payload, {@code {}} */
+  public static PayloadIndex empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Encodes a payload and indexes it in the same pass, as if it had been received: nothing is parsed.
+   *
+   * @param payload the members to write; later changes to it do not reach the index
+   * @return the index of its encoding
+   */
+  public static PayloadIndex encode(JsonObject payload) {
+    int n = payload.size();
+    String[] names = new String[n];
+    int[] keyStarts = new int[n];
+    int[] valueStarts = new int[n];
+    ByteBuf out = Unpooled.buffer(128);
+    out.writeByte('{');
+    int i = 0;
+    for (Map.Entry<String, Object> e : payload.getMap().entrySet()) {
+      if (i > 0) {
+        out.writeByte(',');
+      }
+      names[i] = e.getKey();
+      keyStarts[i] = out.writerIndex();
+      JsonCodec.appendString(out, e.getKey());
+      out.writeByte(':');
+      valueStarts[i] = out.writerIndex();
+      JsonCodec.appendValue(out, e.getValue());
+      i++;
+    }
+    out.writeByte('}');
+    // The buffer is on the heap; offsets are counted from its array's start.
+    int base = out.arrayOffset();
+    PayloadIndex index = new PayloadIndex(out.array(), base, JsonLimits.DEFAULTS);
+    for (int m = 0; m < n; m++) {
+      byte first = out.getByte(valueStarts[m]);
+      byte kind = first == '{' ? OBJECT : first == '[' ? ARRAY : first == 'n' ? NULL
+          : first == '"' && isData(names[m]) ? STRING : SCALAR;
+      // As the reader would have it: the value of a number, boolean or short string
+      Object value = kind == SCALAR ? payload.getValue(names[m]) : null;
+      index.add(names[m], base + keyStarts[m], base + valueStarts[m], kind,
+          value instanceof String || value instanceof Number || value instanceof Boolean ? value : null);
+    }
+    index.close(base + out.writerIndex() - 1);
+    return index;
+  }
+
+  /** @return whether a string member is data left as bytes ({@code input}, {@code output}), not a header field */
+  static boolean isData(String name) {
+    return name.equals("input") || name.equals("output");
   }
 
   void add(String name, int keyStart, int valueStart, byte kind, Object scalar) {
@@ -113,12 +182,21 @@ public final class PayloadIndex {
     if (i < 0) {
       return null;
     }
-    return RawJson.of(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, valueStarts[i], valueEnds[i] - valueStarts[i])));
+    return RawJson.of(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, valueStarts[i], valueEnds[i] - valueStarts[i])),
+        limits);
   }
 
-  /** @return the whole payload decoded */
+  /** @return the payload's text (not copied) */
+  public RawJson raw() {
+    return RawJson.of(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes, start, end - start)), limits);
+  }
+
+  /**
+   * @return the whole payload decoded, a new object on each call
+   * @throws dev.callmesh.protocol.ProtocolException when a value in it breaks a read limit
+   */
   public JsonObject decode() {
-    return (JsonObject) JsonCodec.decodeValue(bytes, start, end - start);
+    return (JsonObject) JsonCodec.decodeValue(bytes, start, end - start, limits);
   }
 
   /**

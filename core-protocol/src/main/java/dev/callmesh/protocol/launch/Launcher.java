@@ -1,6 +1,5 @@
 package dev.callmesh.protocol.launch;
 
-import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.util.LogFormat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,8 +20,8 @@ import picocli.CommandLine;
  * SIGINT ({@link GracefulStop}). Every message it prints goes to stderr as {@code NAME: message}.
  * <p>
  * A {@code call()} uses it in this order: {@link #selectLogFormat} first (before anything makes a logger),
- * then the options (from {@link #readConfig}, the environment and the flags), {@link #limitJson} (before
- * Vert.x makes its parsers), {@link #started}, {@link #onSignals}.
+ * then the options (from {@link #readConfig}, the environment and the flags), {@link #started},
+ * {@link #onSignals}. JSON limits are not the launcher's: each hub and connection carries its own.
  */
 public final class Launcher {
 
@@ -77,19 +76,6 @@ public final class Launcher {
    */
   public String selectLogFormat(String flag) {
     return LogFormat.select(flag);
-  }
-
-  /**
-   * Bounds the JSON this process reads from peers, for every parser made from now on: nesting depth,
-   * strings as long as the largest frame, numbers of {@link JsonLimits#DEFAULT_MAX_NUMBER_LENGTH}
-   * characters. Call it before Vert.x makes its parsers.
-   *
-   * @param maxDepth nesting depth, at least 16
-   * @param maxStringLength characters in one string, at least 1024
-   * @throws IllegalArgumentException for smaller bounds
-   */
-  public void limitJson(int maxDepth, int maxStringLength) {
-    JsonLimits.apply(maxDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxStringLength);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.callmesh.protocol.transport;
 
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.transport.impl.NetSocketTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -24,10 +25,16 @@ public interface EnvelopeTransport {
    * @param socket a connected socket; the transport takes over its handlers
    * @param transportName {@code tcp} or {@code tls}, as shown to operators
    * @param maxFrameBytes the largest frame accepted and sent
+   * @param jsonLimits the bounds on the JSON of each frame received
    * @return a transport over the socket
    */
+  static EnvelopeTransport create(NetSocket socket, String transportName, int maxFrameBytes, JsonLimits jsonLimits) {
+    return new NetSocketTransport(socket, transportName, maxFrameBytes, jsonLimits);
+  }
+
+  /** @return {@link #create(NetSocket, String, int, JsonLimits)} with {@link JsonLimits#DEFAULTS} */
   static EnvelopeTransport create(NetSocket socket, String transportName, int maxFrameBytes) {
-    return new NetSocketTransport(socket, transportName, maxFrameBytes);
+    return create(socket, transportName, maxFrameBytes, JsonLimits.DEFAULTS);
   }
 
   /** @return the context the handlers run on */
@@ -44,6 +51,9 @@ public interface EnvelopeTransport {
 
   /** @return the largest frame body this transport reads or writes */
   int maxFrameBytes();
+
+  /** @return the bounds on the JSON this transport reads */
+  JsonLimits jsonLimits();
 
   /**
    * Sends one envelope.

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** The handshake's signed message and nonces (SPEC §2.1). */
+/** The handshake's signed message and nonces (docs/PROTOCOL.md, "Handshake"). */
 class AuthMessagesTest {
 
   @Test

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Parsing the hub's authorized_keys (SPEC §4.1). */
+/** Parsing the hub's authorized_keys (README.md, "Running a hub and spokes with your own keys"). */
 class AuthorizedKeysTest {
 
   private final SshPublicKey alice = SshKeyPair.generate().publicKey();

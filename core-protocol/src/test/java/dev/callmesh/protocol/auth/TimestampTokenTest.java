@@ -12,7 +12,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Signed-timestamp tokens (SPEC §4.2). */
+/** Signed-timestamp tokens (docs/PROTOCOL.md, "Handshake"). */
 class TimestampTokenTest {
 
   private static final long NOW = 1_750_000_000L;

@@ -3,12 +3,14 @@ package dev.callmesh.hub.impl;
 import dev.callmesh.hub.impl.metrics.MetricsEndpoint;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
+import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -90,7 +92,8 @@ final class HttpApi {
     var connection = ctx.request().connection();
     ctx.request().toWebSocket().onSuccess(ws -> {
       hub.metrics.httpConnectionGone(connection); // counted as ws/wss from now on
-      hub.accept(new WebSocketTransport(ws, scheme, hub.options.getMaxFrameBytes()), token);
+      hub.accept(new WebSocketTransport(ws, scheme, hub.options.getMaxFrameBytes(), hub.options.getJsonLimits()),
+          token);
     });
   }
 
@@ -172,18 +175,23 @@ final class HttpApi {
     return h.substring(7).trim();
   }
 
-  /** @return the request body as a JSON object ({} when empty), or {@code null} after answering 400 */
-  private static JsonObject body(RoutingContext ctx) {
+  /** @return the body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
+  private JsonObject body(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return new JsonObject();
     }
+    Object body;
     try {
-      return new JsonObject(text);
-    } catch (RuntimeException e) {
+      body = RawJson.of(Buffer.buffer(text), hub.options.getJsonLimits()).decode();
+    } catch (RuntimeException e) { // not JSON, or past the hub's JSON limits
+      body = null;
+    }
+    if (!(body instanceof JsonObject input)) {
       error(ctx, CallException.of(ErrorCode.INVALID_INPUT, "the request body must be a JSON object (the input)"));
       return null;
     }
+    return input;
   }
 
   private static JsonObject query(RoutingContext ctx, String... names) {

@@ -93,7 +93,7 @@ public final class HubImpl implements Hub {
       TlsServerSettings.apply(tcp, options);
       server = vertx.createNetServer(tcp);
       server.connectHandler(socket -> acceptor.accept(EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp",
-          options.getMaxFrameBytes()), null));
+          options.getMaxFrameBytes(), options.getJsonLimits()), null));
       return server.listen();
     }).compose(s -> {
       if (options.getHttp() == null) {

@@ -3,6 +3,7 @@ package dev.callmesh.protocol.transport.impl;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,6 +29,7 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
 
   private final String transportName;
   private final int maxFrameBytes;
+  private final JsonLimits jsonLimits;
   private final Context context;
   private final Backlog backlog;
   private final Promise<Void> closedPromise = Promise.promise();
@@ -35,9 +37,10 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
   private Handler<Void> closeHandler;
   private volatile boolean closed;
 
-  AbstractTransport(String transportName, int maxFrameBytes) {
+  AbstractTransport(String transportName, int maxFrameBytes, JsonLimits jsonLimits) {
     this.transportName = transportName;
     this.maxFrameBytes = maxFrameBytes;
+    this.jsonLimits = java.util.Objects.requireNonNull(jsonLimits, "jsonLimits");
     this.context = Vertx.currentContext();
     this.backlog = new Backlog(context.owner(), this, maxFrameBytes);
   }
@@ -59,10 +62,14 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
     return closed;
   }
 
-  /** Hands a received envelope to the handler. */
-  final void dispatch(EventEnvelope envelope) {
+  /**
+   * Reads one frame within the limits and hands the envelope to the handler.
+   *
+   * @throws dev.callmesh.protocol.ProtocolException when the frame is not an envelope within the limits
+   */
+  final void dispatch(Buffer frame) {
     if (!closed) {
-      handler.handle(envelope);
+      handler.handle(EventEnvelope.decode(frame, jsonLimits));
     }
   }
 
@@ -123,6 +130,11 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
   /** @return whether the caller runs on this connection's context, where its state lives */
   private boolean onContext() {
     return Vertx.currentContext() == context && Context.isOnEventLoopThread();
+  }
+
+  @Override
+  public JsonLimits jsonLimits() {
+    return jsonLimits;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.callmesh.protocol.transport.impl;
 
-import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.frame.FrameDecoder;
 import dev.callmesh.protocol.frame.FrameEncoder;
@@ -27,9 +27,10 @@ public final class NetSocketTransport extends AbstractTransport {
    * @param socket the connected socket; the transport takes over its handlers
    * @param transportName {@code tcp}, {@code tls} or {@code ssh}
    * @param maxFrameBytes the largest frame body read or written
+   * @param jsonLimits the bounds on the JSON of each frame read
    */
-  public NetSocketTransport(NetSocket socket, String transportName, int maxFrameBytes) {
-    super(transportName, maxFrameBytes);
+  public NetSocketTransport(NetSocket socket, String transportName, int maxFrameBytes, JsonLimits jsonLimits) {
+    super(transportName, maxFrameBytes, jsonLimits);
     this.socket = socket;
     this.decoder = new FrameDecoder(maxFrameBytes);
     socket.handler(this::onBytes);
@@ -57,7 +58,7 @@ public final class NetSocketTransport extends AbstractTransport {
       return;
     }
     try {
-      decoder.feed(chunk, frame -> dispatch(EventEnvelope.decode(frame)));
+      decoder.feed(chunk, this::dispatch);
     } catch (ProtocolException e) {
       violation(e.getMessage());
     }

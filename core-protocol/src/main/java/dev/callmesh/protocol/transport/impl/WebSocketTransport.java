@@ -2,7 +2,7 @@ package dev.callmesh.protocol.transport.impl;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
-import dev.callmesh.protocol.EventEnvelope;
+import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Future;
@@ -14,7 +14,7 @@ import io.vertx.core.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Envelopes over a WebSocket (SPEC §2): each text message is one envelope, with no length prefix. A
+ * Envelopes over a WebSocket (docs/PROTOCOL.md, "Frames"): each text message is one envelope, with no length prefix. A
  * binary message, or text that is not an envelope, is answered with {@code bye PROTOCOL} and closes the
  * connection. The message size limit is the WebSocket's own ({@code maxWebSocketMessageSize}), set to
  * the frame limit by whoever made the socket.
@@ -27,9 +27,10 @@ public final class WebSocketTransport extends AbstractTransport {
    * @param ws an open WebSocket, client or server side; the transport takes over its handlers
    * @param transportName {@code ws} or {@code wss}
    * @param maxFrameBytes the largest envelope sent or accepted
+   * @param jsonLimits the bounds on the JSON of each message read
    */
-  public WebSocketTransport(WebSocketBase ws, String transportName, int maxFrameBytes) {
-    super(transportName, maxFrameBytes);
+  public WebSocketTransport(WebSocketBase ws, String transportName, int maxFrameBytes, JsonLimits jsonLimits) {
+    super(transportName, maxFrameBytes, jsonLimits);
     this.ws = ws;
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> violation("binary WebSocket messages are not part of the protocol; send envelopes as text"));
@@ -42,7 +43,7 @@ public final class WebSocketTransport extends AbstractTransport {
       return;
     }
     try {
-      dispatch(EventEnvelope.decode(Buffer.buffer(text)));
+      dispatch(Buffer.buffer(text));
     } catch (ProtocolException e) {
       violation(e.getMessage());
     }
