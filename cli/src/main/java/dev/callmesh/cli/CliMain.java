@@ -4,7 +4,7 @@ import dev.callmesh.protocol.util.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar callmesh.jar}: the callmesh command line (SPEC §6). */
+/** {@code java -jar callmesh.jar}: the callmesh command line; its commands are in the README. */
 @Command(name = "callmesh", mixinStandardHelpOptions = true, version = "callmesh " + CliMain.VERSION,
     usageHelpAutoWidth = true,
     description = {"Calls operations of spokes through a callmesh hub, and lists what exists.",

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The description of one operation (SPEC §3): its path, namespace, type, schemas and domain errors.
+ * The description of one operation (docs/PROTOCOL.md): its path, namespace, type, schemas and domain errors.
  *
  * @param name the operation path, e.g. {@code /fs/readFile}
  * @param namespace the group it belongs to, e.g. {@code fs}

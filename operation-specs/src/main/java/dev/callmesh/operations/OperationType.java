@@ -1,6 +1,6 @@
 package dev.callmesh.operations;
 
-/** How an operation answers (SPEC §3). */
+/** How an operation answers: once (a query or mutation) or as a stream (a subscription). */
 public enum OperationType {
   /** One {@code call.responded}, no side effects. */
   QUERY("query"),

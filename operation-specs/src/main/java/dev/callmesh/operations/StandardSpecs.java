@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The OperationSpecs of every standard operation (SPEC §3 and §5): the spoke's {@code fs}, {@code bash}
+ * The OperationSpecs of every standard operation (README, Operations a spoke serves; docs/PROTOCOL.md): the spoke's {@code fs}, {@code bash}
  * and {@code search} operations under their spoke-relative names ({@code /fs/readFile}), and the hub's
  * own {@code /services/*} and {@code /hub/*} operations under their full names.
  * <p>

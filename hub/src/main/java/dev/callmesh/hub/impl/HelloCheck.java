@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Checks the parts of {@code auth.hello} and {@code /hub/services/register} that are not cryptography. */
 final class HelloCheck {
 
-  /** Spoke names (SPEC §3). */
+  /** Spoke names: 1 to 63 of a-z, 0-9 and -, starting and ending with a letter or digit; not hub or services. */
   static final Pattern SPOKE_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
   /** The most operations one spoke may register. */
   static final int MAX_OPERATIONS = 1000;

@@ -3,7 +3,7 @@ package dev.callmesh.hub.impl;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 
-/** The HTTP status of each error code (SPEC §7). */
+/** The HTTP status of each error code (README, HTTP API). */
 final class HttpStatus {
 
   private HttpStatus() {

@@ -36,7 +36,7 @@ final class HubConnection {
     return principal.mayCall(operationPath);
   }
 
-  /** @return {@code payload.caller} for the calls this connection makes (SPEC §2.2) */
+  /** @return {@code payload.caller} for the calls this connection makes (docs/PROTOCOL.md, Calls) */
   JsonObject caller() {
     return new JsonObject().put("id", principal.id()).put("spoke", spokeName);
   }
