@@ -8,17 +8,12 @@ import dev.callmesh.protocol.client.HubUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs every scenario against callmesh, NATS and a plain relay, alternating the systems within each
@@ -245,7 +240,7 @@ public final class BenchMain {
   }
 
   String hubUrl(Proc hub) {
-    return "tcp://127.0.0.1:" + lastInt(hub.lastLine);
+    return "tcp://127.0.0.1:" + Ports.lastInt(hub.lastLine);
   }
 
   List<String> echoSpoke(String hubUrl, String prefix, int count) {
@@ -300,35 +295,6 @@ public final class BenchMain {
       }
     }
     return o;
-  }
-
-  static int lastInt(String line) {
-    Matcher m = Pattern.compile("(\\d+)\\D*$").matcher(line);
-    if (!m.find()) {
-      throw new IllegalStateException("no port in: " + line);
-    }
-    return Integer.parseInt(m.group(1));
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  static void waitForPort(int port, long timeoutMs) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (true) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException e) {
-        if (System.currentTimeMillis() > deadline) {
-          throw new IOException("nothing listens on port " + port + " after " + timeoutMs + " ms");
-        }
-        Thread.sleep(100);
-      }
-    }
   }
 
   private static JsonObject machine(Plan plan) throws IOException {

@@ -42,9 +42,9 @@ final class Stack implements AutoCloseable {
           s.callmesh = bench.connectClient(s.url);
         }
         case Systems.NATS -> {
-          int port = BenchMain.freePort();
+          int port = Ports.freePort();
           s.add(Proc.start("nats-server", bench.work, List.of("nats-server", "-a", "127.0.0.1", "-p", "" + port)));
-          BenchMain.waitForPort(port, 10_000);
+          Ports.waitForPort(port, 10_000);
           s.url = "nats://127.0.0.1:" + port;
           s.add(bench.awaitStart("nats-echo", bench.benchJava(NatsEcho.class, s.url, "echo", "1"), "connected to"));
           s.add(bench.awaitStart("nats-fan", bench.benchJava(NatsEcho.class, s.url, "fan", "" + BenchMain.FANOUT), "connected to"));
@@ -52,8 +52,8 @@ final class Stack implements AutoCloseable {
         }
         default -> {
           Proc echo = s.add(bench.awaitStart("relay-echo", bench.benchJava(RelayEcho.class), "ready on"));
-          Proc relay = s.add(bench.awaitStart("relay", bench.benchJava(Relay.class, "" + BenchMain.lastInt(echo.lastLine)), "listening on"));
-          s.relay = RelayClient.connect(bench.vertx, BenchMain.lastInt(relay.lastLine));
+          Proc relay = s.add(bench.awaitStart("relay", bench.benchJava(Relay.class, "" + Ports.lastInt(echo.lastLine)), "listening on"));
+          s.relay = RelayClient.connect(bench.vertx, Ports.lastInt(relay.lastLine));
         }
       }
       return s;

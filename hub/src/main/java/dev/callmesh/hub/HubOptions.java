@@ -1,7 +1,6 @@
 package dev.callmesh.hub;
 
 import dev.callmesh.protocol.JsonLimits;
-import dev.callmesh.protocol.util.Durations;
 import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ public class HubOptions {
   private Path tlsCert;
   private Path tlsKey;
   private Path clientCa;
-  private String hubId = defaultHubId();
+  private String hubId = HostPort.localHostName();
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
   private long heartbeatMs = DEFAULT_HEARTBEAT_MS;
@@ -73,46 +72,7 @@ public class HubOptions {
    * {@code metrics} (a boolean), and the other keys {@link #toJson()} writes.
    */
   public HubOptions(JsonObject json) {
-    if (json.containsKey("listen")) {
-      setListen(HostPort.parse(json.getString("listen")));
-    }
-    if (json.containsKey("authorizedKeys")) {
-      setAuthorizedKeys(Path.of(json.getString("authorizedKeys")));
-    }
-    if (json.containsKey("http")) {
-      // null (as toJson() writes it) or "off": no HTTP listener
-      String http = json.getString("http");
-      setHttp(http == null || http.equals("off") ? null : HostPort.parse(http));
-    }
-    if (json.getString("tlsCert") != null) {
-      setTls(Path.of(json.getString("tlsCert")), Path.of(json.getString("tlsKey", "")));
-    }
-    if (json.getString("clientCa") != null) {
-      setClientCa(Path.of(json.getString("clientCa")));
-    }
-    if (json.getString("hubKey") != null) {
-      setHubKey(Path.of(json.getString("hubKey")));
-    }
-    setHubId(json.getString("hubId", hubId));
-    setMaxFrameBytes(json.getInteger("maxFrameBytes", maxFrameBytes));
-    setMaxJsonDepth(json.getInteger("maxJsonDepth", maxJsonDepth));
-    if (json.containsKey("heartbeat")) {
-      setHeartbeatMs(Durations.parse(json.getString("heartbeat")).toMillis());
-    }
-    if (json.containsKey("handshakeTimeout")) {
-      setHandshakeTimeoutMs(Durations.parse(json.getString("handshakeTimeout")).toMillis());
-    }
-    setMaxConnections(json.getInteger("maxConnections", maxConnections));
-    setMaxConnectionsPerSource(json.getInteger("maxConnectionsPerSource", maxConnectionsPerSource));
-    setMaxCallsPerSecond(json.getInteger("maxCallsPerSecond", maxCallsPerSecond));
-    setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
-    if (json.containsKey("shutdownGrace")) {
-      setShutdownGraceMs(Durations.parse(json.getString("shutdownGrace")).toMillis());
-    }
-    if (json.containsKey("keysPoll")) {
-      setKeysPollMs(Durations.parse(json.getString("keysPoll")).toMillis());
-    }
-    setMetrics(json.getBoolean("metrics", metrics));
+    HubOptionsJson.fill(this, json);
   }
 
   /** @return the options as config-file JSON */
@@ -137,18 +97,6 @@ public class HubOptions {
         .put("maxInFlight", maxInFlight)
         .put("shutdownGrace", shutdownGraceMs + "ms")
         .put("metrics", metrics);
-  }
-
-  private static String defaultHubId() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.io.IOException e) {
-        host = "hub";
-      }
-    }
-    return host;
   }
 
   public HostPort getListen() {

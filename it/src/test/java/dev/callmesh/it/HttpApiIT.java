@@ -157,6 +157,30 @@ class HttpApiIT {
   }
 
   @Test
+  void aScopedTokenCallsOnlyWhatBothItsScopeAndItsKeyAllow() throws Exception {
+    String scoped = cliOut(admin, "token", "--allow", "/dev1/fs/stat,/dev9/*");
+    Http stat = curl("-H", "Authorization: Bearer " + scoped, "-d", "{\"path\":\"README.md\"}", url("/v1/call/dev1/fs/stat"));
+    assertEquals(200, stat.status(), stat.body());
+    Http read = curl("-H", "Authorization: Bearer " + scoped, "-d", "{\"path\":\"README.md\"}", url("/v1/call/dev1/fs/readFile"));
+    assertEquals(403, read.status(), "outside the token's scope: " + read.body());
+    Http services = curl("-H", "Authorization: Bearer " + scoped, url("/v1/services?spoke=dev1"));
+    assertEquals(200, services.status(), services.body());
+    assertEquals(1, services.json().getJsonArray("operations").size(), "only /dev1/fs/stat is listed: " + services.body());
+
+    String offline = cliOut(admin, "token", "--offline");
+    Http issued = curl("-X", "POST", "-H", "Authorization: Bearer " + offline, "-d", "{\"allow\":[\"/dev1/fs/read*\"]}",
+        url("/v1/auth/token"));
+    assertEquals(200, issued.status(), issued.body());
+    String reading = issued.json().getString("token");
+    assertEquals(200, curl("-H", "Authorization: Bearer " + reading, "-d", "{\"path\":\"README.md\"}",
+        url("/v1/call/dev1/fs/readFile")).status());
+    assertEquals(403, curl("-H", "Authorization: Bearer " + reading, "-d", "{\"path\":\"README.md\"}",
+        url("/v1/call/dev1/fs/stat")).status());
+    Http bad = curl("-X", "POST", "-H", "Authorization: Bearer " + offline, "-d", "{\"allow\":[\"dev1\"]}", url("/v1/auth/token"));
+    assertEquals(400, bad.status(), "a pattern that is not a path: " + bad.body());
+  }
+
+  @Test
   void curlNShowsStreamEventsAsTheyComeAndKillingCurlKillsTheProcess() throws Exception {
     String token = cliOut(admin, "token", "--offline");
     Process curl = new ProcessBuilder(Tools.require("curl").toString(), "-sN", "-H", "Authorization: Bearer " + token,

@@ -45,4 +45,17 @@ public record HostPort(String host, int port) {
   public String toString() {
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
+
+  /** @return this machine's host name: {@code $HOSTNAME}, else what the resolver says, else {@code hub} */
+  public static String localHostName() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "hub";
+      }
+    }
+    return host;
+  }
 }
