@@ -2,6 +2,7 @@ package dev.callmesh.protocol.call;
 
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.RawJson;
+import io.vertx.core.Promise;
 
 /**
  * Receives the outcome of a call we made. Methods run on the connection's context. After
@@ -9,6 +10,30 @@ import dev.callmesh.protocol.RawJson;
  * with its first {@link #onResponded}.
  */
 public interface CallObserver {
+
+  /**
+   * @param result completed with the first output (with {@code null} when a stream completes without
+   *     one), or failed with the {@link CallException}
+   * @return an observer of a query or mutation that settles the promise once
+   */
+  static CallObserver completing(Promise<Object> result) {
+    return new CallObserver() {
+      @Override
+      public void onResponded(Object output) {
+        result.tryComplete(output);
+      }
+
+      @Override
+      public void onCompleted() {
+        result.tryComplete(null);
+      }
+
+      @Override
+      public void onError(CallException error) {
+        result.tryFail(error);
+      }
+    };
+  }
 
   /** One {@code call.responded}, its output decoded. */
   void onResponded(Object output);

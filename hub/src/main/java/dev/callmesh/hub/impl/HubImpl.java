@@ -127,22 +127,8 @@ public final class HubImpl implements Hub {
     }
     Promise<Object> result = Promise.promise();
     route.open(CallRequest.of(new JsonObject().put("operationId", relative).put("input", input)
-        .put("caller", new JsonObject().put("id", "hub").put("spoke", (String) null))), false, new CallObserver() {
-          @Override
-          public void onResponded(Object output) {
-            result.tryComplete(output);
-          }
-
-          @Override
-          public void onCompleted() {
-            result.tryComplete(null);
-          }
-
-          @Override
-          public void onError(CallException error) {
-            result.tryFail(error);
-          }
-        });
+        .put("caller", new JsonObject().put("id", "hub").put("spoke", (String) null))), false,
+        CallObserver.completing(result));
     return result.future();
   }
 

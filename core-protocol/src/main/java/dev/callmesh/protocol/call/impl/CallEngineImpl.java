@@ -226,22 +226,7 @@ public final class CallEngineImpl implements CallEngine {
   @Override
   public Future<Object> call(JsonObject request) {
     Promise<Object> promise = Promise.promise();
-    open(CallRequest.of(request), false, new CallObserver() {
-      @Override
-      public void onResponded(Object output) {
-        promise.tryComplete(output);
-      }
-
-      @Override
-      public void onCompleted() {
-        promise.tryComplete(null);
-      }
-
-      @Override
-      public void onError(CallException error) {
-        promise.tryFail(error);
-      }
-    });
+    open(CallRequest.of(request), false, CallObserver.completing(promise));
     return promise.future();
   }
 
