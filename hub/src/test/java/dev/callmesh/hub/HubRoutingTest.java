@@ -1,6 +1,7 @@
 package dev.callmesh.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,20 @@ class HubRoutingTest {
     assertEquals("hub", out.getJsonObject("caller").getString("id"));
     CallException gone = assertFails(hub.call("/dev9/echo/who", new JsonObject()));
     assertEquals("UNAVAILABLE", gone.code());
+  }
+
+  @Test
+  void aRouteOpensCallsAndReportsThatItIsGone() {
+    RoutingTable.Route route = hub.routes().get("dev1");
+    io.vertx.core.Promise<Object> out = io.vertx.core.Promise.promise();
+    route.open(dev.callmesh.protocol.call.CallRequest.of(new JsonObject().put("operationId", "/echo/who")
+        .put("input", new JsonObject())), false, dev.callmesh.protocol.call.CallObserver.completing(out));
+    assertEquals("/echo/who", ((JsonObject) out.future().await()).getString("operation"));
+    assertFalse(route.isGone());
+    spoke.close().await();
+    route.gone().await();
+    assertTrue(route.isGone());
+    assertEquals(null, hub.routes().get("dev1"), "a route that has gone leaves the table");
   }
 
   @Test
