@@ -64,8 +64,11 @@ class TokenRightsTest {
   }
 
   private HubSession withToken(String token) {
-    ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + mesh.hub.port()))
-        .setCredentials(Credentials.token(token));
+    return withToken(token, "tcp://127.0.0.1:" + mesh.hub.port());
+  }
+
+  private HubSession withToken(String token, String url) {
+    ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse(url)).setCredentials(Credentials.token(token));
     return new HubConnector(mesh.vertx, o).connect(o).await();
   }
 
@@ -85,6 +88,10 @@ class TokenRightsTest {
     assertEquals("FORBIDDEN", refused.code(), refused.getMessage());
     assertEquals(true, ((JsonObject) viaJwt.engine().call("/dev1/fs/readFile", new JsonObject()).await())
         .getBoolean("read"), "the JWT still calls what its key may");
+
+    HubSession viaWebSocket = withToken(jwt, "ws://127.0.0.1:" + mesh.hub.httpPort() + "/v1/ws");
+    assertEquals("FORBIDDEN", fails(viaWebSocket.engine().call("/hub/auth/token", new JsonObject())).code(),
+        "nor over WebSocket");
 
     HubSession viaTimestamp = withToken(TimestampToken.create(userKey, System.currentTimeMillis() / 1000));
     assertTrue(jwt(viaTimestamp, new JsonObject()).split("\\.").length == 3, "a signed-timestamp token buys a JWT");

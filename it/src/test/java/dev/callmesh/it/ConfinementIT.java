@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The spoke's fs operations through the hub: confined to --root, with the domain errors of SPEC §5. */
+/** The spoke's fs operations through the hub: confined to --root, with the fs domain errors of the README. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConfinementIT {
 

@@ -19,7 +19,7 @@ final class FuzzCalls extends FuzzFrameMaker {
 
   /** The events that end, feed or answer a call. */
   static final String[] CALL_ENDS = {"call.credit", "call.aborted", "call.completed", "call.error", "call.responded"};
-  /** The types of SPEC §2.2 and the keepalive: an unknown type must be none of them. */
+  /** The call events of docs/PROTOCOL.md and the keepalive: an unknown type must be none of them. */
   static final String[] TYPES = {"call.requested", "call.responded", "call.completed", "call.aborted", "call.error",
       "call.credit", "ping", "pong"};
 

@@ -5,7 +5,7 @@ import java.util.Random;
 
 /**
  * Makes random and mutated frames for {@link FuzzIT} from a seeded {@link Random}, each tagged with
- * what SPEC §2 says the hub must do with it, so the test can tell a wrong close from a right one.
+ * what docs/PROTOCOL.md says the hub must do with it, so the test can tell a wrong close from a right one.
  * The frames themselves come from three families: {@link FuzzCalls} (well-formed, kept open),
  * {@link FuzzViolations} (protocol violations, closed) and {@link FuzzBytes} (damaged bytes).
  */

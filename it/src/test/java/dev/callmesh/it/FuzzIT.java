@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A seeded fuzz run against the hub jar (SPEC §2): 100,000+ random and mutated frames over 50
+ * A seeded fuzz run against the hub jar (docs/PROTOCOL.md, Frames): 100,000+ random and mutated frames over 50
  * connections, 40 of them authenticated and 10 not, reconnecting whenever the hub closes one. Each
  * frame is tagged with what the hub must do with it ({@link FuzzFrames.Kind}), so besides "the hub
  * survives" the run checks that the hub closes exactly the connections it must, answers only with

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A client that sends calls as fast as it can and never reads the answers: each call the hub refuses
  * (FORBIDDEN) is answered with about as many bytes as it took. The hub must not queue those answers
- * without limit (SPEC §2.2: the hub must not buffer without limit for a slow reader): either it stops
+ * without limit (docs/PROTOCOL.md, Streams: the hub must not buffer without limit for a slow reader): either it stops
  * reading the client (TCP backpressure) or it closes it. The hub runs with a 256 MiB heap.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.Random;
 
 /**
- * Frames that break SPEC §2, so the hub must answer with {@code bye} (or {@code auth.denied}) and close
+ * Frames that break the wire protocol (docs/PROTOCOL.md), so the hub must answer with {@code bye} (or {@code auth.denied}) and close
  * ({@link Kind#FATAL}): ids of no or too many characters, fields of the wrong type, JSON that is no
  * object or has no type, {@code auth.*} or {@code bye} after the welcome, nesting beyond any parser's
  * limit, lengths of zero or over the limit, and hellos that prove nothing.

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The HTTP API of SPEC §7 with real curl against the hub and spoke jars. */
+/** The HTTP API (README) with real curl against the hub and spoke jars. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HttpApiIT {
 

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A blocking wire client written against SPEC §2 only (no callmesh classes): frames by hand, so
+ * A blocking wire client written against docs/PROTOCOL.md only (no callmesh classes): frames by hand, so
  * tests can send what a correct client never would.
  */
 final class RawConn implements AutoCloseable {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Streams, aborts, deadlines and credit through the real hub and spoke jars (SPEC §2.2, §5). */
+/** Streams, aborts, deadlines and credit through the real hub and spoke jars (docs/PROTOCOL.md, README). */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StreamingIT {
 
