@@ -38,6 +38,9 @@ public interface Hub {
   /** @return the HTTP port actually bound; -1 before start or without HTTP */
   int httpPort();
 
+  /** @return this hub's cluster member address as bound ({@code host:port}), or {@code null} when standalone */
+  String clusterAddress();
+
   /** @return the routing table of connected spokes */
   RoutingTable routes();
 

@@ -7,6 +7,7 @@ import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,6 +92,19 @@ public final class HubMain implements Callable<Integer> {
           + "port on a private interface (default on; env CALLMESH_METRICS)")
   String metrics;
 
+  @Option(names = "--cluster", paramLabel = "HOST:PORT",
+      description = "Join a cluster of hubs as this member address (Hazelcast, TCP-IP join; port 0 picks one); the "
+          + "hub-to-hub calls use the same host. Keep it on a private network (env CALLMESH_CLUSTER)")
+  String cluster;
+
+  @Option(names = "--cluster-peers", paramLabel = "HOST:PORT,...",
+      description = "Members to join; may include this hub's own address (env CALLMESH_CLUSTER_PEERS)")
+  String clusterPeers;
+
+  @Option(names = "--cluster-name", paramLabel = "NAME",
+      description = "Hubs join only a cluster of the same name (default callmesh; env CALLMESH_CLUSTER_NAME)")
+  String clusterName;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
@@ -103,7 +117,13 @@ public final class HubMain implements Callable<Integer> {
   public Integer call() throws Exception {
     LAUNCHER.selectLogFormat(logFormat); // before anything makes a logger
     HubOptions options = options();
-    Vertx vertx = HubVertx.create(options);
+    Vertx vertx;
+    try {
+      vertx = HubVertx.create(options).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LAUNCHER.error("could not join the cluster: " + e.getMessage());
+      return Launcher.EXIT_FAILURE;
+    }
     Hub hub = Hub.create(vertx, options);
     if (!LAUNCHER.started(vertx, hub.start(), Duration.ofSeconds(30))) {
       return Launcher.EXIT_FAILURE;
@@ -114,6 +134,10 @@ public final class HubMain implements Callable<Integer> {
     if (options.getHttp() != null) {
       System.out.println("callmesh hub " + options.getHubId() + " HTTP on " + (options.isTls() ? "https" : "http") + "://"
           + new HostPort(options.getHttp().host(), hub.httpPort()));
+    }
+    if (hub.clusterAddress() != null) {
+      System.out.println("callmesh hub " + options.getHubId() + " cluster member " + hub.clusterAddress()
+          + " of " + options.getCluster().getName());
     }
     System.out.flush();
     // SIGTERM and SIGINT: stop accepting, let calls in flight finish (--shutdown-grace), say bye, exit 0.
@@ -142,6 +166,7 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
     FlagOrEnv.apply(metrics, "CALLMESH_METRICS", x -> x, v -> o.setMetrics(onOff("--metrics", v)));
+    clusterOptions(o);
     Path cert = FlagOrEnv.value(tlsCert, "CALLMESH_TLS_CERT", Path::of);
     Path certKey = FlagOrEnv.value(tlsKey, "CALLMESH_TLS_KEY", Path::of);
     if (cert != null || certKey != null) {
@@ -155,6 +180,29 @@ public final class HubMain implements Callable<Integer> {
       o.setClientCa(ca);
     }
     return o;
+  }
+
+  private void clusterOptions(HubOptions o) {
+    String member = FlagOrEnv.string(cluster, "CALLMESH_CLUSTER");
+    String peers = FlagOrEnv.string(clusterPeers, "CALLMESH_CLUSTER_PEERS");
+    String name = FlagOrEnv.string(clusterName, "CALLMESH_CLUSTER_NAME");
+    if (member == null && o.getCluster() == null) {
+      if (peers != null || name != null) {
+        throw new IllegalArgumentException("--cluster-peers and --cluster-name need --cluster HOST:PORT");
+      }
+      return;
+    }
+    ClusterOptions c = o.getCluster() == null ? new ClusterOptions() : o.getCluster();
+    if (member != null) {
+      c.setMember(HostPort.parse(member));
+    }
+    if (peers != null) {
+      c.setPeers(ClusterOptions.parsePeers(peers));
+    }
+    if (name != null) {
+      c.setName(name);
+    }
+    o.setCluster(c);
   }
 
   private static boolean onOff(String flag, String value) {

@@ -56,6 +56,7 @@ public class HubOptions {
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
+  private ClusterOptions cluster;
 
   /** Default options. */
   public HubOptions() {
@@ -77,26 +78,18 @@ public class HubOptions {
 
   /** @return the options as config-file JSON */
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("listen", listen.toString())
-        .put("authorizedKeys", authorizedKeys.toString())
-        .put("hubKey", hubKey == null ? null : hubKey.toString())
-        .put("http", http == null ? null : http.toString())
-        .put("tlsCert", tlsCert == null ? null : tlsCert.toString())
-        .put("tlsKey", tlsKey == null ? null : tlsKey.toString())
-        .put("clientCa", clientCa == null ? null : clientCa.toString())
-        .put("hubId", hubId)
-        .put("maxFrameBytes", maxFrameBytes)
-        .put("maxJsonDepth", maxJsonDepth)
-        .put("heartbeat", heartbeatMs + "ms")
-        .put("handshakeTimeout", handshakeTimeoutMs + "ms")
-        .put("keysPoll", keysPollMs + "ms")
-        .put("maxConnections", maxConnections)
-        .put("maxConnectionsPerSource", maxConnectionsPerSource)
-        .put("maxCallsPerSecond", maxCallsPerSecond)
-        .put("maxInFlight", maxInFlight)
-        .put("shutdownGrace", shutdownGraceMs + "ms")
-        .put("metrics", metrics);
+    return HubOptionsJson.write(this);
+  }
+
+  /** @return how this hub joins a cluster, or {@code null} for a standalone hub (the default) */
+  public ClusterOptions getCluster() {
+    return cluster;
+  }
+
+  /** @param cluster how to join a cluster, or {@code null} for standalone; @return this */
+  public HubOptions setCluster(ClusterOptions cluster) {
+    this.cluster = cluster == null ? null : new ClusterOptions(cluster);
+    return this;
   }
 
   public HostPort getListen() {

@@ -5,7 +5,7 @@ import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 
-/** Reads a config file's JSON into {@link HubOptions}, through its setters and their checks. */
+/** A config file's JSON and {@link HubOptions}: reading it through the setters and their checks, and writing it. */
 final class HubOptionsJson {
 
   private HubOptionsJson() {
@@ -59,5 +59,33 @@ final class HubOptionsJson {
       o.setKeysPollMs(Durations.parse(json.getString("keysPoll")).toMillis());
     }
     o.setMetrics(json.getBoolean("metrics", o.isMetrics()));
+    if (json.getJsonObject("cluster") != null) {
+      o.setCluster(new ClusterOptions(json.getJsonObject("cluster")));
+    }
+  }
+
+  /** @return the options as config-file JSON, as {@link #fill} reads it */
+  static JsonObject write(HubOptions o) {
+    return new JsonObject()
+        .put("listen", o.getListen().toString())
+        .put("authorizedKeys", o.getAuthorizedKeys().toString())
+        .put("hubKey", o.getHubKey() == null ? null : o.getHubKey().toString())
+        .put("http", o.getHttp() == null ? null : o.getHttp().toString())
+        .put("tlsCert", o.getTlsCert() == null ? null : o.getTlsCert().toString())
+        .put("tlsKey", o.getTlsKey() == null ? null : o.getTlsKey().toString())
+        .put("clientCa", o.getClientCa() == null ? null : o.getClientCa().toString())
+        .put("hubId", o.getHubId())
+        .put("maxFrameBytes", o.getMaxFrameBytes())
+        .put("maxJsonDepth", o.getMaxJsonDepth())
+        .put("heartbeat", o.getHeartbeatMs() + "ms")
+        .put("handshakeTimeout", o.getHandshakeTimeoutMs() + "ms")
+        .put("keysPoll", o.getKeysPollMs() + "ms")
+        .put("maxConnections", o.getMaxConnections())
+        .put("maxConnectionsPerSource", o.getMaxConnectionsPerSource())
+        .put("maxCallsPerSecond", o.getMaxCallsPerSecond())
+        .put("maxInFlight", o.getMaxInFlight())
+        .put("shutdownGrace", o.getShutdownGraceMs() + "ms")
+        .put("metrics", o.isMetrics())
+        .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson());
   }
 }

@@ -1,6 +1,7 @@
 package dev.callmesh.hub;
 
 import dev.callmesh.hub.impl.metrics.MeterRegistries;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /** The Vert.x instance a hub process runs on. */
@@ -11,11 +12,16 @@ public final class HubVertx {
 
   /**
    * @param options the hub's options
-   * @return a Vert.x instance; when {@link HubOptions#isMetrics()}, one whose own metrics (bytes and
-   *     connections of the hub's servers, worker pools, the JVM) a hub on it serves at {@code /metrics}
-   *     next to its own. A hub on any other Vert.x serves only its own.
+   * @return a future of a Vert.x instance; when {@link HubOptions#isMetrics()}, one whose own metrics
+   *     (bytes and connections of the hub's servers, worker pools, the JVM) a hub on it serves at
+   *     {@code /metrics} next to its own; with {@link HubOptions#getCluster()}, a clustered one, completed
+   *     once it has joined. A hub on any other Vert.x serves only its own metrics.
    */
-  public static Vertx create(HubOptions options) {
-    return MeterRegistries.vertx(options.isMetrics());
+  public static Future<Vertx> create(HubOptions options) {
+    if (options.getCluster() == null) {
+      return Future.succeededFuture(MeterRegistries.vertx(options.isMetrics()));
+    }
+    // Only a clustered hub loads the cluster classes (and Hazelcast's).
+    return dev.callmesh.hub.impl.cluster.ClusterVertx.build(options);
   }
 }

@@ -13,9 +13,15 @@ import java.util.List;
  * @param remoteAddress {@code host:port} of the connection
  * @param transport tcp, tls, ws, ...
  * @param operations what it serves, with spoke-relative names
+ * @param hub the id of the hub the spoke is connected to
  */
 public record SpokeInfo(String name, String identity, Instant connectedAt, String remoteAddress, String transport,
-                        List<OperationSpec> operations) {
+                        List<OperationSpec> operations, String hub) {
+
+  /** @return the same spoke with another operation set */
+  public SpokeInfo withOperations(List<OperationSpec> specs) {
+    return new SpokeInfo(name, identity, connectedAt, remoteAddress, transport, List.copyOf(specs), hub);
+  }
 
   /** @return the spec served under the spoke-relative name, or {@code null} */
   public OperationSpec operation(String relativeName) {

@@ -88,7 +88,8 @@ class StandardSpecsTest {
     assertEquals(Set.of("/bash/exec", "/bash/run"), names("bash"));
     assertEquals(Set.of("/search/grep", "/search/files"), names("search"));
     assertEquals(Set.of("/services/list", "/services/schema"), names("services"));
-    assertEquals(Set.of("/hub/services/register", "/hub/spokes/list", "/hub/spokes/watch", "/hub/auth/token"), names("hub"));
+    assertEquals(Set.of("/hub/services/register", "/hub/spokes/list", "/hub/spokes/watch", "/hub/auth/token",
+        "/hub/cluster/members"), names("hub"));
     assertTrue(StandardSpecs.namespace("nope").isEmpty());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/fs/watch").opType());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/bash/exec").opType());

@@ -26,14 +26,18 @@ final class HubHealth {
   private final BooleanSupplier listening;
   private final Supplier<String> keysProblem;
   private final BooleanSupplier shuttingDown;
+  private final BooleanSupplier joined;
 
   /**
    * @param vertx the hub's Vert.x
    * @param listening whether the TCP listener is bound
    * @param keysProblem why authorized_keys is not loaded, or {@code null} once it is
    * @param shuttingDown whether the hub is shutting down
+   * @param joined whether the hub has joined its cluster (always, when standalone)
    */
-  HubHealth(Vertx vertx, BooleanSupplier listening, Supplier<String> keysProblem, BooleanSupplier shuttingDown) {
+  HubHealth(Vertx vertx, BooleanSupplier listening, Supplier<String> keysProblem, BooleanSupplier shuttingDown,
+            BooleanSupplier joined) {
+    this.joined = joined;
     this.vertx = vertx;
     this.listening = listening;
     this.keysProblem = keysProblem;
@@ -55,6 +59,8 @@ final class HubHealth {
           p.complete(problem == null ? Status.OK() : down("authorized_keys is not loaded: " + problem
               + "; every connection is denied until it is"));
         })
+        .register("cluster", p -> p.complete(joined.getAsBoolean() ? Status.OK()
+            : down("the hub has not joined its cluster")))
         .register("accepting", p -> p.complete(shuttingDown.getAsBoolean() ? down("the hub is shutting down") : Status.OK()));
   }
 

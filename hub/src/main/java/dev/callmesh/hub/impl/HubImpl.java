@@ -38,7 +38,8 @@ public final class HubImpl implements Hub {
 
   private final Vertx vertx;
   private final HubOptions options;
-  private final RoutingTable routes = RoutingTable.local();
+  private final HubCluster cluster;
+  private final RoutingTable routes;
   private final Authenticator auth;
   private final Sessions sessions;
   private final HubMetrics metrics;
@@ -52,11 +53,15 @@ public final class HubImpl implements Hub {
   public HubImpl(Vertx vertx, HubOptions options) {
     this.vertx = vertx;
     this.options = new HubOptions(options);
+    this.cluster = this.options.getCluster() == null
+        ? HubCluster.standalone(this.options.getHubId(), this.options.getListen().toString())
+        : HubCluster.clustered(vertx, this.options);
+    this.routes = cluster.routes();
     this.auth = new Authenticator(vertx, this.options, this::keysChanged);
-    this.sessions = new Sessions(routes, new CallEngineOptions().setHeartbeatMs(this.options.getHeartbeatMs())
+    this.sessions = new Sessions(this.options.getHubId(), routes, new CallEngineOptions().setHeartbeatMs(this.options.getHeartbeatMs())
         .setMaxInboundInFlight(this.options.getMaxInFlight()), this::router);
-    OperationRegistry local = HubOperations.registry(routes, sessions, auth);
-    this.metrics = HubMeters.create(vertx, this.options, routes, local, sessions, auth);
+    OperationRegistry local = HubOperations.registry(routes, sessions, auth, cluster);
+    this.metrics = HubMeters.create(vertx, this.options, routes, local, sessions, auth, cluster);
     this.routing = new Routing(routes, local, new CallRate(this.options.getMaxCallsPerSecond()), metrics);
     this.acceptor = new HubAcceptor(vertx, this.options, auth, routes, sessions, metrics, () -> shuttingDown);
   }
@@ -85,7 +90,7 @@ public final class HubImpl implements Hub {
 
   /** Runs on the hub verticle's context: its listeners, and so every connection, live there. */
   private Future<Hub> listen() {
-    return auth.start().compose(v -> {
+    return auth.start().compose(v -> cluster.start()).compose(v -> {
       NetServerOptions tcp = new NetServerOptions()
           .setHost(options.getListen().host())
           .setPort(options.getListen().port())
@@ -99,7 +104,8 @@ public final class HubImpl implements Hub {
       if (options.getHttp() == null) {
         return Future.succeededFuture(s);
       }
-      HubHealth health = new HubHealth(vertx, () -> port() > 0, auth::keysProblem, () -> shuttingDown);
+      HubHealth health = new HubHealth(vertx, () -> port() > 0, auth::keysProblem, () -> shuttingDown,
+          cluster::joined);
       return new HttpApi(acceptor, routing, health, () -> shuttingDown).listen().map(h -> {
         http = h;
         return s;
@@ -138,6 +144,11 @@ public final class HubImpl implements Hub {
   }
 
   @Override
+  public String clusterAddress() {
+    return cluster.memberAddress();
+  }
+
+  @Override
   public int port() {
     return server == null ? -1 : server.actualPort();
   }
@@ -160,7 +171,7 @@ public final class HubImpl implements Hub {
     long deadline = System.nanoTime() + grace.toNanos();
     Promise<Void> drained = Promise.promise();
     vertx.runOnContext(v -> vertx.setPeriodic(0, 50, t -> {
-      if (sessions.callsInFlight() == 0 || System.nanoTime() > deadline) {
+      if (sessions.callsInFlight() + cluster.callsFromPeers() == 0 || System.nanoTime() > deadline) {
         vertx.cancelTimer(t);
         log.info("hub {} shutting down ({} calls were still running)", options.getHubId(), sessions.callsInFlight());
         drained.complete();
@@ -175,7 +186,8 @@ public final class HubImpl implements Hub {
     shuttingDown = true;
     // bye first, then the listeners: closing a listener also closes its connections, which would race
     // with the bye (each connection closes within a second of its bye, even when its peer does not read).
-    Future<Void> undeployed = sessions.byeAll(ErrorCode.UNAVAILABLE, "the hub is shutting down").transform(ar -> {
+    Future<Void> undeployed = sessions.byeAll(ErrorCode.UNAVAILABLE, "the hub is shutting down")
+        .transform(ar -> cluster.leave()).transform(ar -> {
       Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
       return http == null ? stopped : stopped.compose(v -> http.close());
     });

@@ -22,7 +22,7 @@ final class HubMeters {
 
   /** @return the hub's metrics, or disabled ones when its options turn metrics off */
   static HubMetrics create(Vertx vertx, HubOptions options, RoutingTable routes, OperationRegistry localOperations,
-                           Sessions sessions, Authenticator auth) {
+                           Sessions sessions, Authenticator auth, HubCluster cluster) {
     if (!options.isMetrics()) {
       return HubMetrics.disabled();
     }
@@ -45,6 +45,9 @@ final class HubMeters {
       AuthorizedKeys keys = auth.keys();
       return keys == null ? 0 : keys.size();
     });
+    m.gauge(HubMetrics.CLUSTER_MEMBERS, "The hubs of the cluster (1 for a standalone hub)", cluster::size);
+    m.counter(HubMetrics.CLUSTER_FORWARDED, "Calls that entered this hub and were passed on to another hub",
+        cluster::forwarded);
     return m;
   }
 }

@@ -27,28 +27,33 @@ final class HubOperations {
   private final RoutingTable routes;
   private final Sessions sessions;
   private final Authenticator auth;
+  private final HubCluster cluster;
   private OperationRegistry registry;
 
-  private HubOperations(RoutingTable routes, Sessions sessions, Authenticator auth) {
+  private HubOperations(RoutingTable routes, Sessions sessions, Authenticator auth, HubCluster cluster) {
     this.routes = routes;
     this.sessions = sessions;
     this.auth = auth;
+    this.cluster = cluster;
   }
 
   /**
    * @param routes the spokes, for discovery
    * @param sessions the callers, found by the session id the router puts in {@code payload.caller}
    * @param auth the issuer of tokens
+   * @param cluster the hubs of the cluster
    * @return a registry with the hub's own operations
    */
-  static OperationRegistry registry(RoutingTable routes, Sessions sessions, Authenticator auth) {
-    HubOperations ops = new HubOperations(routes, sessions, auth);
+  static OperationRegistry registry(RoutingTable routes, Sessions sessions, Authenticator auth, HubCluster cluster) {
+    HubOperations ops = new HubOperations(routes, sessions, auth, cluster);
     ops.registry = OperationRegistry.create()
         .register(StandardSpecs.get("/services/list"), ops::list)
         .register(StandardSpecs.get("/services/schema"), ops::schema)
         .register(StandardSpecs.get(HubRouter.REGISTER), ops::register)
         .register(StandardSpecs.get("/hub/spokes/list"), ops::spokes)
         .register(StandardSpecs.get(HubRouter.TOKEN), ops::token)
+        .register(StandardSpecs.get("/hub/cluster/members"), (ctx, in) -> cluster.members()
+            .map(m -> new JsonObject().put("members", m)))
         .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
     return ops.registry;
   }
@@ -173,7 +178,8 @@ final class HubOperations {
           .put("remoteAddress", info.remoteAddress())
           .put("transport", info.transport())
           .put("operations", info.operations().size())
-          .put("inFlight", r.inFlight()));
+          .put("inFlight", r.inFlight())
+          .put("hub", info.hub()));
     }
     return Future.succeededFuture(new JsonObject().put("spokes", spokes));
   }

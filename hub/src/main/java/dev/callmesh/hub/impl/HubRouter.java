@@ -6,11 +6,8 @@ import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.call.CallHandler;
-import dev.callmesh.protocol.RawJson;
-import dev.callmesh.protocol.call.CallObserver;
 import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.InboundCall;
-import dev.callmesh.protocol.call.OutboundCall;
 import dev.callmesh.protocol.trace.TraceParent;
 
 /**
@@ -127,9 +124,7 @@ final class HubRouter implements CallHandler {
       request = request.with("parentRequestId", parentOn(route, parent));
     }
     boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
-    OutboundCall out = route.open(request, stream, new Relay(call, stream, route, conn));
-    call.abortHandler(why -> out.abort(why.getMessage()));
-    call.creditHandler(out::credit);
+    Relay.open(call, route, request, stream, conn.engine);
   }
 
   /**
@@ -142,46 +137,9 @@ final class HubRouter implements CallHandler {
    */
   private String parentOn(RoutingTable.Route route, String parent) {
     if (conn.engine != null && conn.engine.pendingObserver(parent) instanceof Relay relay
-        && route instanceof LocalRoute local && relay.origin().engine == local.engine()) {
+        && route instanceof LocalRoute local && relay.origin() == local.engine()) {
       return relay.call().id();
     }
     return null;
-  }
-
-  /**
-   * Passes the spoke's events back to the caller, each answered with the caller's own request id.
-   *
-   * @param origin the connection the call came from
-   */
-  private record Relay(InboundCall call, boolean stream, RoutingTable.Route route, HubConnection origin)
-      implements CallObserver {
-
-    @Override
-    public void onRespondedRaw(RawJson output) {
-      onResponded(output == null ? RawJson.encode(null) : output);
-    }
-
-    @Override
-    public void onResponded(Object output) {
-      if (stream) {
-        call.emit(output);
-      } else {
-        call.reply(output);
-      }
-    }
-
-    @Override
-    public void onCompleted() {
-      call.complete();
-    }
-
-    @Override
-    public void onError(CallException error) {
-      if (error.is(ErrorCode.UNAVAILABLE) && route.isGone()) {
-        error = CallException.of(ErrorCode.UNAVAILABLE, "spoke '" + route.info().name()
-            + "' went away during the call; try again once it is back");
-      }
-      call.fail(error);
-    }
   }
 }

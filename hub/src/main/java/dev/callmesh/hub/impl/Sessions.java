@@ -33,13 +33,17 @@ final class Sessions {
   private final RoutingTable routes;
   private final CallEngineOptions engineOptions;
   private final Function<HubConnection, CallHandler> routers;
+  private final String hubId;
 
   /**
+   * @param hubId this hub's id, in the routes of its spokes
    * @param routes where spokes are registered
    * @param engineOptions the settings of every connection's engine
    * @param routers makes the handler of the calls a connection makes
    */
-  Sessions(RoutingTable routes, CallEngineOptions engineOptions, Function<HubConnection, CallHandler> routers) {
+  Sessions(String hubId, RoutingTable routes, CallEngineOptions engineOptions,
+           Function<HubConnection, CallHandler> routers) {
+    this.hubId = hubId;
     this.routes = routes;
     this.engineOptions = engineOptions;
     this.routers = routers;
@@ -57,7 +61,7 @@ final class Sessions {
     sessions.put(conn.session, conn);
     if (spoke != null) {
       LocalRoute route = new LocalRoute(new SpokeInfo(spoke, principal.id(), conn.connectedAt, transport.remoteAddress(),
-          transport.transportName(), List.copyOf(operations)), conn.engine);
+          transport.transportName(), List.copyOf(operations), hubId), conn.engine);
       conn.route = route;
       RoutingTable.Route old = routes.put(route);
       if (old != null) {
@@ -77,9 +81,7 @@ final class Sessions {
   /** Replaces a spoke's operation set while it stays connected; runs on the spoke's context. */
   void replaceOperations(HubConnection conn, List<OperationSpec> specs) {
     LocalRoute old = conn.route;
-    SpokeInfo info = old.info();
-    LocalRoute updated = old.withInfo(new SpokeInfo(info.name(), info.identity(), info.connectedAt(),
-        info.remoteAddress(), info.transport(), List.copyOf(specs)));
+    LocalRoute updated = old.withInfo(old.info().withOperations(specs));
     if (routes.update(old, updated)) {
       conn.route = updated;
     }

@@ -53,6 +53,10 @@ public final class HubMetrics {
   public static final String HANDSHAKE_FAILURES = "callmesh.handshake.failures";
   /** Gauge of the keys in force. */
   public static final String AUTHORIZED_KEYS = "callmesh.authorized.keys";
+  /** Gauge: the hubs of the cluster (1 for a standalone hub). */
+  public static final String CLUSTER_MEMBERS = "callmesh.cluster.members";
+  /** Counter: calls that entered this hub and were passed on to another hub. */
+  public static final String CLUSTER_FORWARDED = "callmesh.cluster.forwarded";
 
   /** Label: the spoke a call went to. */
   public static final String SPOKE = "spoke";
@@ -132,6 +136,20 @@ public final class HubMetrics {
   public void gauge(String name, String description, Supplier<Number> value) {
     if (registry != null) {
       Gauge.builder(name, value).description(description).register(registry);
+    }
+  }
+
+  /**
+   * Adds a counter read when the metrics are scraped (the count is kept elsewhere).
+   *
+   * @param name one of the counter names above
+   * @param description what it counts
+   * @param count reads the count; called on the scraping thread
+   */
+  public void counter(String name, String description, Supplier<Number> count) {
+    if (registry != null) {
+      io.micrometer.core.instrument.FunctionCounter.builder(name, count, c -> c.get().doubleValue())
+          .description(description).register(registry);
     }
   }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -31,22 +32,31 @@ public final class MeterRegistries {
    *     Prometheus registry named {@value #REGISTRY_NAME}
    */
   public static Vertx vertx(boolean metrics) {
+    return builder(metrics, new VertxOptions()).build();
+  }
+
+  /**
+   * @param metrics whether Vert.x should report its own metrics
+   * @param options the options to start from (a clustered hub sets its event bus in them)
+   * @return a builder of a Vert.x instance; with {@code metrics}, one reporting its servers, pools and the
+   *     JVM to a Prometheus registry named {@value #REGISTRY_NAME}
+   */
+  public static VertxBuilder builder(boolean metrics, VertxOptions options) {
     if (!metrics) {
-      return Vertx.vertx();
+      return Vertx.builder().with(options);
     }
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+    MicrometerMetricsOptions metricsOptions = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName(REGISTRY_NAME)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-        // The hub makes no client connections and uses no event bus; leave those out.
+        // The hub makes no client connections; leave those out, and the event bus's own.
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
         .addDisabledMetricsCategory(MetricsDomain.VERTICLES);
-    return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory()).build();
+    return Vertx.builder().with(options.setMetricsOptions(metricsOptions)).withMetrics(new MicrometerMetricsFactory());
   }
 
   /**
