@@ -57,7 +57,11 @@ final class PeerLinks {
   private void onMessage(Message<Buffer> message) {
     String from = message.headers().get(FROM);
     if (from != null && !from.equals(selfId)) {
-      ((BusTransport) link(from).transport()).receive(message.body());
+      BusTransport link = (BusTransport) link(from).transport();
+      // Messages are delivered on a duplicate of the hub's context: hop onto the link's own, behind the
+      // start of a link made just now.
+      Buffer body = message.body();
+      context.runOnContext(v -> link.receive(body));
     }
   }
 
