@@ -107,6 +107,58 @@ final class Mesh implements AutoCloseable {
     return hub;
   }
 
+  /**
+   * A hub of a cluster, running as its own process.
+   *
+   * @param process the process
+   * @param port its TCP port
+   * @param httpPort its HTTP port
+   * @param member its cluster member address, host:port
+   */
+  record ClusterHub(JavaProcess process, int port, int httpPort, String member) {
+    /** @return its tcp:// URL */
+    String url() {
+      return "tcp://127.0.0.1:" + port;
+    }
+  }
+
+  /**
+   * Starts a clustered hub on free ports, with the mesh's keys and hub key, and waits until it has joined.
+   *
+   * @param id its --hub-id
+   * @param cluster the cluster's name
+   * @param peers members to join, or {@code null} to form the cluster
+   */
+  ClusterHub startClusterHub(String id, String cluster, String peers, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--authorized-keys", keys.toString(),
+        "--hub-id", id, "--hub-key", dir.resolve("hub_key").toString(), "--http", "127.0.0.1:0",
+        "--cluster", "127.0.0.1:0", "--cluster-name", cluster));
+    if (peers != null) {
+      args.addAll(List.of("--cluster-peers", peers));
+    }
+    args.addAll(List.of(extra));
+    JavaProcess p = start(id, hubJar, args);
+    Duration joining = Duration.ofSeconds(60);
+    String line = p.awaitLine(l -> l.contains(" listening on "), joining);
+    int tcp = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
+    String http = p.awaitLine(l -> l.contains(" HTTP on "), joining);
+    String member = p.awaitLine(l -> l.contains(" cluster member "), joining);
+    member = member.substring(member.indexOf(" cluster member ") + 16, member.indexOf(" of "));
+    return new ClusterHub(p, tcp, Integer.parseInt(http.substring(http.lastIndexOf(':') + 1).trim()), member);
+  }
+
+  /** @return a Java client connected to the hub URL with the key */
+  CallmeshClient client(Path key, String hubUrl) throws Exception {
+    if (vertx == null) {
+      vertx = Vertx.vertx();
+    }
+    CallmeshClient c = CallmeshClient.connect(vertx, new ConnectOptions()
+        .setHubUrl(HubUrl.parse(hubUrl))
+        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).await();
+    clients.add(c);
+    return c;
+  }
+
   /** Starts a spoke and waits until the hub has welcomed it. */
   JavaProcess startSpoke(String name, Path key, Path root) throws Exception {
     return startSpoke(name, key, root, Map.of());

@@ -1,0 +1,185 @@
+package dev.callmesh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.protocol.CallException;
+import dev.callmesh.protocol.call.CallStream;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three hub processes on loopback as one cluster, with spokes spread over them. The tests share the
+ * cluster and run in order, the last ones stopping hubs: a call, a stream with credit and an abort
+ * between hubs; takeover across hubs; a fourth hub joining late; SIGTERM of a hub; kill -9 of a hub in
+ * the middle of a stream.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterIT {
+
+  static Mesh mesh;
+  static Path spokeKey;
+  static Path admin;
+  static Path root;
+  static Mesh.ClusterHub hub1;
+  static Mesh.ClusterHub hub2;
+  static Mesh.ClusterHub hub3;
+  static String name = "it-" + ProcessHandle.current().pid();
+
+  @BeforeAll
+  static void start() throws Exception {
+    mesh = new Mesh();
+    spokeKey = mesh.spokeKey("dev");
+    admin = mesh.userKey("admin", "/*");
+    root = mesh.root("dev");
+    Files.writeString(root.resolve("README.md"), "# clustered\n");
+    hub1 = mesh.startClusterHub("hub1", name, null);
+    hub2 = mesh.startClusterHub("hub2", name, hub1.member());
+    hub3 = mesh.startClusterHub("hub3", name, hub1.member() + "," + hub2.member());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    mesh.close();
+  }
+
+  /** @return the spokes the hub lists, by name, with the hub that holds each */
+  static JsonObject spokesSeenBy(CallmeshClient client) {
+    JsonArray spokes = ((JsonObject) client.call("/hub/spokes/list", new JsonObject()).await()).getJsonArray("spokes");
+    JsonObject byName = new JsonObject();
+    for (int i = 0; i < spokes.size(); i++) {
+      byName.put(spokes.getJsonObject(i).getString("name"), spokes.getJsonObject(i).getString("hub"));
+    }
+    return byName;
+  }
+
+  static void waitUntil(Duration limit, String what, java.util.function.BooleanSupplier cond) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!cond.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + limit + ": " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  static boolean answers(CallmeshClient client, String path) {
+    try {
+      client.call(path, new JsonObject().put("path", "README.md")).await(5, TimeUnit.SECONDS);
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aCallAStreamWithCreditAndAnAbortCrossFromHub2ToASpokeOnHub1() throws Exception {
+    mesh.startSpoke(hub1.url(), "dev1", spokeKey, root, true);
+    CallmeshClient client = mesh.client(admin, hub2.url());
+    waitUntil(Duration.ofSeconds(10), "hub2 lists dev1", () -> "hub1".equals(spokesSeenBy(client).getString("dev1")));
+    JsonObject stat = (JsonObject) client.call("/dev1/fs/stat", new JsonObject().put("path", "README.md")).await();
+    assertEquals("file", stat.getString("type"));
+
+    List<Object> seen = new CopyOnWriteArrayList<>();
+    CallStream stream = client.subscribe(new JsonObject().put("operationId", "/dev1/bash/exec")
+        .put("input", new JsonObject().put("command", "for i in $(seq 1 200); do echo $i; sleep 0.01; done")), 2);
+    stream.pause();
+    stream.handler(seen::add);
+    Thread.sleep(1500);
+    assertEquals(List.of(), seen, "nothing is handled while paused");
+    stream.fetch(3);
+    waitUntil(Duration.ofSeconds(5), "3 outputs", () -> seen.size() == 3);
+    Thread.sleep(500);
+    assertEquals(3, seen.size(), "exactly as many as fetched");
+    stream.abort("enough");
+
+    CallStream sleeper = client.subscribe("/dev1/bash/exec", new JsonObject().put("command", "sleep 4351"));
+    sleeper.handler(o -> { });
+    Procs.awaitPresent("(.*/)?sleep 4351");
+    sleeper.abort("stop it");
+    assertTrue(Procs.millisUntilGone(".*sleep 4351.*", 5000) >= 0, "the abort crossed the hubs and killed the process");
+    JsonObject metrics = new JsonObject().put("forwarded", HttpApiIT.curl("http://127.0.0.1:" + hub2.httpPort()
+        + "/metrics").body().lines().filter(l -> l.startsWith("callmesh_cluster_forwarded_total")).findFirst().orElse(""));
+    assertTrue(metrics.getString("forwarded").matches("callmesh_cluster_forwarded_total\\S* [1-9].*"), metrics.encode());
+  }
+
+  @Test
+  @Order(2)
+  void theSameIdentityTakesANameOverAcrossHubs() throws Exception {
+    JavaProcess first = mesh.startSpoke(hub1.url(), "dev2", spokeKey, root, true);
+    CallmeshClient client = mesh.client(admin, hub3.url());
+    waitUntil(Duration.ofSeconds(10), "hub3 lists dev2 on hub1", () -> "hub1".equals(spokesSeenBy(client).getString("dev2")));
+    mesh.startSpoke(hub2.url(), "dev2", spokeKey, root, true);
+    assertEquals(3, first.awaitExit(Duration.ofSeconds(15)), "the older spoke was replaced and left");
+    waitUntil(Duration.ofSeconds(10), "hub3 lists dev2 on hub2", () -> "hub2".equals(spokesSeenBy(client).getString("dev2")));
+    assertTrue(answers(client, "/dev2/fs/stat"));
+  }
+
+  @Test
+  @Order(3)
+  void aHubJoiningLateSeesEverySpokeAndTheMembers() throws Exception {
+    Mesh.ClusterHub hub4 = mesh.startClusterHub("hub4", name, hub2.member());
+    CallmeshClient client = mesh.client(admin, hub4.url());
+    waitUntil(Duration.ofSeconds(10), "hub4 lists dev1 and dev2", () -> {
+      JsonObject seen = spokesSeenBy(client);
+      return "hub1".equals(seen.getString("dev1")) && "hub2".equals(seen.getString("dev2"));
+    });
+    assertTrue(answers(client, "/dev1/fs/stat") && answers(client, "/dev2/fs/stat"));
+    JsonArray members = ((JsonObject) client.call("/hub/cluster/members", new JsonObject()).await()).getJsonArray("members");
+    assertEquals(4, members.size(), members.encode());
+    hub4.process().signal("TERM");
+    assertEquals(0, hub4.process().awaitExit(Duration.ofSeconds(30)));
+  }
+
+  @Test
+  @Order(4)
+  void aHubStoppedWithSigtermMovesItsSpokesAtOnce() throws Exception {
+    mesh.startSpoke(hub3.url() + "," + hub2.url(), "dev3", spokeKey, root, true);
+    CallmeshClient client = mesh.client(admin, hub2.url());
+    waitUntil(Duration.ofSeconds(10), "hub2 lists dev3 on hub3", () -> "hub3".equals(spokesSeenBy(client).getString("dev3")));
+    long stopped = System.nanoTime();
+    hub3.process().signal("TERM");
+    waitUntil(Duration.ofSeconds(10), "dev3 moved to hub2", () -> "hub2".equals(spokesSeenBy(client).getString("dev3"))
+        && answers(client, "/dev3/fs/stat"));
+    assertEquals(0, hub3.process().awaitExit(Duration.ofSeconds(30)), "a clean exit");
+    assertTrue(System.nanoTime() - stopped < TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
+  @Order(5)
+  void aHubKilledMidStreamFailsItsCallsAndItsSpokesMove() throws Exception {
+    mesh.startSpoke(hub1.url() + "," + hub2.url(), "dev4", spokeKey, root, true);
+    CallmeshClient client = mesh.client(admin, hub2.url());
+    waitUntil(Duration.ofSeconds(10), "hub2 lists dev4 on hub1", () -> "hub1".equals(spokesSeenBy(client).getString("dev4")));
+    AtomicReference<Throwable> failed = new AtomicReference<>();
+    List<Object> seen = new CopyOnWriteArrayList<>();
+    CallStream stream = client.subscribe("/dev4/bash/exec", new JsonObject().put("command",
+        "while true; do echo tick; sleep 0.2; done"));
+    stream.handler(seen::add).exceptionHandler(failed::set);
+    waitUntil(Duration.ofSeconds(10), "the stream flows", () -> !seen.isEmpty());
+
+    long killed = System.nanoTime();
+    hub1.process().kill();
+    waitUntil(Duration.ofSeconds(5), "the caller hears UNAVAILABLE", () -> failed.get() != null);
+    assertEquals("UNAVAILABLE", ((CallException) failed.get()).code(), failed.get().toString());
+    waitUntil(Duration.ofSeconds(10), "dev4 is callable through hub2", () -> answers(client, "/dev4/fs/stat"));
+    assertTrue(System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(15));
+  }
+}
