@@ -26,7 +26,7 @@ final class SpokeOptionsJson {
       List<HubUrl> urls = new ArrayList<>();
       for (int i = 0; i < list.size(); i++) {
         try {
-          urls.add(HubUrl.parse(list.getString(i)));
+          urls.add(HubUrl.parse((String) list.getValue(i)));
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("hub URL " + (i + 1) + " of " + list.size() + ": " + e.getMessage(), e);
         }
