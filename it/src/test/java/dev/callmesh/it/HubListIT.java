@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code --hub URL,URL...} (README, "Several hubs"): two standalone hubs serving the same authorized_keys;
+ * {@code --hub URL,URL...} (README, "Several hub URLs"): two standalone hubs serving the same authorized_keys;
  * the spoke dials the first at start and moves to the next when its hub dies; a spoke, the CLI and the Java
  * client whose first URL is dead use the second.
  */
