@@ -106,6 +106,7 @@ class HubListIT {
     // THEN the spoke is callable through B within 10 s, and says it moved there
     long ms = callableWithin(onB, 10_000);
     assertTrue(ms < 10_000, "took " + ms + " ms");
+    spoke.awaitErrLine(l -> l.contains("lost the hub; reconnecting to " + tcp(portB)), Mesh.START);
     spoke.awaitErrLine(l -> l.contains("connected to " + tcp(portB)), Mesh.START);
     assertEquals(0, onB.engine().pendingCount());
   }

@@ -143,7 +143,7 @@ public final class SpokeImpl implements Spoke {
         terminated.tryComplete(bye.getString("message"));
       } else if (status != Status.CLOSED) {
         advance();
-        log.info("spoke {} lost the hub {}; reconnecting to {}", options.getName(), url, urls.get(next));
+        log.info("spoke {} lost the hub; reconnecting to {} (lost {})", options.getName(), urls.get(next), url);
         scheduleReconnect();
       }
     });
