@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,8 +22,9 @@ import picocli.CommandLine.Option;
  */
 final class HubOptionsMixin {
 
-  @Option(names = "--hub", paramLabel = "URL", scope = picocli.CommandLine.ScopeType.INHERIT,
-      description = "Hub URL (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
+  @Option(names = "--hub", paramLabel = "URL[,URL...]", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Hub URL, or a comma-separated list of the URLs of hubs of one mesh: the command uses the first"
+          + " that answers, in order (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
   String hub;
 
   @Option(names = "--key", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
@@ -46,10 +48,13 @@ final class HubOptionsMixin {
       description = "Private key of --cert, PEM (env CALLMESH_CERT_KEY)")
   Path certKey;
 
-  /** @return the hub URL from the flag, the environment or the default */
-  HubUrl hubUrl() {
+  /**
+   * @return the hub URLs from the flag, the environment or the default, in the order they are tried
+   * @throws IllegalArgumentException (a usage error) naming an entry that is not a hub URL
+   */
+  List<HubUrl> hubUrls() {
     String v = FlagOrEnv.string(hub, "CALLMESH_HUB");
-    return HubUrl.parse(v == null ? "tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT : v);
+    return HubUrl.parseList(v == null ? "tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT : v);
   }
 
   /** @return the key file from the flag, the environment or ~/.ssh/id_ed25519 */
@@ -77,7 +82,7 @@ final class HubOptionsMixin {
   }
 
   /**
-   * @return a future of a client connected with these options
+   * @return a future of a client connected with these options, to the first of {@link #hubUrls()} that answers
    * @throws IllegalArgumentException (a usage error) when only one of --cert and --cert-key is given
    */
   Future<CallmeshClient> connect(Vertx vertx) {
@@ -94,7 +99,7 @@ final class HubOptionsMixin {
       return Future.failedFuture(e);
     }
     return CallmeshClient.connect(vertx, new ConnectOptions()
-        .setHubUrl(hubUrl())
+        .setHubUrls(hubUrls())
         .setCredentials(Credentials.key(pair))
         .setSshKey(pair)
         .setCaFile(FlagOrEnv.value(ca, "CALLMESH_CA", Path::of))

@@ -23,10 +23,10 @@ import io.vertx.core.json.JsonObject;
  *
  * <p>Every failure a future of this class carries is a {@link dev.callmesh.protocol.CallException}, whose
  * {@code code()} is one of the protocol's error codes ({@code NOT_FOUND}, {@code FORBIDDEN},
- * {@code DEADLINE_EXCEEDED}, {@code UNAVAILABLE}, ...). The client does not reconnect: once the connection is
- * lost, its pending calls fail with {@code UNAVAILABLE} and a new client must be connected. Its methods may
- * be called from any thread; futures complete and stream handlers run on the connection's event-loop
- * context, so they must not block.
+ * {@code DEADLINE_EXCEEDED}, {@code UNAVAILABLE}, ...). The client does not reconnect, not even to another
+ * of its hub URLs: once the connection is lost, its pending calls fail with {@code UNAVAILABLE} and a new
+ * client must be connected. Its methods may be called from any thread; futures complete and stream
+ * handlers run on the connection's event-loop context, so they must not block.
  */
 public final class CallmeshClient {
 
@@ -40,21 +40,25 @@ public final class CallmeshClient {
 
   /**
    * Dials the hub of {@code options}, over any of its URL schemes ({@code tcp}, {@code tls}, {@code ws},
-   * {@code wss}, {@code ssh}), and authenticates. For {@code tls://} and {@code wss://} the hub's certificate
-   * is checked against {@link ConnectOptions#getCaFile()} (else the JDK's trust store), and the client
-   * certificate of {@link ConnectOptions#setClientCert} is presented when the hub asks for one.
+   * {@code wss}, {@code ssh}), and authenticates. With several URLs
+   * ({@link ConnectOptions#setHubUrls(java.util.List)}, hubs of one mesh) it connects to the first that
+   * answers, trying them in order: an unreachable hub passes the turn to the next, a refusal ends the
+   * attempt (see {@link HubConnector#connectFirst(ConnectOptions)}). For {@code tls://} and {@code wss://}
+   * the hub's certificate is checked against {@link ConnectOptions#getCaFile()} (else the JDK's trust
+   * store), and the client certificate of {@link ConnectOptions#setClientCert} is presented when the hub
+   * asks for one.
    *
    * @param vertx the Vert.x instance the connection runs on; closing it closes the client
    * @param options the hub's URL, the credentials, TLS and SSH settings, the default call deadline
    * @return a future of the connected client, or failed with a {@link dev.callmesh.protocol.CallException}:
-   *     {@code UNAVAILABLE} when the hub cannot be reached or its TLS handshake fails (an untrusted hub
+   *     {@code UNAVAILABLE} when no hub can be reached or its TLS handshake fails (an untrusted hub
    *     certificate, a client certificate refused or missing), {@code UNAUTHENTICATED} or
    *     {@code FORBIDDEN} when the hub refuses the credentials, {@code UNAUTHENTICATED} naming the file when
    *     the client certificate or its key cannot be read. Nothing stays open after a failure.
    */
   public static Future<CallmeshClient> connect(Vertx vertx, ConnectOptions options) {
     HubConnector connector = new HubConnector(vertx, options);
-    return connector.connect(options)
+    return connector.connectFirst(options)
         .map(s -> new CallmeshClient(connector, s))
         .onFailure(err -> connector.close());
   }

@@ -8,7 +8,9 @@ import io.vertx.core.Vertx;
 
 /**
  * A spoke: dials out to a hub, registers the operations of its services, serves them on its root, and
- * reconnects with jittered exponential backoff whenever the connection is lost. Its blocking work runs on
+ * reconnects with jittered exponential backoff whenever the connection is lost. Given several hub URLs
+ * ({@link SpokeOptions#setHubUrls}), it dials the first at start and the next, round robin, after each
+ * loss or failed attempt; the backoff grows only once every URL of a round has failed. Its blocking work runs on
  * pools of its own, made with it and closed with it (see {@link dev.callmesh.spoke.work.SpokeWorkers}).
  */
 public interface Spoke {
@@ -51,6 +53,9 @@ public interface Spoke {
 
   /** @return the live session, or {@code null} while disconnected */
   HubSession session();
+
+  /** @return the URL of the hub the spoke is connected to, or is dialling or will dial next */
+  dev.callmesh.protocol.client.HubUrl hubUrl();
 
   /**
    * @return a future completed with the reason once the spoke has stopped for good: closed, denied

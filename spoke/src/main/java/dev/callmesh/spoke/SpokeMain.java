@@ -37,7 +37,9 @@ public final class SpokeMain implements Callable<Integer> {
 
   private static final Launcher LAUNCHER = Launcher.create("callmesh-spoke");
 
-  @Option(names = "--hub", paramLabel = "URL", description = "Hub URL, e.g. tcp://host:7400 (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
+  @Option(names = "--hub", paramLabel = "URL[,URL...]",
+      description = "Hub URL, e.g. tcp://host:7400, or a comma-separated list of hubs of one mesh: the first is dialled at"
+          + " start, the next after each loss or failed attempt (env CALLMESH_HUB; default tcp://127.0.0.1:7400)")
   String hub;
 
   @Option(names = "--name", paramLabel = "NAME", description = "Spoke name to register as (env CALLMESH_NAME)")
@@ -94,7 +96,7 @@ public final class SpokeMain implements Callable<Integer> {
     if (!LAUNCHER.started(vertx, spoke.start(), null)) {
       return Launcher.EXIT_FAILURE;
     }
-    System.out.println("callmesh spoke " + options.getName() + " connected to " + options.getHubUrl() + " serving "
+    System.out.println("callmesh spoke " + options.getName() + " connected to " + spoke.hubUrl() + " serving "
         + options.getRoot().toAbsolutePath().normalize());
     System.out.flush();
     // SIGTERM and SIGINT: withdraw the operations, let running calls finish (--shutdown-grace), then exit 0.
@@ -113,7 +115,7 @@ public final class SpokeMain implements Callable<Integer> {
   SpokeOptions options() {
     Path configFile = FlagOrEnv.value(config, "CALLMESH_CONFIG", Path::of);
     SpokeOptions o = configFile == null ? new SpokeOptions() : new SpokeOptions(Launcher.readConfig(configFile));
-    FlagOrEnv.apply(hub, "CALLMESH_HUB", x -> x, v -> o.setHubUrl(HubUrl.parse(v)));
+    FlagOrEnv.apply(hub, "CALLMESH_HUB", x -> x, v -> o.setHubUrls(HubUrl.parseList(v)));
     FlagOrEnv.apply(name, "CALLMESH_NAME", x -> x, o::setName);
     FlagOrEnv.apply(key, "CALLMESH_KEY", Path::of, o::setKeyFile);
     if (o.getName() == null || o.getKeyFile() == null) {

@@ -33,7 +33,7 @@ public class SpokeOptions {
   /** Fewest stream threads: one command with its stdin needs 3. */
   public static final int MIN_STREAM_THREADS = 3;
 
-  private HubUrl hubUrl = HubUrl.parse(DEFAULT_HUB);
+  private List<HubUrl> hubUrls = List.of(HubUrl.parse(DEFAULT_HUB));
   private String name;
   private Path keyFile;
   private Path root = Path.of(DEFAULT_ROOT);
@@ -58,7 +58,7 @@ public class SpokeOptions {
   }
 
   /**
-   * From a config file's JSON: {@code hub} (a URL), {@code name}, {@code key}, {@code root}, {@code services}
+   * From a config file's JSON: {@code hub} (a URL, a comma-separated list of URLs, or an array of URLs), {@code name}, {@code key}, {@code root}, {@code services}
    * (an array of names), {@code ca}, {@code knownHosts}, {@code cert} and {@code certKey} (file paths),
    * {@code reconnectBase}, {@code reconnectMax} and {@code shutdownGrace} (durations such as "2s"),
    * {@code workerThreads} and {@code streamThreads} (numbers). A missing or {@code null} key keeps the default.
@@ -76,7 +76,7 @@ public class SpokeOptions {
   /** @return the options as config-file JSON; unset files are {@code null} */
   public JsonObject toJson() {
     return new JsonObject()
-        .put("hub", hubUrl.toString())
+        .put("hub", HubUrl.format(hubUrls))
         .put("name", name)
         .put("key", string(keyFile))
         .put("root", root.toString())
@@ -96,14 +96,32 @@ public class SpokeOptions {
     return p == null ? null : p.toString();
   }
 
-  /** @return the hub to dial */
+  /** @return the hub dialled first: the first of {@link #getHubUrls()} */
   public HubUrl getHubUrl() {
-    return hubUrl;
+    return hubUrls.get(0);
   }
 
-  /** @param url the hub to dial; @return this */
+  /** @param url the hub to dial, the only one; @return this */
   public SpokeOptions setHubUrl(HubUrl url) {
-    this.hubUrl = required(url, "the hub URL");
+    this.hubUrls = List.of(required(url, "the hub URL"));
+    return this;
+  }
+
+  /** @return the hubs to dial, in order, at least one (unmodifiable) */
+  public List<HubUrl> getHubUrls() {
+    return hubUrls;
+  }
+
+  /**
+   * @param urls the URLs of hubs of one mesh, at least one: the spoke dials the first when it starts, and
+   *     the next (round robin) after it loses a hub or fails to reach one; copied
+   * @return this
+   */
+  public SpokeOptions setHubUrls(List<HubUrl> urls) {
+    if (required(urls, "the hub URLs").isEmpty() || urls.stream().anyMatch(u -> u == null)) {
+      throw new IllegalArgumentException("the hub URLs must hold at least one URL, and no null");
+    }
+    this.hubUrls = List.copyOf(urls);
     return this;
   }
 

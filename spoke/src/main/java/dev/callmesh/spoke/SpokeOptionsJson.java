@@ -2,6 +2,7 @@ package dev.callmesh.spoke;
 
 import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.protocol.util.Durations;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,19 @@ final class SpokeOptionsJson {
    * @throws ClassCastException for a value of the wrong type
    */
   static void fill(SpokeOptions o, JsonObject json) {
-    if (json.getString("hub") != null) {
-      o.setHubUrl(HubUrl.parse(json.getString("hub")));
+    Object hub = json.getValue("hub");
+    if (hub instanceof JsonArray list) {
+      List<HubUrl> urls = new ArrayList<>();
+      for (int i = 0; i < list.size(); i++) {
+        try {
+          urls.add(HubUrl.parse((String) list.getValue(i)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("hub URL " + (i + 1) + " of " + list.size() + ": " + e.getMessage(), e);
+        }
+      }
+      o.setHubUrls(urls);
+    } else if (hub != null) {
+      o.setHubUrls(HubUrl.parseList((String) hub));
     }
     if (json.getString("name") != null) {
       o.setName(json.getString("name"));

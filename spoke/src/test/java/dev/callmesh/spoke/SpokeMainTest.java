@@ -56,6 +56,17 @@ class SpokeMainTest {
   }
 
   @Test
+  void hubTakesACommaSeparatedListOverTheConfigFilesHub() throws Exception {
+    Path config = Files.writeString(dir.resolve("spoke.json"), """
+        {"hub": ["tcp://10.1.2.3:7400", "tcp://10.1.2.4:7400"], "name": "n", "key": "k"}
+        """);
+    assertEquals("tcp://10.1.2.3:7400,tcp://10.1.2.4:7400",
+        dev.callmesh.protocol.client.HubUrl.format(parse("--config", config.toString()).getHubUrls()));
+    SpokeOptions o = parse("--config", config.toString(), "--hub", "tcp://a:1,ws://b:2/v1/ws");
+    assertEquals("tcp://a:1,ws://b:2/v1/ws", dev.callmesh.protocol.client.HubUrl.format(o.getHubUrls()));
+  }
+
+  @Test
   void aNameAndAKeyAreRequiredAndACertificateNeedsItsKey() {
     assertThrows(CommandLine.ParameterException.class, () -> parse("--name", "dev1"));
     IllegalArgumentException half = assertThrows(IllegalArgumentException.class,

@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SpokeOptions}: defaults, the JSON round trip of a config file, the copy, and the setters' checks. */
 class SpokeOptionsTest {
@@ -71,6 +72,34 @@ class SpokeOptionsTest {
     assertEquals(500, o.getShutdownGraceMs());
     assertEquals(8, o.getStreamThreads());
     assertEquals(SpokeOptions.DEFAULT_WORKER_THREADS, o.getWorkerThreads(), "a missing key keeps the default");
+  }
+
+  @Test
+  void theHubIsAListOfUrlsInTheConfigFileAsACommaSeparatedStringOrAnArray() {
+    List<HubUrl> two = HubUrl.parseList("tcp://a:7400,ws://b:7480/v1/ws");
+    assertEquals(two, new SpokeOptions(new JsonObject().put("hub", "tcp://a:7400, ws://b:7480/v1/ws")).getHubUrls());
+    assertEquals(two, new SpokeOptions(new JsonObject()
+        .put("hub", new JsonArray().add("tcp://a:7400").add("ws://b:7480/v1/ws"))).getHubUrls());
+    SpokeOptions o = new SpokeOptions().setHubUrls(two);
+    assertEquals("tcp://a:7400,ws://b:7480/v1/ws", o.toJson().getString("hub"));
+    assertEquals(two, new SpokeOptions(o.toJson()).getHubUrls());
+    assertEquals(two, new SpokeOptions(o).getHubUrls());
+    assertEquals(HubUrl.parse("tcp://a:7400"), o.getHubUrl(), "the hub dialled first");
+    assertEquals(List.of(HubUrl.parse("tcp://c:1")), o.setHubUrl(HubUrl.parse("tcp://c:1")).getHubUrls());
+  }
+
+  @Test
+  void aBadHubListIsRefusedNamingTheEntry() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SpokeOptions(new JsonObject().put("hub", "tcp://a:7400,nope://b")));
+    assertTrue(e.getMessage().contains("hub URL 2 of 2"), e.getMessage());
+    IllegalArgumentException inArray = assertThrows(IllegalArgumentException.class,
+        () -> new SpokeOptions(new JsonObject().put("hub", new JsonArray().add("tcp://a:7400").add("nope://b"))));
+    assertTrue(inArray.getMessage().contains("hub URL 2 of 2"), inArray.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new SpokeOptions(new JsonObject().put("hub", new JsonArray())));
+    assertThrows(IllegalArgumentException.class, () -> new SpokeOptions(new JsonObject().put("hub", new JsonArray().add(7))));
+    assertThrows(IllegalArgumentException.class, () -> new SpokeOptions().setHubUrls(List.of()));
+    assertThrows(IllegalArgumentException.class, () -> new SpokeOptions().setHubUrls(null));
   }
 
   @Test

@@ -18,7 +18,7 @@ public class ConnectOptions {
   /** How long to wait for the TCP connection: 5 s. */
   public static final int DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
-  private HubUrl hubUrl = HubUrl.parse("tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT);
+  private java.util.List<HubUrl> hubUrls = java.util.List.of(HubUrl.parse("tcp://127.0.0.1:" + HubUrl.DEFAULT_TCP_PORT));
   private Credentials credentials;
   private String spokeName;
   private JsonArray operations;
@@ -40,14 +40,33 @@ public class ConnectOptions {
   public ConnectOptions() {
   }
 
-  /** @return the hub's URL */
+  /** @return the hub's URL: the first of {@link #getHubUrls()}, the one {@link HubConnector#connect(ConnectOptions)} dials */
   public HubUrl getHubUrl() {
-    return hubUrl;
+    return hubUrls.get(0);
   }
 
-  /** @param url the hub's URL; @return this */
+  /** @param url the hub's URL, the only one; @return this */
   public ConnectOptions setHubUrl(HubUrl url) {
-    this.hubUrl = java.util.Objects.requireNonNull(url, "hubUrl");
+    this.hubUrls = java.util.List.of(java.util.Objects.requireNonNull(url, "hubUrl"));
+    return this;
+  }
+
+  /** @return the hubs' URLs in the order they are tried, at least one (unmodifiable) */
+  public java.util.List<HubUrl> getHubUrls() {
+    return hubUrls;
+  }
+
+  /**
+   * @param urls the URLs of hubs that serve the same mesh, in the order they are tried (see
+   *     {@link HubConnector#connectFirst(ConnectOptions)}); copied
+   * @return this
+   * @throws IllegalArgumentException when the list is {@code null}, empty or holds a {@code null}
+   */
+  public ConnectOptions setHubUrls(java.util.List<HubUrl> urls) {
+    if (urls == null || urls.isEmpty() || urls.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new IllegalArgumentException("hubUrls must hold at least one URL, and no null");
+    }
+    this.hubUrls = java.util.List.copyOf(urls);
     return this;
   }
 

@@ -2,6 +2,8 @@ package dev.callmesh.protocol.client;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Where a hub is: {@code tcp://host:port}, {@code tls://host:port}, {@code ws://host:port/v1/ws},
@@ -49,6 +51,43 @@ public record HubUrl(String scheme, String host, int port, String path, String u
       case "ssh" -> new HubUrl(scheme, host, port(uri, 22), stripSlash(uri.getRawPath()), uri.getUserInfo());
       default -> throw new IllegalArgumentException("unknown hub URL scheme '" + scheme + "'; " + FORMS);
     };
+  }
+
+  /**
+   * Reads a comma-separated list of hub URLs, each as {@link #parse(String)} reads it; spaces around an
+   * entry are ignored. The order is kept: it is the order in which the hubs are tried.
+   *
+   * @param text e.g. {@code tcp://a:7400,ws://b:7480/v1/ws}; a single URL gives a one-element list
+   * @return the URLs, at least one, in the order given (unmodifiable)
+   * @throws IllegalArgumentException naming the entry (its position and text) that is empty or not a hub URL
+   */
+  public static List<HubUrl> parseList(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("no hub URL given; " + FORMS);
+    }
+    String[] entries = text.split(",", -1);
+    List<HubUrl> urls = new ArrayList<>(entries.length);
+    for (int i = 0; i < entries.length; i++) {
+      String entry = entries[i].trim();
+      String where = "hub URL " + (i + 1) + " of " + entries.length + " in '" + text.trim() + "'";
+      if (entry.isEmpty()) {
+        throw new IllegalArgumentException(where + " is empty; separate URLs with single commas");
+      }
+      try {
+        urls.add(parse(entry));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + " ('" + entry + "'): " + e.getMessage(), e);
+      }
+    }
+    return List.copyOf(urls);
+  }
+
+  /**
+   * @param urls hub URLs
+   * @return them as {@link #parseList(String)} reads them: each {@link #toString()}, joined by commas
+   */
+  public static String format(List<HubUrl> urls) {
+    return String.join(",", urls.stream().map(HubUrl::toString).toList());
   }
 
   private static final String FORMS = "use tcp://host:port, tls://host:port, ws://host:port/v1/ws, "

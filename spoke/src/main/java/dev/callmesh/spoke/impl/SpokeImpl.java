@@ -9,6 +9,7 @@ import dev.callmesh.protocol.client.ConnectOptions;
 import dev.callmesh.protocol.client.Credentials;
 import dev.callmesh.protocol.client.HubConnector;
 import dev.callmesh.protocol.client.HubSession;
+import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.spoke.Spoke;
 import dev.callmesh.spoke.SpokeOptions;
 import dev.callmesh.spoke.bash.BashOperations;
@@ -18,11 +19,20 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The reconnect loop around {@link HubConnector}, and the spoke's services and thread pools. */
+/**
+ * The reconnect loop around {@link HubConnector}, and the spoke's services and thread pools.
+ *
+ * <p>The loop walks the hub URLs round robin: it dials the first at start, and after a lost connection or
+ * a failed attempt it dials the next. Each dial waits the jittered backoff first; the backoff grows with
+ * the rounds through the whole list that failed, so every hub is tried at the shortest delay before the
+ * delays grow, and after a loss (the count is reset by every welcome) the next hub is dialled after the
+ * base delay, not a grown one. With one URL this is the plain per-attempt backoff.
+ */
 public final class SpokeImpl implements Spoke {
 
   private static final Logger log = LoggerFactory.getLogger(SpokeImpl.class);
@@ -36,6 +46,9 @@ public final class SpokeImpl implements Spoke {
   private final Promise<String> terminated = Promise.promise();
   private volatile Status status = Status.CONNECTING;
   private volatile HubSession session;
+  private final List<HubUrl> urls;
+  private int next;
+  private volatile HubUrl current;
   private int failures;
   private long timer = -1;
 
@@ -54,6 +67,8 @@ public final class SpokeImpl implements Spoke {
     }
     this.vertx = vertx;
     this.options = new SpokeOptions(options);
+    this.urls = this.options.getHubUrls();
+    this.current = urls.get(0);
     this.workers = SpokeWorkers.create(vertx, "callmesh-spoke-" + options.getName(), options.getWorkerThreads(),
         options.getStreamThreads());
     OperationRegistry registry;
@@ -68,7 +83,7 @@ public final class SpokeImpl implements Spoke {
       ops.add(spec.toJson());
     }
     this.connect = new ConnectOptions()
-        .setHubUrl(options.getHubUrl())
+        .setHubUrls(urls)
         .setCredentials(Credentials.key(key))
         .setSshKey(key)
         .setKnownHosts(options.getKnownHosts())
@@ -91,16 +106,23 @@ public final class SpokeImpl implements Spoke {
       return;
     }
     status = Status.CONNECTING;
-    connector.connect(connect).onComplete(ar -> {
+    HubUrl url = urls.get(next);
+    current = url;
+    connector.connect(url, connect).onComplete(ar -> {
       if (ar.succeeded()) {
-        onWelcome(ar.result());
+        onWelcome(ar.result(), url);
       } else {
         onFailure(ar.cause());
       }
     });
   }
 
-  private void onWelcome(HubSession s) {
+  /** Moves on to the next hub URL, round robin; the same one when there is only one. */
+  private void advance() {
+    next = (next + 1) % urls.size();
+  }
+
+  private void onWelcome(HubSession s, HubUrl url) {
     if (status == Status.CLOSED) {
       s.close();
       return;
@@ -108,7 +130,7 @@ public final class SpokeImpl implements Spoke {
     failures = 0;
     session = s;
     status = Status.CONNECTED;
-    log.info("spoke {} connected to {} as {}", options.getName(), options.getHubUrl(), s.identity());
+    log.info("spoke {} connected to {} as {}", options.getName(), url, s.identity());
     firstWelcome.tryComplete(s);
     s.closeFuture().onComplete(v -> {
       session = null;
@@ -120,15 +142,15 @@ public final class SpokeImpl implements Spoke {
         status = Status.CLOSED;
         terminated.tryComplete(bye.getString("message"));
       } else if (status != Status.CLOSED) {
-        log.info("spoke {} lost the hub; reconnecting", options.getName());
+        advance();
+        log.info("spoke {} lost the hub; reconnecting to {} (lost {})", options.getName(), urls.get(next), url);
         scheduleReconnect();
       }
     });
   }
 
   private void onFailure(Throwable err) {
-    boolean denied = err instanceof CallException ce && !ce.is(ErrorCode.UNAVAILABLE) && !ce.is(ErrorCode.TIMEOUT);
-    if (denied && !firstWelcome.future().isComplete()) {
+    if (!HubConnector.unreachable(err) && !firstWelcome.future().isComplete()) {
       status = Status.CLOSED;
       firstWelcome.tryFail(err);
       terminated.tryComplete(err.getMessage());
@@ -137,6 +159,7 @@ public final class SpokeImpl implements Spoke {
     if (failures == 0 || failures % 10 == 0) {
       log.warn("spoke {}: {} (attempt {})", options.getName(), err.getMessage(), failures + 1);
     }
+    advance();
     scheduleReconnect();
   }
 
@@ -145,7 +168,8 @@ public final class SpokeImpl implements Spoke {
       return;
     }
     status = Status.DISCONNECTED;
-    long ceiling = Math.min(options.getReconnectMaxMs(), options.getReconnectBaseMs() << Math.min(failures, 20));
+    int rounds = failures / urls.size();
+    long ceiling = Math.min(options.getReconnectMaxMs(), options.getReconnectBaseMs() << Math.min(rounds, 20));
     long delay = Math.max(1, (long) (ceiling * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
     failures++;
     timer = vertx.setTimer(delay, t -> attempt());
@@ -159,6 +183,11 @@ public final class SpokeImpl implements Spoke {
   @Override
   public HubSession session() {
     return session;
+  }
+
+  @Override
+  public HubUrl hubUrl() {
+    return current;
   }
 
   @Override
