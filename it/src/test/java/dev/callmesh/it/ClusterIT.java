@@ -45,7 +45,8 @@ class ClusterIT {
   @BeforeAll
   static void start() throws Exception {
     mesh = new Mesh();
-    spokeKey = mesh.spokeKey("dev");
+    spokeKey = mesh.key("dev");
+    mesh.authorize("name=\"dev\",spoke=\"dev*\"", spokeKey);
     admin = mesh.userKey("admin", "/*");
     root = mesh.root("dev");
     Files.writeString(root.resolve("README.md"), "# clustered\n");
