@@ -90,6 +90,23 @@ class ClusterIT {
   }
 
   @Test
+  @Order(0)
+  void aStandaloneHubLoadsNoClusterClass() throws Exception {
+    try (Mesh alone = new Mesh()) {
+      Path classes = alone.dir.resolve("classes.log");
+      alone.jvmArgs = List.of("-Xlog:class+load=info:file=" + classes);
+      alone.startHub(0);
+      CallmeshClient client = alone.client(alone.adminKey());
+      assertEquals(1, ((JsonObject) client.call("/hub/cluster/members", new JsonObject()).await())
+          .getJsonArray("members").size(), "a standalone hub lists itself alone");
+      List<String> loaded = Files.readAllLines(classes);
+      assertTrue(loaded.size() > 1000, "the class log was written");
+      assertTrue(loaded.stream().noneMatch(l -> l.contains("com.hazelcast") || l.contains(".impl.cluster.")),
+          loaded.stream().filter(l -> l.contains("hazelcast") || l.contains(".impl.cluster.")).limit(5).toList().toString());
+    }
+  }
+
+  @Test
   @Order(1)
   void aCallAStreamWithCreditAndAnAbortCrossFromHub2ToASpokeOnHub1() throws Exception {
     mesh.startSpoke(hub1.url(), "dev1", spokeKey, root, true);
@@ -147,6 +164,17 @@ class ClusterIT {
     assertEquals(4, members.size(), members.encode());
     hub4.process().signal("TERM");
     assertEquals(0, hub4.process().awaitExit(Duration.ofSeconds(30)));
+  }
+
+  @Test
+  @Order(3)
+  void aHubWhoseIdIsAMembersRefusesToJoin() throws Exception {
+    JavaProcess twin = mesh.startHubJar("hub2-twin", "--listen", "127.0.0.1:0", "--http", "off", "--authorized-keys",
+        mesh.keys.toString(), "--hub-id", "hub2", "--cluster", "127.0.0.1:0", "--cluster-name", name,
+        "--cluster-peers", hub1.member());
+    int exit = twin.awaitExit(Duration.ofSeconds(60));
+    assertTrue(exit != 0, "exit " + exit);
+    assertTrue(twin.stderr().contains("hub id hub2 is already a member"), twin.stderr());
   }
 
   @Test

@@ -147,6 +147,11 @@ final class Mesh implements AutoCloseable {
     return new ClusterHub(p, tcp, Integer.parseInt(http.substring(http.lastIndexOf(':') + 1).trim()), member);
   }
 
+  /** Starts the hub jar with exactly these arguments, waiting for nothing. */
+  JavaProcess startHubJar(String name, String... args) throws IOException {
+    return start(name, hubJar, List.of(args));
+  }
+
   /** @return a Java client connected to the hub URL with the key */
   CallmeshClient client(Path key, String hubUrl) throws Exception {
     if (vertx == null) {
