@@ -80,7 +80,8 @@ function renderSpokes() {
   list.replaceChildren();
   for (const s of [...spokes.values()].sort((a, b) => a.name.localeCompare(b.name))) {
     const li = el("li");
-    li.append(el("div", s.name), el("div", [s.identity, s.transport, s.remoteAddress].filter(Boolean).join(" · "), "meta"));
+    const where = s.hub ? `on hub ${s.hub}` : "";
+    li.append(el("div", s.name), el("div", [s.identity, s.transport, s.remoteAddress, where].filter(Boolean).join(" · "), "meta"));
     list.append(li);
   }
   $("spoke-count").textContent = `(${spokes.size})`;
@@ -96,7 +97,7 @@ async function watchSpokes() {
     return;
   }
   mesh.stream("/hub/spokes/watch", {}, (ev) => {
-    if (ev.event === "joined") spokes.set(ev.spoke, { name: ev.spoke, identity: "", transport: "", remoteAddress: `joined ${ev.at}` });
+    if (ev.event === "joined") spokes.set(ev.spoke, { name: ev.spoke, identity: "", transport: "", remoteAddress: `joined ${ev.at}`, hub: ev.hub });
     else spokes.delete(ev.spoke);
     renderSpokes();
     loadOperations();

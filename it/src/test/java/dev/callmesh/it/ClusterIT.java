@@ -133,9 +133,12 @@ class ClusterIT {
     Procs.awaitPresent("(.*/)?sleep 4351");
     sleeper.abort("stop it");
     assertTrue(Procs.millisUntilGone(".*sleep 4351.*", 5000) >= 0, "the abort crossed the hubs and killed the process");
-    JsonObject metrics = new JsonObject().put("forwarded", HttpApiIT.curl("http://127.0.0.1:" + hub2.httpPort()
-        + "/metrics").body().lines().filter(l -> l.startsWith("callmesh_cluster_forwarded_total")).findFirst().orElse(""));
-    assertTrue(metrics.getString("forwarded").matches("callmesh_cluster_forwarded_total\\S* [1-9].*"), metrics.encode());
+    PromText metrics = new PromText(HttpApiIT.curl("http://127.0.0.1:" + hub2.httpPort() + "/metrics").body());
+    assertTrue(metrics.value("callmesh_cluster_forwarded_total", java.util.Map.of()) >= 3, metrics.text);
+    assertEquals(3, metrics.value("callmesh_cluster_members", java.util.Map.of()), metrics.text);
+    HttpApiIT.Http ready = HttpApiIT.curl("http://127.0.0.1:" + hub2.httpPort() + "/readyz");
+    assertEquals(200, ready.status(), ready.body());
+    assertTrue(ready.body().contains("\"cluster\""), "readiness has a cluster check: " + ready.body());
   }
 
   @Test

@@ -160,7 +160,8 @@ final class HubOperations {
     java.util.function.BiConsumer<Boolean, SpokeInfo> listener = (joined, info) -> sink.emit(new JsonObject()
         .put("event", joined ? "joined" : "left")
         .put("spoke", info.name())
-        .put("at", java.time.Instant.now().toString()));
+        .put("at", java.time.Instant.now().toString())
+        .put("hub", info.hub()));
     routes.listener(listener);
     ctx.onAbort(reason -> routes.removeListener(listener));
   }
