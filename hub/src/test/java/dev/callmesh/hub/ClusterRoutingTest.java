@@ -174,4 +174,28 @@ class ClusterRoutingTest {
         "hub1 routes dev1 to hub2");
     assertEquals("second", ((JsonObject) user.engine().call("/dev1/gen/echo", new JsonObject()).await()).getString("tag"));
   }
+
+  @Test
+  void whenTheSameSpokeRegistersOnTwoHubsAtOnceOneSurvivesAndEveryHubAgreesWhere() throws Exception {
+    Hub one = hub("hub1");
+    Hub two = hub("hub2", one.clusterAddress());
+    Future<HubSession> a = connecting(one, spokeKey, "dev1", spoke("a"));
+    Future<HubSession> b = connecting(two, spokeKey, "dev1", spoke("b"));
+    HubSession onOne = a.await(20, TimeUnit.SECONDS);
+    HubSession onTwo = b.await(20, TimeUnit.SECONDS);
+    waitUntil(() -> onOne.closeFuture().isComplete() != onTwo.closeFuture().isComplete(), "exactly one was told to leave");
+    String survivor = onOne.closeFuture().isComplete() ? "hub2" : "hub1";
+    waitUntil(() -> one.routes().get("dev1") != null && two.routes().get("dev1") != null
+        && survivor.equals(one.routes().get("dev1").info().hub())
+        && survivor.equals(two.routes().get("dev1").info().hub()), "both hubs route dev1 to " + survivor);
+    Thread.sleep(1000);
+    assertTrue(onOne.closeFuture().isComplete() != onTwo.closeFuture().isComplete(), "it stays settled");
+  }
+
+  private Future<HubSession> connecting(Hub hub, SshKeyPair key, String spoke, OperationRegistry registry) {
+    ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + hub.port()))
+        .setCredentials(Credentials.key(key)).setSpokeName(spoke).setCallHandler(registry)
+        .setOperations(new JsonArray(registry.specs().stream().map(OperationSpec::toJson).toList()));
+    return new HubConnector(vertxes.get(0), o).connect(o);
+  }
 }

@@ -95,8 +95,9 @@ class ClusterIT {
     try (Mesh alone = new Mesh()) {
       Path classes = alone.dir.resolve("classes.log");
       alone.jvmArgs = List.of("-Xlog:class+load=info:file=" + classes);
+      Path adminKey = alone.adminKey();
       alone.startHub(0);
-      CallmeshClient client = alone.client(alone.adminKey());
+      CallmeshClient client = alone.client(adminKey);
       assertEquals(1, ((JsonObject) client.call("/hub/cluster/members", new JsonObject()).await())
           .getJsonArray("members").size(), "a standalone hub lists itself alone");
       List<String> loaded = Files.readAllLines(classes);
@@ -213,5 +214,27 @@ class ClusterIT {
     assertEquals("UNAVAILABLE", ((CallException) failed.get()).code(), failed.get().toString());
     waitUntil(Duration.ofSeconds(10), "dev4 is callable through hub2", () -> answers(client, "/dev4/fs/stat"));
     assertTrue(System.nanoTime() - killed < TimeUnit.SECONDS.toNanos(15));
+  }
+
+  @Test
+  @Order(6)
+  void withTlsCertTheHubsSpeakTlsOnTheEventBusToo() throws Exception {
+    Path cert = Certs.selfSigned(mesh.dir, "cluster-hub");
+    String key = mesh.dir.resolve("cluster-hub.key").toString();
+    String tlsCluster = name + "-tls";
+    Mesh.ClusterHub a = mesh.startClusterHub("tls1", tlsCluster, null, "--tls-cert", cert.toString(), "--tls-key", key);
+    Mesh.ClusterHub b = mesh.startClusterHub("tls2", tlsCluster, a.member(), "--tls-cert", cert.toString(), "--tls-key", key);
+    mesh.startSpoke("tls://127.0.0.1:" + a.port(), "dev5", spokeKey, root, true, "--ca", cert.toString());
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      CallmeshClient client = CallmeshClient.connect(vertx, new dev.callmesh.protocol.client.ConnectOptions()
+          .setHubUrl(dev.callmesh.protocol.client.HubUrl.parse("tls://127.0.0.1:" + b.port())).setCaFile(cert)
+          .setCredentials(dev.callmesh.protocol.client.Credentials.key(
+              dev.callmesh.protocol.auth.SshKeyPair.load(admin, null)))).await();
+      waitUntil(Duration.ofSeconds(10), "tls2 lists dev5 on tls1", () -> "tls1".equals(spokesSeenBy(client).getString("dev5")));
+      assertTrue(answers(client, "/dev5/fs/stat"), "a call crossed the TLS event bus");
+    } finally {
+      vertx.close().await();
+    }
   }
 }

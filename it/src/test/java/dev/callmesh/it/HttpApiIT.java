@@ -165,7 +165,8 @@ class HttpApiIT {
     assertEquals(403, read.status(), "outside the token's scope: " + read.body());
     Http services = curl("-H", "Authorization: Bearer " + scoped, url("/v1/services?spoke=dev1"));
     assertEquals(200, services.status(), services.body());
-    assertEquals(1, services.json().getJsonArray("operations").size(), "only /dev1/fs/stat is listed: " + services.body());
+    assertEquals(1, services.json().getJsonObject("output").getJsonArray("operations").size(),
+        "only /dev1/fs/stat is listed: " + services.body());
 
     String offline = cliOut(admin, "token", "--offline");
     Http issued = curl("-X", "POST", "-H", "Authorization: Bearer " + offline, "-d", "{\"allow\":[\"/dev1/fs/read*\"]}",
