@@ -22,11 +22,11 @@ final class SpokesCommand extends ClientCommand {
 
   private static int table(JsonObject out) {
     JsonArray spokes = out.getJsonArray("spokes");
-    Table t = new Table("NAME", "IDENTITY", "TRANSPORT", "REMOTE", "CONNECTED", "OPS", "IN-FLIGHT");
+    Table t = new Table("NAME", "IDENTITY", "TRANSPORT", "REMOTE", "CONNECTED", "OPS", "IN-FLIGHT", "HUB");
     for (int i = 0; i < spokes.size(); i++) {
       JsonObject s = spokes.getJsonObject(i);
       t.row(s.getString("name"), s.getString("identity"), s.getString("transport"), s.getString("remoteAddress"),
-          s.getString("connectedAt"), s.getValue("operations"), s.getValue("inFlight"));
+          s.getString("connectedAt"), s.getValue("operations"), s.getValue("inFlight"), s.getString("hub"));
     }
     t.print();
     return 0;

@@ -73,6 +73,7 @@ class ClusterRoutingTest {
     ClusterOptions cluster = new ClusterOptions().setMember(new HostPort("127.0.0.1", 0)).setName("test-" + keys.hashCode())
         .setPeers(java.util.Arrays.stream(peers).map(HostPort::parse).toList());
     HubOptions options = new HubOptions().setAuthorizedKeys(keys).setHubId(id).setListen(new HostPort("127.0.0.1", 0))
+        .setHubKey(keys.resolveSibling("hub_key"))
         .setHttp(null).setMetrics(false).setCluster(cluster);
     Vertx vertx = HubVertx.create(options).await(60, TimeUnit.SECONDS);
     vertxes.add(vertx);
@@ -190,6 +191,18 @@ class ClusterRoutingTest {
         && survivor.equals(two.routes().get("dev1").info().hub()), "both hubs route dev1 to " + survivor);
     Thread.sleep(1000);
     assertTrue(onOne.closeFuture().isComplete() != onTwo.closeFuture().isComplete(), "it stays settled");
+  }
+
+  @Test
+  void aJwtIssuedByOneHubIsHonouredByTheOthers() throws Exception {
+    Hub one = hub("hub1");
+    Hub two = hub("hub2", one.clusterAddress());
+    HubSession user = connect(one, userKey, null, null);
+    String jwt = ((JsonObject) user.engine().call("/hub/auth/token", new JsonObject()).await()).getString("token");
+    ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + two.port()))
+        .setCredentials(Credentials.token(jwt));
+    HubSession onTwo = new HubConnector(vertxes.get(0), o).connect(o).await();
+    assertEquals("user", onTwo.identity());
   }
 
   private Future<HubSession> connecting(Hub hub, SshKeyPair key, String spoke, OperationRegistry registry) {

@@ -50,7 +50,9 @@ final class Authenticator {
    */
   Future<Void> start() {
     return vertx.executeBlocking(() -> HubKey.loadOrCreate(options.getHubKey()), false).compose(key -> {
-      jwt = new JwtIssuer(vertx, key, options.getHubId(), keysWatcher::keys);
+      // The hubs of a cluster share their key and honour each other's tokens: their issuer is the cluster.
+      String issuer = options.getCluster() == null ? options.getHubId() : "cluster:" + options.getCluster().getName();
+      jwt = new JwtIssuer(vertx, key, issuer, keysWatcher::keys);
       return keysWatcher.start();
     });
   }

@@ -134,6 +134,9 @@ public final class HazelcastHubCluster implements HubCluster {
   /** A member left: fail what went through its hubs, drop their spokes and their members entries. */
   private void nodeLost(String lost) {
     List<String> hubs = table.nodeLost(lost);
+    // The directory keeps one backup: if the lost member held the only other copy of some entries, write
+    // this hub's own spokes again.
+    table.reassert();
     vertx.executeBlocking(() -> {
       for (var e : members.entrySet()) {
         if (lost.equals(new JsonObject(e.getValue()).getString("node"))) {

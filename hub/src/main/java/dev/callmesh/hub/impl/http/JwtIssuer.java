@@ -40,7 +40,7 @@ public final class JwtIssuer {
   /**
    * @param vertx the Vert.x instance
    * @param hubKey the hub's key pair, which signs and verifies
-   * @param hubId the issuer
+   * @param hubId the issuer: the hub's id, or the cluster's for the hubs of a cluster (which share the key)
    * @param keys the authorized keys in force
    */
   public JwtIssuer(Vertx vertx, SshKeyPair hubKey, String hubId, Supplier<AuthorizedKeys> keys) {
