@@ -9,26 +9,34 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The files of deploy/ against the schemas of the tools that read them, offline: {@code compose.yaml}
- * with {@code docker-compose config} (Debian's docker-compose, which checks it against its bundled Compose
- * schema and needs no engine for that), every manifest of {@code k8s/} against the Kubernetes API's
- * schema ({@link KubernetesSchema}), and {@code k8s/kustomization.yaml} with {@code kubectl kustomize},
- * which rejects unknown fields and builds the objects, checked in turn. Broken copies show that each
- * check can fail.
+ * and {@code compose-cluster.yaml} with {@code docker-compose config} (Debian's docker-compose, which checks
+ * them against its bundled Compose schema and needs no engine for that), every manifest of {@code k8s/} and
+ * {@code k8s-cluster/} against the Kubernetes API's schema ({@link KubernetesSchema}), and both
+ * kustomizations with {@code kubectl kustomize}, which rejects unknown fields and builds the objects,
+ * checked in turn. Broken copies show that each check can fail. The clustered hubs' settings are checked
+ * against each other too: distinct hub ids, and peer and hub lists that name every hub (docs/CLUSTER.md).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DeploySchemaIT {
 
   static final Path DEPLOY = Path.of(System.getProperty("callmesh.deploy.dir", "../deploy")).normalize();
   static final Path K8S = DEPLOY.resolve("k8s");
+  static final Path K8S_CLUSTER = DEPLOY.resolve("k8s-cluster");
 
   @TempDir
   Path tmp;
@@ -58,7 +66,12 @@ class DeploySchemaIT {
 
   /** @return the manifests of deploy/k8s, the kustomization left out */
   private static List<Path> manifests() throws IOException {
-    try (Stream<Path> files = Files.list(K8S)) {
+    return manifests(K8S);
+  }
+
+  /** @return the manifests of a directory of deploy/, its kustomization left out */
+  private static List<Path> manifests(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
       return files.filter(f -> f.toString().endsWith(".yaml") && !f.endsWith("kustomization.yaml")).sorted().toList();
     }
   }
@@ -156,5 +169,120 @@ class DeploySchemaIT {
     Run r = kustomize(copy.getParent());
     assertNotEquals(0, r.exit(), r.output());
     assertTrue(r.output().contains("resourcess"), r.output());
+  }
+
+  // ---- several hubs: compose-cluster.yaml and k8s-cluster/ ----
+
+  @Test
+  void theClusterComposeFileMatchesTheComposeSchema() throws Exception {
+    Run r = composeConfig(DEPLOY.resolve("compose-cluster.yaml"));
+    assertEquals(0, r.exit(), "docker-compose config rejects deploy/compose-cluster.yaml:\n" + r.output());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theClusterComposeFileGivesEachHubItsOwnIdAndEveryoneEveryHub() throws Exception {
+    Path file = DEPLOY.resolve("compose-cluster.yaml");
+    Run r = run(DEPLOY, Tools.require("docker-compose").toString(), "-f", file.getFileName().toString(), "config");
+    assertEquals(0, r.exit(), r.output());
+    Map<String, Object> services = (Map<String, Object>) yaml(r.output()).get("services");
+    Map<String, Map<String, Object>> hubs = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> spokes = new LinkedHashMap<>();
+    services.forEach((name, service) -> {
+      Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) service).get("environment");
+      (env.containsKey("CALLMESH_CLUSTER") ? hubs : spokes).put(name, env);
+    });
+    assertEquals(3, hubs.size(), "three hubs: " + services.keySet());
+    assertTrue(spokes.size() >= 2, "spokes spread over the hubs: " + services.keySet());
+    List<String> members = new ArrayList<>();
+    List<String> urls = new ArrayList<>();
+    hubs.forEach((name, env) -> {
+      assertEquals(name, env.get("CALLMESH_HUB_ID"), name + ": its own hub id");
+      assertEquals(name + ":5701", env.get("CALLMESH_CLUSTER"), name + ": its member address");
+      members.add(name + ":5701");
+      urls.add("tcp://" + name + ":7400");
+    });
+    hubs.forEach((name, env) -> assertEquals(members.stream().sorted().toList(),
+        Arrays.stream(((String) env.get("CALLMESH_CLUSTER_PEERS")).split(",")).sorted().toList(), name + ": peers"));
+    List<String> firsts = new ArrayList<>();
+    spokes.forEach((name, env) -> {
+      List<String> list = Arrays.asList(((String) env.get("CALLMESH_HUB")).split(","));
+      assertEquals(urls.stream().sorted().toList(), list.stream().sorted().toList(), name + ": every hub, once");
+      firsts.add(list.get(0));
+    });
+    assertEquals(Math.min(spokes.size(), hubs.size()), firsts.stream().distinct().count(),
+        "the spokes start on different hubs: " + firsts);
+  }
+
+  @Test
+  void everyClusterManifestMatchesTheKubernetesApiSchema() throws Exception {
+    List<Path> files = manifests(K8S_CLUSTER);
+    assertTrue(files.size() >= 1, "expected the manifests of deploy/k8s-cluster, found " + files);
+    List<String> problems = new ArrayList<>();
+    for (Path f : files) {
+      problems.addAll(KubernetesSchema.problems(f.getFileName().toString(), Files.readString(f)));
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void theClusterCheckRejectsAMisspelledFieldAndAWrongKindVersion() throws Exception {
+    List<String> misspelled = problems(brokenCopy("k8s-cluster/hub-cluster.yaml", "podManagementPolicy:",
+        "podManagmentPolicy:"));
+    assertEquals(1, misspelled.size(), misspelled.toString());
+    assertTrue(misspelled.get(0).contains("spec.podManagmentPolicy"), misspelled.toString());
+
+    List<String> wrongGroup = problems(brokenCopy("k8s-cluster/hub-cluster.yaml", "apiVersion: policy/v1",
+        "apiVersion: apps/v1"));
+    assertEquals(1, wrongGroup.size(), wrongGroup.toString());
+    assertTrue(wrongGroup.get(0).contains("policy/v1"), wrongGroup.toString());
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theClusterKustomizationPutsClusteredHubsInPlaceOfTheSingleHub() throws Exception {
+    Run r = kustomize(K8S_CLUSTER);
+    assertEquals(0, r.exit(), "kubectl kustomize deploy/k8s-cluster fails:\n" + r.output());
+    assertEquals(List.of(), KubernetesSchema.problems("kustomize output", r.output()));
+    List<Map<String, Object>> objects = new ArrayList<>();
+    new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(r.output())
+        .forEach(o -> objects.add((Map<String, Object>) o));
+    List<String> kinds = objects.stream().map(o -> (String) o.get("kind")).toList();
+    assertTrue(kinds.contains("Namespace") && kinds.contains("Pod"), "the single hub's other objects: " + kinds);
+    assertTrue(!kinds.contains("Deployment"), "the single hub's Deployment is gone: " + kinds);
+    long namespaced = r.output().lines().filter(l -> l.equals("  namespace: callmesh")).count();
+    assertEquals(objects.size() - 1, namespaced, r.output());
+
+    Map<String, Object> set = objects.stream().filter(o -> "StatefulSet".equals(o.get("kind"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no StatefulSet: " + kinds));
+    String name = (String) ((Map<String, Object>) set.get("metadata")).get("name");
+    Map<String, Object> spec = (Map<String, Object>) set.get("spec");
+    int replicas = (Integer) spec.get("replicas");
+    String headless = (String) spec.get("serviceName");
+    Map<String, Object> service = objects.stream().filter(o -> "Service".equals(o.get("kind"))
+        && headless.equals(((Map<String, Object>) o.get("metadata")).get("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no Service " + headless));
+    assertEquals("None", ((Map<String, Object>) service.get("spec")).get("clusterIP"), headless + " is headless");
+    assertEquals(true, ((Map<String, Object>) service.get("spec")).get("publishNotReadyAddresses"),
+        headless + ": hubs resolve each other before they are ready");
+    Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+    Map<String, Object> env = new LinkedHashMap<>();
+    for (Object e : (List<Object>) ((Map<String, Object>) ((List<Object>) pod.get("containers")).get(0)).get("env")) {
+      Map<String, Object> var = (Map<String, Object>) e;
+      env.put((String) var.get("name"), var.containsKey("value") ? var.get("value") : var.get("valueFrom"));
+    }
+    assertEquals("$(POD_NAME)", env.get("CALLMESH_HUB_ID"), "each hub's id is its pod's name");
+    assertEquals(Map.of("fieldRef", Map.of("fieldPath", "metadata.name")), env.get("POD_NAME"));
+    List<String> peers = Arrays.asList(((String) env.get("CALLMESH_CLUSTER_PEERS")).split(","));
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      expected.add(name + "-" + i + "." + headless + ":5701");
+    }
+    assertEquals(expected, peers, "the peers name every replica by its stable name");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> yaml(String text) {
+    return (Map<String, Object>) new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
   }
 }

@@ -9,8 +9,10 @@ import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Namespace;
 import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
 import java.lang.reflect.Field;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -40,13 +42,15 @@ final class KubernetesSchema {
   private record Model(String apiVersion, Class<?> type) {
   }
 
-  /** The kinds deploy/k8s uses; another kind is reported until it is added here. */
+  /** The kinds deploy/k8s and deploy/k8s-cluster use; another kind is reported until it is added here. */
   private static final Map<String, Model> MODELS = Map.of(
       "Namespace", new Model("v1", V1Namespace.class),
       "Secret", new Model("v1", V1Secret.class),
       "Service", new Model("v1", V1Service.class),
       "Pod", new Model("v1", V1Pod.class),
       "Deployment", new Model("apps/v1", V1Deployment.class),
+      "StatefulSet", new Model("apps/v1", V1StatefulSet.class),
+      "PodDisruptionBudget", new Model("policy/v1", V1PodDisruptionBudget.class),
       "NetworkPolicy", new Model("networking.k8s.io/v1", V1NetworkPolicy.class));
 
   private static final Gson PLAIN = new Gson();
