@@ -14,10 +14,10 @@ public interface HubCluster {
 
   /**
    * @param hubId this hub's id
-   * @param address how it is reached, for the members list
+   * @param address how it is reached (its TCP listener as bound), for the members list
    * @return a standalone hub's view of itself alone, over an in-memory routing table
    */
-  static HubCluster standalone(String hubId, String address) {
+  static HubCluster standalone(String hubId, java.util.function.Supplier<String> address) {
     return new SingleHub(hubId, address);
   }
 

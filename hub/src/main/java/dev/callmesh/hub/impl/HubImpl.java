@@ -54,7 +54,7 @@ public final class HubImpl implements Hub {
     this.vertx = vertx;
     this.options = new HubOptions(options);
     this.cluster = this.options.getCluster() == null
-        ? HubCluster.standalone(this.options.getHubId(), this.options.getListen().toString())
+        ? HubCluster.standalone(this.options.getHubId(), () -> this.options.getListen().host() + ":" + port())
         : HubCluster.clustered(vertx, this.options);
     this.routes = cluster.routes();
     this.auth = new Authenticator(vertx, this.options, this::keysChanged);

@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonObject;
 final class SingleHub implements HubCluster {
 
   private final String hubId;
-  private final String address;
+  private final java.util.function.Supplier<String> address;
   private final long since = System.currentTimeMillis();
   private final RoutingTable routes = RoutingTable.local();
 
-  SingleHub(String hubId, String address) {
+  SingleHub(String hubId, java.util.function.Supplier<String> address) {
     this.hubId = hubId;
     this.address = address;
   }
@@ -40,7 +40,7 @@ final class SingleHub implements HubCluster {
 
   @Override
   public Future<JsonArray> members() {
-    return Future.succeededFuture(new JsonArray().add(new JsonObject().put("hub", hubId).put("address", address)
+    return Future.succeededFuture(new JsonArray().add(new JsonObject().put("hub", hubId).put("address", address.get())
         .put("spokes", routes.routes().size()).put("since", since).put("self", true)));
   }
 
