@@ -59,12 +59,12 @@ final class HttpApi {
         .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options);
-    return hub.vertx.createHttpServer(options)
+    return ListenFailure.named(hub.vertx.createHttpServer(options)
         .connectionHandler(conn -> {
           hub.metrics.httpConnectionOpened(conn);
           conn.closeHandler(v -> hub.metrics.httpConnectionGone(conn));
         })
-        .requestHandler(router()).listen();
+        .requestHandler(router()).listen(), "HTTP", "--http", hub.options.getHttp());
   }
 
   private Router router() {
