@@ -82,6 +82,8 @@ final class HttpApi {
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
+    router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     return router;
   }
