@@ -13,6 +13,28 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(15000);
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+
+  // 0. Signed out (a page of its own: the dashboard reads #token= only when it loads): only the sign-in
+  //    box shows; submitting the call form (it is hidden) throws nothing.
+  const out = await browser.newPage();
+  out.on("pageerror", (e) => pageErrors.push(String(e)));
+  await out.goto(`${base}/`);
+  await out.waitForSelector("#signin-form");
+  results.signedOut = {
+    appVisible: await out.isVisible("#app"),
+    callVisible: await out.isVisible("#call-button"),
+    signinVisible: await out.isVisible("#signin"),
+  };
+  await out.evaluate(() => {
+    document.getElementById("call-path").value = "/dev1/fs/readFile";
+    document.getElementById("call-form").requestSubmit();
+    document.getElementById("stream-button").click();
+  });
+  await out.waitForTimeout(300);
+  results.signedOut.errors = pageErrors.splice(0);
+  await out.close();
 
   // 1. The dashboard, opened signed in with #token=.
   await page.goto(`${base}/#token=${encodeURIComponent(process.env.ADMIN_TOKEN)}`);
@@ -29,6 +51,7 @@ try {
   await page.waitForFunction(() => document.getElementById("result").textContent.includes("content"));
   results.callResult = JSON.parse(await page.textContent("#result"));
   results.schema = JSON.parse(await page.textContent("#schema"));
+  results.pageErrors = pageErrors;
   if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
 
   // 2. The module on its own: a stream, and a browser spoke that another connection calls through the hub.

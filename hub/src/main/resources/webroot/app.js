@@ -105,6 +105,10 @@ async function watchSpokes() {
 }
 
 function input() {
+  if (!mesh) {
+    show("Sign in first.", true);
+    return null;
+  }
   try {
     return JSON.parse($("call-input").value || "{}");
   } catch (err) {

@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
 public final class HubMain implements Callable<Integer> {
 
   private static final Launcher LAUNCHER = Launcher.create("callmesh-hub");
+  /** Where the command keeps the hub's state unless --data-dir, CALLMESH_DATA_DIR or dataDir says otherwise. */
+  static final String DEFAULT_DATA_DIR = "callmesh-data";
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
       description = "TCP address to accept spokes and clients on (default 127.0.0.1:7400; env CALLMESH_LISTEN)")
@@ -44,8 +46,15 @@ public final class HubMain implements Callable<Integer> {
       description = "OpenSSH authorized_keys file of the keys let in (default ./authorized_keys; env CALLMESH_AUTHORIZED_KEYS)")
   Path authorizedKeys;
 
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where the hub keeps its state, made mode 0700 if missing: its key (DIR/hub_key, so tokens "
+          + "outlive a restart). It must be a writable directory, or the hub does not start (default ./callmesh-data"
+          + " unless --hub-key is given; env CALLMESH_DATA_DIR)")
+  Path dataDir;
+
   @Option(names = "--hub-key", paramLabel = "FILE",
-      description = "The hub's own ed25519 key, made on first start if missing (env CALLMESH_HUB_KEY)")
+      description = "The hub's own ed25519 key, made (mode 0600) on first start if missing (default DIR/hub_key of "
+          + "--data-dir; env CALLMESH_HUB_KEY)")
   Path hubKey;
 
   @Option(names = "--hub-id", paramLabel = "ID",
@@ -152,6 +161,11 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(listen, "CALLMESH_LISTEN", x -> x, v -> o.setListen(HostPort.parse(v)));
     FlagOrEnv.apply(authorizedKeys, "CALLMESH_AUTHORIZED_KEYS", Path::of, o::setAuthorizedKeys);
     FlagOrEnv.apply(hubKey, "CALLMESH_HUB_KEY", Path::of, o::setHubKey);
+    FlagOrEnv.apply(dataDir, "CALLMESH_DATA_DIR", Path::of, o::setDataDir);
+    if (o.getDataDir() == null && o.getHubKey() == null) {
+      // The default directory only when something needs it: a hub given its key (read-only containers) makes none.
+      o.setDataDir(Path.of(DEFAULT_DATA_DIR));
+    }
     FlagOrEnv.apply(hubId, "CALLMESH_HUB_ID", x -> x, o::setHubId);
     FlagOrEnv.apply(maxFrameBytes, "CALLMESH_MAX_FRAME_BYTES", Integer::valueOf, o::setMaxFrameBytes);
     FlagOrEnv.apply(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf, o::setMaxJsonDepth);

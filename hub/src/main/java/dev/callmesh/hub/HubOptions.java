@@ -40,6 +40,7 @@ public class HubOptions {
   private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
   private Path authorizedKeys = Path.of("authorized_keys");
   private Path hubKey;
+  private Path dataDir;
   private HostPort http = HostPort.parse(DEFAULT_HTTP);
   private Path tlsCert;
   private Path tlsKey;
@@ -167,11 +168,21 @@ public class HubOptions {
 
   /**
    * @param file the hub's own ed25519 key (OpenSSH format), made on first start if missing; {@code null}
-   *     for a key that lives only as long as the process
+   *     for {@code hub_key} in the {@link #setDataDir data directory}, without one a key in memory only
    * @return this
    */
   public HubOptions setHubKey(Path file) {
     this.hubKey = file;
+    return this;
+  }
+
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  /** @param dir where the hub keeps its state (its key, unless {@link #setHubKey}), made 0700 when missing; {@code null} (the default here; the command's is ./callmesh-data): none @return this */
+  public HubOptions setDataDir(Path dir) {
+    this.dataDir = dir;
     return this;
   }
 

@@ -39,6 +39,9 @@ final class HubOptionsJson {
     if (json.getString("hubKey") != null) {
       o.setHubKey(Path.of(json.getString("hubKey")));
     }
+    if (json.getString("dataDir") != null) {
+      o.setDataDir(Path.of(json.getString("dataDir")));
+    }
     o.setHubId(json.getString("hubId", o.getHubId()));
     o.setMaxFrameBytes(json.getInteger("maxFrameBytes", o.getMaxFrameBytes()));
     o.setMaxJsonDepth(json.getInteger("maxJsonDepth", o.getMaxJsonDepth()));
@@ -70,6 +73,7 @@ final class HubOptionsJson {
         .put("listen", o.getListen().toString())
         .put("authorizedKeys", o.getAuthorizedKeys().toString())
         .put("hubKey", o.getHubKey() == null ? null : o.getHubKey().toString())
+        .put("dataDir", o.getDataDir() == null ? null : o.getDataDir().toString())
         .put("http", o.getHttp() == null ? null : o.getHttp().toString())
         .put("tlsCert", o.getTlsCert() == null ? null : o.getTlsCert().toString())
         .put("tlsKey", o.getTlsKey() == null ? null : o.getTlsKey().toString())

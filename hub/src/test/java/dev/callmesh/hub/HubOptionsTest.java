@@ -36,4 +36,12 @@ class HubOptionsTest {
     assertEquals(JsonLimits.DEFAULT_MAX_DEPTH, new HubOptions().getJsonLimits().maxDepth());
     assertThrows(IllegalArgumentException.class, () -> new HubOptions().setMaxJsonDepth(15));
   }
+
+  @Test
+  void theDataDirectoryIsReadFromAConfigFileAndSurvivesACopy() {
+    assertNull(new HubOptions().getDataDir(), "an embedded hub keeps nothing on disk unless told");
+    HubOptions o = new HubOptions(new JsonObject().put("dataDir", "/var/lib/callmesh"));
+    assertEquals(java.nio.file.Path.of("/var/lib/callmesh"), o.getDataDir());
+    assertEquals(o.getDataDir(), new HubOptions(o).getDataDir());
+  }
 }

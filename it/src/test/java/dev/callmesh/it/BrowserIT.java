@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard and the browser client in a real Chromium (Debian's), driven by playwright-core:
- * sign in with #token=, see the spokes and operations, call one; stream from the module; serve an
+ * signed out only the sign-in box shows and nothing throws; sign in with #token=, see the spokes and operations, call one; stream from the module; serve an
  * operation from the browser and call it through the hub.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -55,6 +55,13 @@ class BrowserIT {
       String last = out.lines().reduce((a, b) -> b).orElse("");
       JsonObject r = new JsonObject(last);
       assertNull(r.getString("error"), out);
+
+      JsonObject signedOut = r.getJsonObject("signedOut");
+      assertEquals(Boolean.TRUE, signedOut.getBoolean("signinVisible"), signedOut.encode());
+      assertEquals(Boolean.FALSE, signedOut.getBoolean("appVisible"), "signed out, the panels are hidden: " + signedOut.encode());
+      assertEquals(Boolean.FALSE, signedOut.getBoolean("callVisible"), signedOut.encode());
+      assertEquals(new JsonArray(), signedOut.getJsonArray("errors"), "signed out, Call and Stream throw nothing");
+      assertEquals(new JsonArray(), r.getJsonArray("pageErrors"), "the signed-in dashboard throws nothing");
 
       assertEquals("signed in as admin", r.getString("status"));
       assertFalse(r.getString("urlAfterSignIn").contains("token"), "the token is cleared from the address bar");

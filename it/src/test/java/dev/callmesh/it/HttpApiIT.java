@@ -119,6 +119,66 @@ class HttpApiIT {
   }
 
   @Test
+  void theFsCodesHaveTheirOwnStatuses() throws Exception {
+    String token = cliOut(admin, "token", "--offline");
+    Http notFound = curl("-H", "Authorization: Bearer " + token, "-d", "{\"path\":\"nope.txt\"}", url("/v1/call/dev1/fs/readFile"));
+    assertEquals(404, notFound.status(), notFound.body());
+    assertEquals("FILE_NOT_FOUND", notFound.json().getJsonObject("error").getString("code"));
+    Http exists = curl("-H", "Authorization: Bearer " + token, "-d", "{\"path\":\"README.md\"}", url("/v1/call/dev1/fs/mkdir"));
+    assertEquals(409, exists.status(), exists.body());
+    assertEquals("FILE_EXISTS", exists.json().getJsonObject("error").getString("code"));
+    Http isDir = curl("-H", "Authorization: Bearer " + token, "-d", "{\"path\":\".\",\"content\":\"x\"}",
+        url("/v1/call/dev1/fs/writeFile"));
+    assertEquals(400, isDir.status(), isDir.body());
+    assertEquals("IS_A_DIRECTORY", isDir.json().getJsonObject("error").getString("code"));
+    Http notDir = curl("-H", "Authorization: Bearer " + token, "-d", "{\"path\":\"README.md/x\",\"content\":\"x\"}",
+        url("/v1/call/dev1/fs/writeFile"));
+    assertEquals(400, notDir.status(), notDir.body());
+    assertEquals("NOT_A_DIRECTORY", notDir.json().getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void everyV1ErrorIsJsonAndAWrongMethodSays405WithAllow() throws Exception {
+    Http get = curl("-D", "-", url("/v1/call/dev1/fs/readFile"));
+    assertEquals(405, get.status(), get.body());
+    assertTrue(get.body().toLowerCase().contains("\nallow: post"), get.body());
+    assertJsonError(get, "INVALID_INPUT");
+    Http delete = curl("-D", "-", "-X", "DELETE", url("/v1/services"));
+    assertEquals(405, delete.status(), delete.body());
+    assertTrue(delete.body().toLowerCase().contains("\nallow: get"), delete.body());
+    assertJsonError(delete, "INVALID_INPUT");
+    Http unknown = curl("-D", "-", url("/v1/nosuch/endpoint"));
+    assertEquals(404, unknown.status(), unknown.body());
+    assertJsonError(unknown, "NOT_FOUND");
+    Http unknownPost = curl("-D", "-", "-d", "{}", url("/v1/nosuch"));
+    assertEquals(404, unknownPost.status(), unknownPost.body());
+    assertJsonError(unknownPost, "NOT_FOUND");
+  }
+
+  /** @param withHeaders a curl answer with -D - (headers, a blank line, the body) */
+  private static void assertJsonError(Http withHeaders, String code) {
+    String text = withHeaders.body();
+    assertTrue(text.toLowerCase().contains("content-type: application/json"), text);
+    JsonObject error = new JsonObject(text.substring(text.indexOf("\r\n\r\n") + 4)).getJsonObject("error");
+    assertEquals(code, error.getString("code"), text);
+    assertTrue(error.getString("message") != null && error.getValue("retryable") instanceof Boolean, text);
+  }
+
+  @Test
+  void theDashboardIsRevalidatedNotKeptForADay() throws Exception {
+    Http head = curl("-D", "-", "-o", "/dev/null", url("/app.js"));
+    assertEquals(200, head.status(), head.body());
+    String headers = head.body().toLowerCase();
+    assertFalse(headers.contains("immutable"), headers);
+    assertTrue(headers.contains("cache-control: no-cache"), headers);
+    String lastModified = head.body().lines().filter(l -> l.toLowerCase().startsWith("last-modified:"))
+        .findFirst().orElseThrow(() -> new AssertionError("no Last-Modified: " + headers));
+    Http again = curl("-o", "/dev/null", "-H", "If-Modified-Since: " + lastModified.substring(14).trim(), url("/app.js"));
+    assertEquals(304, again.status(), "a browser's revalidation of an unchanged file");
+    assertTrue(curl("-D", "-", "-o", "/dev/null", url("/")).body().toLowerCase().contains("cache-control: no-cache"));
+  }
+
+  @Test
   void discoveryEndpoints() throws Exception {
     String token = cliOut(admin, "token", "--offline");
     Http services = curl("-H", "Authorization: Bearer " + token, url("/v1/services?spoke=dev1"));

@@ -76,6 +76,12 @@ class ReadinessIT {
     CallException denied = assertThrows(CallException.class, () -> mesh.client(admin));
     assertEquals("UNAVAILABLE", denied.code(), denied.getMessage());
     assertTrue(denied.getMessage().contains("authorized_keys"), denied.getMessage());
+    assertTrue(denied.retryable(), "\"try again in a moment\" is retryable: " + denied.getMessage());
+    HttpApiIT.Http call = HttpApiIT.curl("-H", "Authorization: Bearer some.jwt.token", "-d", "{}",
+        "http://127.0.0.1:" + mesh.httpPort + "/v1/call/dev1/fs/stat");
+    assertEquals(503, call.status(), call.body());
+    assertEquals("UNAVAILABLE", call.json().getJsonObject("error").getString("code"), call.body());
+    assertEquals(Boolean.TRUE, call.json().getJsonObject("error").getBoolean("retryable"), call.body());
     JavaProcess spoke = mesh.startSpoke("tcp://127.0.0.1:" + mesh.port, "dev1", spokeKey, mesh.root("dev1"), false);
 
     // Written elsewhere and moved in, as editors and Kubernetes secret updates do.

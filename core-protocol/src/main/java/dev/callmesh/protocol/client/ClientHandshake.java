@@ -62,7 +62,8 @@ final class ClientHandshake {
       case EventTypes.AUTH_DENIED, EventTypes.BYE -> {
         JsonObject p = e.payload();
         String code = p.getString("code", ErrorCode.UNAUTHENTICATED.wire());
-        fail(new CallException(code, "the hub refused us: " + p.getString("message", "(no reason given)"), false, null));
+        boolean retryable = p.getValue("retryable") instanceof Boolean b && b; // UNAVAILABLE while keys load: true
+        fail(new CallException(code, "the hub refused us: " + p.getString("message", "(no reason given)"), retryable, null));
       }
       default -> fail(CallException.of(ErrorCode.PROTOCOL, "unexpected " + e.type() + " during the handshake"));
     }

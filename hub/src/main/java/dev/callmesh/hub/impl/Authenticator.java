@@ -49,7 +49,7 @@ final class Authenticator {
    * @return a future completed once both were tried; failed only when the hub's key cannot be read or made
    */
   Future<Void> start() {
-    return vertx.executeBlocking(() -> HubKey.loadOrCreate(options.getHubKey()), false).compose(key -> {
+    return vertx.executeBlocking(() -> HubKey.loadOrCreate(DataDir.hubKeyFile(options)), false).compose(key -> {
       // The hubs of a cluster share their key and honour each other's tokens: their issuer is the cluster.
       String issuer = options.getCluster() == null ? options.getHubId() : "cluster:" + options.getCluster().getName();
       jwt = new JwtIssuer(vertx, key, issuer, keysWatcher::keys);

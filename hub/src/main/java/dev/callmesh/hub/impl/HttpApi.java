@@ -59,12 +59,12 @@ final class HttpApi {
         .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options);
-    return hub.vertx.createHttpServer(options)
+    return ListenFailure.named(hub.vertx.createHttpServer(options)
         .connectionHandler(conn -> {
           hub.metrics.httpConnectionOpened(conn);
           conn.closeHandler(v -> hub.metrics.httpConnectionGone(conn));
         })
-        .requestHandler(router()).listen();
+        .requestHandler(router()).listen(), "HTTP", "--http", hub.options.getHttp());
   }
 
   private Router router() {
@@ -82,6 +82,8 @@ final class HttpApi {
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
+    router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     return router;
   }

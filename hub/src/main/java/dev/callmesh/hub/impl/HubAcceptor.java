@@ -66,6 +66,6 @@ final class HubAcceptor {
   private void refuse(EnvelopeTransport transport, ErrorCode code, String message) {
     metrics.handshakeFailed(code.wire());
     transport.closeWith(EventEnvelope.of(EventTypes.AUTH_DENIED,
-        new JsonObject().put("code", code.wire()).put("message", message)));
+        new JsonObject().put("code", code.wire()).put("message", message).put("retryable", code.retryable())));
   }
 }

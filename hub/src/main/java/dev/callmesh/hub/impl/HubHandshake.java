@@ -153,6 +153,7 @@ final class HubHandshake {
     hub.vertx.cancelTimer(timer);
     log.info("denied {} ({}): {}", transport.remoteAddress(), e.code().wire(), e.getMessage());
     transport.closeWith(EventEnvelope.of(EventTypes.AUTH_DENIED,
-        new JsonObject().put("code", e.code().wire()).put("message", e.getMessage())));
+        new JsonObject().put("code", e.code().wire()).put("message", e.getMessage())
+            .put("retryable", e.code().retryable())));
   }
 }

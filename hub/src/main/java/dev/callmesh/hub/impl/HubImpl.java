@@ -99,7 +99,7 @@ public final class HubImpl implements Hub {
       server = vertx.createNetServer(tcp);
       server.connectHandler(socket -> acceptor.accept(EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp",
           options.getMaxFrameBytes(), options.getJsonLimits()), null));
-      return server.listen();
+      return ListenFailure.named(server.listen(), "TCP", "--listen", options.getListen());
     }).compose(s -> {
       if (options.getHttp() == null) {
         return Future.succeededFuture(s);
