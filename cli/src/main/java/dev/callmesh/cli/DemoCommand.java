@@ -37,6 +37,16 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("callmesh-demo-");
+    // The keys live only as long as the demo: removed on every way out, SIGINT and SIGTERM included.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "callmesh-demo-cleanup"));
+    try {
+      return run(dir);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private Integer run(Path dir) throws Exception {
     SshKeyPair spokeKey = SshKeyPair.generate();
     SshKeyPair you = SshKeyPair.generate();
     Path yourKey = dir.resolve("you");
@@ -69,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
     show("$ callmesh call /local/bash/run '{\"command\":\"uname -sr\"}'", run.encodePrettily());
     client.close().await();
 
-    String cli = "java -jar cli/target/callmesh.jar --hub " + url + " --key " + yourKey;
+    String cli = CliLauncher.command() + " --hub " + url + " --key " + CliLauncher.quote(yourKey.toString());
     System.out.println();
     System.out.println("Try it from another terminal:");
     System.out.println("  " + cli + " services");
@@ -83,6 +93,7 @@ final class DemoCommand implements Callable<Integer> {
       spoke.close().compose(v -> hub.close()).compose(v -> vertx.close()).await();
       return 0;
     }
+    System.out.println("Your key is " + yourKey + "; it is deleted when the demo stops.");
     System.out.println("Ctrl-C stops the demo.");
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -111,6 +122,18 @@ final class DemoCommand implements Callable<Integer> {
     } catch (Exception busy) {
       return Hub.create(vertx, options.setListen(new HostPort("127.0.0.1", 0)).setHttp(new HostPort("127.0.0.1", 0)))
           .start().await();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // deleted already
+    } catch (java.io.IOException e) {
+      System.err.println("callmesh demo: could not delete " + dir + ": " + e.getMessage());
     }
   }
 
