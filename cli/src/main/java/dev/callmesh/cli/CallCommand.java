@@ -45,7 +45,7 @@ final class CallCommand extends ClientCommand {
 
   @Override
   void prepare() {
-    request = new JsonObject().put("operationId", path).put("input", CliInput.object(spec, json));
+    request = new JsonObject().put("operationId", path).put("input", CliInput.object(json));
     try {
       long timeoutMs = timeout == null ? 0 : dev.callmesh.protocol.util.Durations.parse(timeout).toMillis();
       request.put("timeoutMs", timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS);

@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code callmesh demo}: a hub and a spoke {@code local} in one process, a few calls, then left running. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Starts a hub and a spoke named 'local' (serving fs, bash and search on the current",
-        "directory) in this process with fresh keys, shows a few calls, and keeps running for you",
-        "to try more from another terminal. Ctrl-C stops it."})
+    description = {"Runs a hub and a spoke on the current directory in one process, to try callmesh.",
+        "The spoke is named 'local' and serves fs, bash and search; the keys are fresh ones, in a",
+        "temporary directory deleted when the demo stops. It shows a few calls, then keeps running",
+        "for you to try more from another terminal, with the commands it prints. Ctrl-C stops it."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",

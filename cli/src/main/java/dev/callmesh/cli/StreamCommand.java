@@ -47,7 +47,7 @@ final class StreamCommand extends ClientCommand {
 
   @Override
   void prepare() {
-    request = new JsonObject().put("operationId", path).put("input", CliInput.object(spec, json));
+    request = new JsonObject().put("operationId", path).put("input", CliInput.object(json));
     try {
       if (timeout != null) {
         request.put("timeoutMs", dev.callmesh.protocol.util.Durations.parse(timeout).toMillis());
