@@ -57,7 +57,7 @@ final class CallCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    return OperationKind.of(client, path).compose(kind -> OperationKind.SUBSCRIPTION.equals(kind)
+    return OperationKind.of(client, request).compose(kind -> OperationKind.SUBSCRIPTION.equals(kind)
         ? collect(client) : print(client.call(request), Output::result));
   }
 

@@ -63,7 +63,7 @@ final class StreamCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    return OperationKind.of(client, path).compose(kind -> OperationKind.SINGLE.equals(kind)
+    return OperationKind.of(client, request).compose(kind -> OperationKind.SINGLE.equals(kind)
         ? print(client.call(request), StreamCommand::line) : stream(client));
   }
 
