@@ -1,7 +1,10 @@
 package dev.callmesh.cli;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.protocol.call.CallStream;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,9 +14,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code callmesh call PATH [JSON]}. */
 @Command(name = "call", mixinStandardHelpOptions = true,
-    description = {"Calls a query or mutation and prints its output as JSON on stdout (exit 0).",
-        "An error is printed as JSON on stderr (exit 1); a usage error exits 2."},
-    footer = {"", "Example:", "  callmesh call /dev1/fs/readFile '{\"path\":\"README.md\"}'"})
+    description = {"Calls an operation and prints its output as JSON on stdout (exit 0).",
+        "A subscription's outputs are all collected, within the deadline, and printed as one JSON array",
+        "once it completes (use 'callmesh stream' to see them as they come).",
+        "An error is printed as JSON on stderr (exit 1), after the array of the outputs a subscription",
+        "gave before it; a usage error exits 2."},
+    footer = {"", "Examples:", "  callmesh call /dev1/fs/readFile '{\"path\":\"README.md\"}'",
+        "  callmesh call /dev1/bash/exec '{\"command\":\"ls\"}'    # prints [{\"stream\":\"stdout\",...},...,{\"exitCode\":0}]"})
 final class CallCommand extends ClientCommand {
 
   @Spec
@@ -25,6 +32,9 @@ final class CallCommand extends ClientCommand {
   @Parameters(index = "1", paramLabel = "JSON", arity = "0..1", description = "Input object (default {})")
   String json;
 
+  /** The deadline of a call when --timeout is not given, also for a subscription's outputs collected. */
+  static final long DEFAULT_TIMEOUT_MS = 30_000;
+
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Deadline, e.g. 5s (default 30s)")
   String timeout;
 
@@ -35,12 +45,10 @@ final class CallCommand extends ClientCommand {
 
   @Override
   void prepare() {
-    request = new JsonObject().put("operationId", path).put("input", CliInput.object(spec, json));
+    request = new JsonObject().put("operationId", path).put("input", CliInput.object(json));
     try {
       long timeoutMs = timeout == null ? 0 : dev.callmesh.protocol.util.Durations.parse(timeout).toMillis();
-      if (timeoutMs > 0) {
-        request.put("timeoutMs", timeoutMs);
-      }
+      request.put("timeoutMs", timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS);
       trace.applyTo(request);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -49,6 +57,23 @@ final class CallCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    return print(client.call(request), Output::result);
+    return OperationKind.of(client, request).compose(kind -> OperationKind.SUBSCRIPTION.equals(kind)
+        ? collect(client) : print(client.call(request), Output::result));
+  }
+
+  /** Every output of a subscription, printed as one array when it completes; never a partial one dropped. */
+  private Future<Integer> collect(CallmeshClient client) {
+    Promise<Integer> exit = Promise.promise();
+    JsonArray outputs = new JsonArray();
+    CallStream stream = client.subscribe(request, CallStream.DEFAULT_WINDOW);
+    stream.handler(outputs::add);
+    stream.endHandler(v -> exit.tryComplete(Output.result(outputs)));
+    stream.exceptionHandler(err -> {
+      if (!outputs.isEmpty()) {
+        Output.result(outputs);
+      }
+      exit.tryComplete(Output.error(err));
+    });
+    return exit.future();
   }
 }

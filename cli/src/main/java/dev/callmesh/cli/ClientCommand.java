@@ -36,6 +36,8 @@ abstract class ClientCommand implements Callable<Integer> {
     if (!needsConnection()) {
       try {
         return runOffline(parent.hubOptions.loadKey());
+      } catch (IllegalArgumentException usage) {
+        throw usage;
       } catch (Exception e) {
         return Output.error(e);
       }

@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
 
 /** {@code callmesh demo}: a hub and a spoke {@code local} in one process, a few calls, then left running. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Starts a hub and a spoke named 'local' (serving fs, bash and search on the current",
-        "directory) in this process with fresh keys, shows a few calls, and keeps running for you",
-        "to try more from another terminal. Ctrl-C stops it."})
+    description = {"Runs a hub and a spoke on the current directory in one process, to try callmesh.",
+        "The spoke is named 'local' and serves fs, bash and search; the keys are fresh ones, in a",
+        "temporary directory deleted when the demo stops. It shows a few calls, then keeps running",
+        "for you to try more from another terminal, with the commands it prints. Ctrl-C stops it."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
@@ -37,6 +38,16 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("callmesh-demo-");
+    // The keys live only as long as the demo: removed on every way out, SIGINT and SIGTERM included.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "callmesh-demo-cleanup"));
+    try {
+      return run(dir);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private Integer run(Path dir) throws Exception {
     SshKeyPair spokeKey = SshKeyPair.generate();
     SshKeyPair you = SshKeyPair.generate();
     Path yourKey = dir.resolve("you");
@@ -69,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
     show("$ callmesh call /local/bash/run '{\"command\":\"uname -sr\"}'", run.encodePrettily());
     client.close().await();
 
-    String cli = "java -jar cli/target/callmesh.jar --hub " + url + " --key " + yourKey;
+    String cli = CliLauncher.command() + " --hub " + url + " --key " + CliLauncher.quote(yourKey.toString());
     System.out.println();
     System.out.println("Try it from another terminal:");
     System.out.println("  " + cli + " services");
@@ -83,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
       spoke.close().compose(v -> hub.close()).compose(v -> vertx.close()).await();
       return 0;
     }
+    System.out.println("Your key is " + yourKey + "; it is deleted when the demo stops.");
     System.out.println("Ctrl-C stops the demo.");
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -111,6 +123,18 @@ final class DemoCommand implements Callable<Integer> {
     } catch (Exception busy) {
       return Hub.create(vertx, options.setListen(new HostPort("127.0.0.1", 0)).setHttp(new HostPort("127.0.0.1", 0)))
           .start().await();
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // deleted already
+    } catch (java.io.IOException e) {
+      System.err.println("callmesh demo: could not delete " + dir + ": " + e.getMessage());
     }
   }
 

@@ -66,12 +66,19 @@ final class HubOptionsMixin {
   /**
    * @return the key pair from {@link #keyFile()}
    * @throws CallException UNAUTHENTICATED when it is missing or cannot be read, saying what to do
+   * @throws IllegalArgumentException (a usage error) when it is a public key, naming the private one
    */
   SshKeyPair loadKey() {
     Path file = keyFile();
     if (!Files.exists(file)) {
       throw CallException.of(ErrorCode.UNAUTHENTICATED, "no key at " + file
           + "; pass --key FILE or set CALLMESH_KEY (make one with: callmesh keygen FILE)");
+    }
+    if (isPublicKey(file)) {
+      String name = file.getFileName().toString();
+      Path priv = name.endsWith(".pub") ? file.resolveSibling(name.substring(0, name.length() - 4)) : null;
+      throw new IllegalArgumentException("--key " + file + " is a public key; --key needs the private key file"
+          + (priv == null ? "" : ", " + priv + " (the one without .pub)"));
     }
     try {
       String passphrase = System.getenv("CALLMESH_KEY_PASSPHRASE");
@@ -81,9 +88,19 @@ final class HubOptionsMixin {
     }
   }
 
+  private static boolean isPublicKey(Path file) {
+    try {
+      return file.getFileName().toString().endsWith(".pub")
+          || Files.isRegularFile(file) && Files.size(file) < 4096 && Files.readString(file).startsWith("ssh-");
+    } catch (IOException | RuntimeException unreadable) {
+      return false; // loading it says what is wrong
+    }
+  }
+
   /**
    * @return a future of a client connected with these options, to the first of {@link #hubUrls()} that answers
-   * @throws IllegalArgumentException (a usage error) when only one of --cert and --cert-key is given
+   * @throws IllegalArgumentException (a usage error) when only one of --cert and --cert-key is given, or the
+   *     key is a public key
    */
   Future<CallmeshClient> connect(Vertx vertx) {
     Path certPath = FlagOrEnv.value(cert, "CALLMESH_CERT", Path::of);
@@ -94,7 +111,7 @@ final class HubOptionsMixin {
     }
     SshKeyPair pair;
     try {
-      pair = loadKey();
+      pair = loadKey(); // a usage error (IllegalArgumentException) is thrown, as documented above
     } catch (CallException e) {
       return Future.failedFuture(e);
     }

@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 /** {@code callmesh keygen FILE [--comment C]}. */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
     description = {"Makes an OpenSSH ed25519 key pair: FILE (private, mode 0600) and FILE.pub.",
-        "Both are the same format ssh-keygen writes; add the .pub line to the hub's authorized_keys."})
+        "Both are the same format ssh-keygen writes. It prints the line to add to the hub's",
+        "authorized_keys, naming the identity after FILE: name=\"FILE\",allow=\"/dev1/*,/hub/*\" ssh-ed25519 ...",
+        "(allow= lists the operations it may call; spoke= the spoke names it may serve as)."},
+    footer = {"", "Example:", "  callmesh keygen alice     # writes alice and alice.pub; use it with --key alice"})
 final class KeygenCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "Where to write the private key")
@@ -31,8 +34,13 @@ final class KeygenCommand implements Callable<Integer> {
       return Output.FAILED;
     }
     System.out.println("wrote " + file + " and " + file + ".pub (" + pair.publicKey().fingerprint() + ")");
-    System.out.println("let it in by adding this line to the hub's authorized_keys, with the options it needs:");
-    System.out.println("  name=\"" + c.replace("\"", "") + "\",allow=\"/services/*\" " + pair.publicKey().toOpenSsh(c));
+    String name = file.getFileName().toString().replace("\"", "");
+    System.out.println("let it in by adding this line to the hub's authorized_keys:");
+    System.out.println("  name=\"" + name + "\",allow=\"/dev1/*,/hub/*\" " + pair.publicKey().toOpenSsh(c));
+    System.out.println("allow=\"...\" lists the operations it may call (* matches anything; without allow=, only"
+        + " /services/*);");
+    System.out.println("add spoke=\"NAME\" to let it serve as spoke NAME, from=\"ADDRESSES\" to limit where it"
+        + " connects from (README: \"Running a hub and spokes with your own keys\").");
     return 0;
   }
 

@@ -18,12 +18,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = {"Calls an operation and prints each output as one JSON line (NDJSON) as it arrives.",
         "Exit 0 when the stream completes; an error is printed as JSON on stderr (exit 1).",
-        "Ctrl-C aborts the call on the spoke (a running command is killed) and exits 130."},
+        "A query or mutation gives its one output as one line, then the command ends.",
+        "Ctrl-C (SIGINT) aborts the call on the spoke (a running command is killed) and exits 130;",
+        "SIGTERM does the same and exits 143."},
     footer = {"", "Example:", "  callmesh stream /dev1/bash/exec '{\"command\":\"make test\"}'"})
 final class StreamCommand extends ClientCommand {
-
-  /** The exit code after Ctrl-C, as shells report SIGINT. */
-  static final int INTERRUPTED = 130;
 
   @Spec
   CommandLine.Model.CommandSpec spec;
@@ -48,7 +47,7 @@ final class StreamCommand extends ClientCommand {
 
   @Override
   void prepare() {
-    request = new JsonObject().put("operationId", path).put("input", CliInput.object(spec, json));
+    request = new JsonObject().put("operationId", path).put("input", CliInput.object(json));
     try {
       if (timeout != null) {
         request.put("timeoutMs", dev.callmesh.protocol.util.Durations.parse(timeout).toMillis());
@@ -64,22 +63,33 @@ final class StreamCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
+    return OperationKind.of(client, request).compose(kind -> OperationKind.SINGLE.equals(kind)
+        ? print(client.call(request), StreamCommand::line) : stream(client));
+  }
+
+  /** A query or mutation streamed: its one output as one line, and the end. */
+  private static int line(Object output) {
+    System.out.println(Json.encode(output));
+    System.out.flush();
+    return 0;
+  }
+
+  private Future<Integer> stream(CallmeshClient client) {
     Promise<Integer> exit = Promise.promise();
     CallStream stream = client.subscribe(request, window);
     CountDownLatch finished = new CountDownLatch(1);
-    Thread onInterrupt = new Thread(() -> {
+    Signals signals = Signals.onInterrupt((signal, code) -> {
       if (finished.getCount() > 0) {
-        // Ctrl-C: stop the work on the spoke before this process goes away.
-        stream.abort("interrupted by the caller (SIGINT)");
+        // Ctrl-C or a TERM: stop the work on the spoke before this process goes away.
+        stream.abort("interrupted by the caller (" + signal + ")");
         try {
           client.close().await(2, TimeUnit.SECONDS);
         } catch (Exception gone) {
           // the abort was sent or the connection is gone: either way, exit
         }
-        Runtime.getRuntime().halt(INTERRUPTED);
+        Runtime.getRuntime().halt(code);
       }
-    }, "callmesh-stream-interrupt");
-    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    });
     stream.handler(output -> {
       System.out.println(Json.encode(output));
       if (System.out.checkError()) {
@@ -94,11 +104,7 @@ final class StreamCommand extends ClientCommand {
     stream.exceptionHandler(err -> exit.tryComplete(Output.error(err)));
     return exit.future().onComplete(ar -> {
       finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running already
-      }
+      signals.close();
     });
   }
 }

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code callmesh token [--ttl DURATION] [--allow PATTERN,...] [--offline]}. */
 @Command(name = "token", mixinStandardHelpOptions = true,
-    description = {"Prints a token for the HTTP API and browsers: a hub JWT for your key (asked of the hub),",
-        "or with --offline a signed-timestamp token made locally, valid for 5 minutes around now.",
+    description = {"Prints a token for the HTTP API and browsers.",
+        "It is a hub JWT for your key (asked of the hub), or with --offline a signed-timestamp token",
+        "made locally, valid for 5 minutes around now.",
         "A JWT may be scoped with --allow: it then calls only what both its patterns and your key's allow",
         "list permit. A JWT never buys another one: this command signs in with your key.",
         "Use it as: curl -H \"Authorization: Bearer $(callmesh token)\" http://127.0.0.1:7480/v1/services"})
