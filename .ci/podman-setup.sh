@@ -6,9 +6,15 @@
 #   2. builds a base image localhost/debian:bookworm-min with debootstrap from apt's own Debian mirror;
 #   3. builds localhost/callmesh/jre:17 FROM it: a small Java runtime made by jlink from this machine's
 #      JDK (a stand-in for eclipse-temurin:17-jre, which deploy/*.Dockerfile use by default);
-#   4. starts a fresh `podman system service` on unix:///run/podman/podman.sock.
+#   4. starts a fresh `podman system service` on unix:///run/callmesh-podman/podman.sock.
 #
 # Every step is skipped when its result is already there, so a second run takes about a second.
+#
+# It leaves the machine's own podman alone: its engine settings (runtime runc, ulimits) go to a private
+# /run/callmesh-podman/containers.conf that only its own podman commands and service read (through
+# CONTAINERS_CONF), never /etc/containers/containers.conf; its service listens on a socket of its own
+# and is tracked by a pid file, so a second run stops the service it started earlier and no other.
+# Images go to root's usual podman storage.
 # It exports nothing: it writes .ci/podman.env (KEY=VALUE lines) for the caller to source:
 #
 #   bash .ci/podman-setup.sh && set -a && . .ci/podman.env && set +a
@@ -19,10 +25,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 ENV_FILE=.ci/podman.env
-SOCK=/run/podman/podman.sock
+RUN_DIR=/run/callmesh-podman
+SOCK=$RUN_DIR/podman.sock
+PID_FILE=$RUN_DIR/service.pid
+CONF=$RUN_DIR/containers.conf
 BASE_IMAGE=localhost/debian:bookworm-min
 JRE_IMAGE=localhost/callmesh/jre:17
-CONF=/etc/containers/containers.conf
+SYSTEM_CONF=/etc/containers/containers.conf
 MARK="# written by callmesh .ci/podman-setup.sh"
 
 say() { echo "podman-setup: $*"; }
@@ -56,13 +65,9 @@ fi
 
 # --- 2. engine configuration -------------------------------------------------------------------------
 # runc, not crun: crun fails on kernels with hybrid cgroups. Generous ulimits for the JVM and netty.
-if ! grep -qF "$MARK" "$CONF" 2>/dev/null; then
-  if [ -s "$CONF" ]; then
-    cp "$CONF" "$CONF.before-callmesh"
-    say "kept the previous $CONF as $CONF.before-callmesh"
-  fi
-  mkdir -p "$(dirname "$CONF")"
-  cat > "$CONF" <<EOF
+# Every podman command below, and the service, read this file only (CONTAINERS_CONF).
+mkdir -p "$RUN_DIR" && chmod 700 "$RUN_DIR"
+cat > "$CONF" <<EOF
 $MARK
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -70,7 +75,18 @@ default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 [engine]
 runtime = "runc"
 EOF
-  say "wrote $CONF (runtime runc)"
+export CONTAINERS_CONF=$CONF
+
+# Earlier versions of this script wrote the system's file (and kept the one before as *.before-callmesh):
+# put it back as it was.
+if head -n1 "$SYSTEM_CONF" 2>/dev/null | grep -qxF "$MARK"; then
+  if [ -f "$SYSTEM_CONF.before-callmesh" ]; then
+    mv -f "$SYSTEM_CONF.before-callmesh" "$SYSTEM_CONF"
+    say "restored $SYSTEM_CONF from $SYSTEM_CONF.before-callmesh (an earlier version of this script replaced it)"
+  else
+    rm -f "$SYSTEM_CONF"
+    say "removed $SYSTEM_CONF, written by an earlier version of this script (settings are in $CONF now)"
+  fi
 fi
 podman info >/tmp/podman-setup-info.log 2>&1 || give_up "podman info fails (see /tmp/podman-setup-info.log)"
 
@@ -133,22 +149,37 @@ EOF
 fi
 
 # --- 5. the Docker API socket ------------------------------------------------------------------------
-# A service left running by an earlier session can answer "version" yet fail to start containers
-# ("write child: broken pipe"): always start a fresh one.
-if pkill -f "podman system service" 2>/dev/null; then
-  say "stopped a podman system service left running earlier"
-  sleep 1
-fi
+# A service left running by an earlier run can answer "version" yet fail to start containers
+# ("write child: broken pipe"): always start a fresh one. Only the one this script started (its pid
+# file, checked against the process's command line) is stopped; anyone else's podman keeps running.
+stop_ours() {
+  [ -f "$PID_FILE" ] || return 0
+  local pid
+  pid=$(cat "$PID_FILE" 2>/dev/null)
+  rm -f "$PID_FILE"
+  case "$pid" in '' | *[!0-9]*) return 0 ;; esac
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "system service --time=0 unix://$SOCK" || return 0
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  say "stopped the podman system service this script started earlier (pid $pid)"
+}
+stop_ours
 {
-  mkdir -p "$(dirname "$SOCK")"
   rm -f "$SOCK"
   say "starting podman system service on unix://$SOCK (log /tmp/podman-service.log)"
+  # Started in the background by a non-interactive shell, setsid runs it without forking: $! is its pid.
   setsid nohup podman system service --time=0 "unix://$SOCK" </dev/null >/tmp/podman-service.log 2>&1 &
+  echo $! > "$PID_FILE"
   for _ in $(seq 1 50); do
     podman --url "unix://$SOCK" version >/dev/null 2>&1 && break
     sleep 0.2
   done
   podman --url "unix://$SOCK" version >/dev/null 2>&1 || give_up "podman system service did not answer on $SOCK"
+  say "podman system service runs as pid $(cat "$PID_FILE") ($PID_FILE); stop it with: kill \$(cat $PID_FILE)"
 }
 
 cat > "$ENV_FILE" <<EOF
