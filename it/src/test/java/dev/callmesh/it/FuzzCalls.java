@@ -96,7 +96,8 @@ final class FuzzCalls extends FuzzFrameMaker {
   Frame extraTopLevelFields() {
     String json = "{\"zz\":" + new JsonArray().add(v.randomValue(0)).encode() + ",\"payload\":"
         + new JsonObject().put("n", 1).encode() + ",\"id\":\"" + v.idString(1, 10) + "\",\"type\":\"call.credit\","
-        + "\"" + v.randomString(5).replace("\\", "").replace("\"", "") + "x\":" + r.nextInt() + "}";
+        // a name written by hand: no backslash, quote or control character, or it would not be JSON
+        + "\"" + v.randomString(5).replaceAll("[\\\\\"\\x00-\\x1f]", "") + "x\":" + r.nextInt() + "}";
     return json(json, Kind.OK, "extra top-level fields");
   }
 
