@@ -109,7 +109,9 @@ public final class BenchMain {
 
     JsonObject small = Systems.input(PAYLOAD_SMALL);
     JsonObject large = Systems.input(PAYLOAD_LARGE);
-    for (int rep = 0; rep < plan.reps(); rep++) {
+    boolean alternating = List.of("latency_100b", "throughput_100b", "throughput_64k", "fanout_100_spokes").stream()
+        .anyMatch(scenarios::contains);
+    for (int rep = 0; alternating && rep < plan.reps(); rep++) {
       System.out.printf("%n== repetition %d of %d%n", rep + 1, plan.reps());
       for (String sys : order(rep)) {
         measure("latency_100b", sys, small, "echo", 1, 1, r -> {

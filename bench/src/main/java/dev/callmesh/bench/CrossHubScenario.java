@@ -71,6 +71,7 @@ final class CrossHubScenario {
     JsonObject small = Systems.input(BenchMain.PAYLOAD_SMALL);
     try {
       for (int rep = 0; rep < bench.plan.reps(); rep++) {
+        System.out.printf("%n== %s, repetition %d of %d%n", NAME, rep + 1, bench.plan.reps());
         boolean[] order = rep % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
         for (boolean cross : order) {
           measure(cross, 1, small);
