@@ -17,7 +17,8 @@ import java.util.Locale;
 
 /**
  * Runs every scenario against callmesh, NATS and a plain relay, alternating the systems within each
- * repetition, and writes the medians to {@code latest.json} and {@code latest.md}.
+ * repetition (callmesh alone where the others have no counterpart: two clustered hubs, 10,000 spokes),
+ * and writes the medians to {@code latest.json} and {@code latest.md}.
  *
  * <pre>
  * java -jar bench/target/callmesh-bench.jar [--quick] [--root PROJECT_DIR] [--out bench/results]
@@ -108,7 +109,9 @@ public final class BenchMain {
 
     JsonObject small = Systems.input(PAYLOAD_SMALL);
     JsonObject large = Systems.input(PAYLOAD_LARGE);
-    for (int rep = 0; rep < plan.reps(); rep++) {
+    boolean alternating = List.of("latency_100b", "throughput_100b", "throughput_64k", "fanout_100_spokes").stream()
+        .anyMatch(scenarios::contains);
+    for (int rep = 0; alternating && rep < plan.reps(); rep++) {
       System.out.printf("%n== repetition %d of %d%n", rep + 1, plan.reps());
       for (String sys : order(rep)) {
         measure("latency_100b", sys, small, "echo", 1, 1, r -> {
@@ -139,6 +142,9 @@ public final class BenchMain {
       new FootprintScenario(this).run();
     }
     stopAll();
+    if (scenarios.contains(CrossHubScenario.NAME) && systems.contains(Systems.CALLMESH)) {
+      new CrossHubScenario(this).run();
+    }
     if (scenarios.contains("spokes_10k") && systems.contains(Systems.CALLMESH)) {
       new FleetScenario(this).run();
     }
@@ -220,13 +226,23 @@ public final class BenchMain {
   }
 
   Proc startHub(String name) throws Exception {
+    return awaitStart(name, hubCommand("bench"), "listening on");
+  }
+
+  /**
+   * @param hubId the hub's {@code --hub-id}
+   * @param extra more options (a clustered hub's)
+   * @return the command line of the hub jar with the benchmark's options
+   */
+  List<String> hubCommand(String hubId, String... extra) {
     List<String> cmd = Proc.java(jvmArgs("hub"));
     cmd.addAll(List.of("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
-        "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", "bench",
+        "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", hubId,
         // No HTTP port (several hubs may run), no per-identity rate cap (the benchmark is one identity), and
         // room for spokes_10k: 10,000 spokes and the caller.
         "--http", "off", "--max-calls-per-second", "0", "--max-connections", "20000", "--max-connections-per-source", "20000"));
-    return awaitStart(name, cmd, "listening on");
+    cmd.addAll(List.of(extra));
+    return cmd;
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Every repeated measurement, reduced to medians and written as
- * {@code {"machine": {...}, "scenarios": {NAME: {SYSTEM: {METRIC: number|null}}}}} and as a Markdown table.
+ * {@code {"machine": {...}, "scenarios": {NAME: {SYSTEM: {METRIC: number|null}}}}} (and, when {@code cross_hub} ran,
+ * {@code "cross_hub_vs_same_hub": {"p50": ratio, "p99": ratio, "rps": ratio}}) and as Markdown tables.
  */
 final class Results {
 
@@ -24,6 +25,7 @@ final class Results {
     METRICS.put("throughput_100b", List.of("rps"));
     METRICS.put("throughput_64k", List.of("mbps"));
     METRICS.put("fanout_100_spokes", List.of("rps", "p99_us"));
+    METRICS.put(CrossHubScenario.NAME, CrossHubScenario.METRICS);
     METRICS.put("spokes_10k", List.of("heap_mib", "handshakes_per_s", "p99_us"));
     METRICS.put("spoke_footprint", List.of("rss_mib", "start_ms"));
   }
@@ -87,7 +89,12 @@ final class Results {
       }
       scenarios.put(scenario, bySystem);
     });
-    return new JsonObject().put("machine", machine).put("scenarios", scenarios);
+    JsonObject doc = new JsonObject().put("machine", machine).put("scenarios", scenarios);
+    JsonObject crossHub = CrossHubScenario.ratios(this);
+    if (crossHub != null) {
+      doc.put("cross_hub_vs_same_hub", crossHub);
+    }
+    return doc;
   }
 
   /** @return the medians as a Markdown table, ratios included */
@@ -111,6 +118,7 @@ final class Results {
             .append(maxCount(scenario, metric)).append(" |\n");
       }
     });
+    sb.append(CrossHubScenario.table(this));
     synchronized (this) {
       if (!notes.isEmpty()) {
         sb.append("\nNotes:\n\n");
@@ -128,14 +136,14 @@ final class Results {
   }
 
   static boolean higherIsBetter(String metric) {
-    return metric.equals("rps") || metric.equals("mbps") || metric.equals("handshakes_per_s");
+    return metric.endsWith("rps") || metric.equals("mbps") || metric.equals("handshakes_per_s");
   }
 
   private static double round(double v) {
     return Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10.0;
   }
 
-  private static String fmt(Double v) {
+  static String fmt(Double v) {
     if (v == null) {
       return "–";
     }
@@ -143,7 +151,7 @@ final class Results {
     return r == Math.rint(r) ? String.format(Locale.ROOT, "%,.0f", r) : String.format(Locale.ROOT, "%.1f", r);
   }
 
-  private static String ratio(Double a, Double b) {
+  static String ratio(Double a, Double b) {
     return a == null || b == null || b == 0 ? "–" : String.format(Locale.ROOT, "%.2f×", a / b);
   }
 }
