@@ -82,6 +82,15 @@ class CliFirstHourIT {
   }
 
   @Test
+  void callOfASubscriptionTooLargeToCollectFailsSayingToStreamIt() throws Exception {
+    Mesh.CliResult r = mesh.cli(as("call", "/dev1/bash/exec",
+        "{\"command\":\"head -c 40000000 /dev/zero | tr '\\\\0' x\"}").toArray(String[]::new));
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("RESOURCE_EXHAUSTED") && r.err().contains("callmesh stream"), r.err());
+    assertTrue(r.out().length() < 40_000_000, "it stopped collecting at its bound");
+  }
+
+  @Test
   void callOfASubscriptionPrintsEveryOutputAsOneArray() throws Exception {
     Mesh.CliResult r = mesh.cli(as("call", "/dev1/bash/exec", "{\"command\":\"echo a; sleep 1; echo b; exit 3\"}")
         .toArray(String[]::new));
