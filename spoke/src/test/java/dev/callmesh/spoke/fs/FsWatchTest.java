@@ -5,14 +5,12 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.testing.RecordingSink;
 import dev.callmesh.spoke.testing.TestContext;
-import dev.callmesh.spoke.testing.TestWorkers;
+import dev.callmesh.spoke.testing.WorkersExtension;
 import dev.callmesh.spoke.work.SpokeWorkers;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,20 +38,8 @@ class FsWatchTest {
   @TempDir
   Path root;
 
-  private static Vertx vertx;
-  private static SpokeWorkers workers;
-
-  @BeforeAll
-  static void startWorkers() {
-    vertx = Vertx.vertx();
-    workers = TestWorkers.create(vertx);
-  }
-
-  @AfterAll
-  static void stopWorkers() throws Exception {
-    workers.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final WorkersExtension POOLS = new WorkersExtension();
 
   private final List<TestContext> started = new ArrayList<>();
 
@@ -63,7 +49,7 @@ class FsWatchTest {
   }
 
   private RecordingSink watch(JsonObject input) {
-    return watch(input, FsWatch.handler(root, workers));
+    return watch(input, FsWatch.handler(root, POOLS.workers()));
   }
 
   private RecordingSink watch(JsonObject input, SubscriptionHandler handler) {
@@ -166,14 +152,14 @@ class FsWatchTest {
     for (int i = 0; i < 5; i++) {
       Files.createDirectories(root.resolve("w/d" + i));
     }
-    RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, workers, 3));
+    RecordingSink sink = watch(new JsonObject().put("path", "w").put("recursive", true), FsWatch.handler(root, POOLS.workers(), 3));
     assertTrue(assertInstanceOf(CallException.class, sink.awaitEnd(10)).is(ErrorCode.RESOURCE_EXHAUSTED));
   }
 
   @Test
   void noFreeStreamThreadIsResourceExhausted() throws Exception {
     Files.createDirectories(root.resolve("w"));
-    SpokeWorkers one = SpokeWorkers.create(vertx, "watch-full", 1, 1);
+    SpokeWorkers one = SpokeWorkers.create(POOLS.vertx(), "watch-full", 1, 1);
     CountDownLatch hold = new CountDownLatch(1);
     try {
       one.stream("held", () -> {

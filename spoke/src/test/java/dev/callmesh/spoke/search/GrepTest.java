@@ -4,13 +4,10 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.spoke.testing.RecordingSink;
 import dev.callmesh.spoke.testing.TestContext;
-import dev.callmesh.spoke.testing.TestWorkers;
-import dev.callmesh.spoke.work.SpokeWorkers;
-import io.vertx.core.Vertx;
+import dev.callmesh.spoke.testing.WorkersExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -32,20 +28,8 @@ class GrepTest {
   @TempDir
   Path root;
 
-  private static Vertx vertx;
-  private static SpokeWorkers workers;
-
-  @BeforeAll
-  static void startWorkers() {
-    vertx = Vertx.vertx();
-    workers = TestWorkers.create(vertx);
-  }
-
-  @AfterAll
-  static void stopWorkers() throws Exception {
-    workers.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final WorkersExtension POOLS = new WorkersExtension();
 
   private void write(String rel, String content) throws IOException {
     Path p = root.resolve(rel);
@@ -55,7 +39,7 @@ class GrepTest {
 
   private RecordingSink grep(JsonObject input) throws Exception {
     RecordingSink sink = new RecordingSink();
-    SearchOperations.grep(root, workers).handle(new TestContext(null), input, sink);
+    SearchOperations.grep(root, POOLS.workers()).handle(new TestContext(null), input, sink);
     sink.awaitCompleted(20);
     return sink;
   }
@@ -68,7 +52,7 @@ class GrepTest {
 
   private CallException failure(JsonObject input) throws Exception {
     RecordingSink sink = new RecordingSink();
-    SearchOperations.grep(root, workers).handle(new TestContext(null), input, sink);
+    SearchOperations.grep(root, POOLS.workers()).handle(new TestContext(null), input, sink);
     return assertInstanceOf(CallException.class, sink.awaitEnd(20));
   }
 

@@ -2,13 +2,11 @@ package dev.callmesh.spoke.search;
 
 import dev.callmesh.spoke.testing.RecordingSink;
 import dev.callmesh.spoke.testing.TestContext;
-import dev.callmesh.spoke.testing.TestWorkers;
-import dev.callmesh.spoke.work.SpokeWorkers;
-import io.vertx.core.Vertx;
+import dev.callmesh.spoke.testing.WorkersExtension;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,20 +33,8 @@ class GrepTreeTest {
   @TempDir
   static Path root;
 
-  private static Vertx vertx;
-  private static SpokeWorkers workers;
-
-  @BeforeAll
-  static void startWorkers() {
-    vertx = Vertx.vertx();
-    workers = TestWorkers.create(vertx);
-  }
-
-  @AfterAll
-  static void stopWorkers() throws Exception {
-    workers.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final WorkersExtension POOLS = new WorkersExtension();
 
   /** 10 x 10 directories of 100 files; a third of the files hold a matching line. */
   @BeforeAll
@@ -74,7 +59,7 @@ class GrepTreeTest {
   }
 
   private static RecordingSink start(TestContext ctx, JsonObject input, RecordingSink sink) {
-    SearchOperations.grep(root, workers).handle(ctx, input, sink);
+    SearchOperations.grep(root, POOLS.workers()).handle(ctx, input, sink);
     return sink;
   }
 
