@@ -2,6 +2,7 @@ package dev.callmesh.spoke;
 
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.labels.Labels;
 import dev.callmesh.protocol.launch.GracefulStop;
 import dev.callmesh.protocol.launch.Launcher;
 import dev.callmesh.protocol.util.Durations;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +46,16 @@ public final class SpokeMain implements Callable<Integer> {
 
   @Option(names = "--name", paramLabel = "NAME", description = "Spoke name to register as (env CALLMESH_NAME)")
   String name;
+
+  @Option(names = "--label", paramLabel = "KEY=VALUE",
+      description = "A label the spoke claims, for fan-out targeting (repeatable; env CALLMESH_LABELS=k=v,k2=v2; keys and"
+          + " values 1-63 of A-Z a-z 0-9 . _ -). A labels= option on the key's authorized_keys line wins for its keys")
+  List<String> labels;
+
+  @Option(names = "--pool", paramLabel = "NAME",
+      description = "Also serve calls addressed to /NAME/...: the hub sends each to the pool member with the fewest calls"
+          + " in flight. The key must be granted NAME in spoke= (env CALLMESH_POOL)")
+  String pool;
 
   @Option(names = "--key", paramLabel = "FILE", description = "OpenSSH ed25519 private key (env CALLMESH_KEY)")
   Path key;
@@ -122,6 +134,9 @@ public final class SpokeMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--name and --key are required (or CALLMESH_NAME and CALLMESH_KEY, or name and key in --config)");
     }
+    FlagOrEnv.apply(labels == null ? null : Labels.parse(String.join(",", labels)), "CALLMESH_LABELS", Labels::parse,
+        o::setLabels);
+    FlagOrEnv.apply(pool, "CALLMESH_POOL", x -> x, o::setPool);
     FlagOrEnv.apply(root, "CALLMESH_ROOT", Path::of, o::setRoot);
     FlagOrEnv.apply(services, "CALLMESH_SERVICES", x -> x,
         v -> o.setServices(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()));

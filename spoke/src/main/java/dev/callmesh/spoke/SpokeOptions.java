@@ -1,12 +1,14 @@
 package dev.callmesh.spoke;
 
 import dev.callmesh.protocol.client.HubUrl;
+import dev.callmesh.protocol.labels.Labels;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of a spoke, filled alike from the command line and from a {@code --config} file: the JSON keys
@@ -33,8 +35,12 @@ public class SpokeOptions {
   /** Fewest stream threads: one command with its stdin needs 3. */
   public static final int MIN_STREAM_THREADS = 3;
 
+  private static final String NAME = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+
   private List<HubUrl> hubUrls = List.of(HubUrl.parse(DEFAULT_HUB));
   private String name;
+  private Map<String, String> labels = Map.of();
+  private String pool;
   private Path keyFile;
   private Path root = Path.of(DEFAULT_ROOT);
   private List<String> services = SERVICES;
@@ -58,7 +64,8 @@ public class SpokeOptions {
   }
 
   /**
-   * From a config file's JSON: {@code hub} (a URL, a comma-separated list of URLs, or an array of URLs), {@code name}, {@code key}, {@code root}, {@code services}
+   * From a config file's JSON: {@code hub} (a URL, a comma-separated list of URLs, or an array of URLs), {@code name},
+   * {@code labels} (an object of strings), {@code pool}, {@code key}, {@code root}, {@code services}
    * (an array of names), {@code ca}, {@code knownHosts}, {@code cert} and {@code certKey} (file paths),
    * {@code reconnectBase}, {@code reconnectMax} and {@code shutdownGrace} (durations such as "2s"),
    * {@code workerThreads} and {@code streamThreads} (numbers). A missing or {@code null} key keeps the default.
@@ -78,6 +85,8 @@ public class SpokeOptions {
     return new JsonObject()
         .put("hub", HubUrl.format(hubUrls))
         .put("name", name)
+        .put("labels", new JsonObject(new java.util.TreeMap<String, Object>(labels)))
+        .put("pool", pool)
         .put("key", string(keyFile))
         .put("root", root.toString())
         .put("services", new JsonArray(new ArrayList<>(services)))
@@ -125,6 +134,37 @@ public class SpokeOptions {
     return this;
   }
 
+  /** @return the labels the spoke claims (unmodifiable; empty for none) */
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  /**
+   * @param labels {@code KEY=VALUE} pairs, each key and value 1 to 63 of {@code A-Za-z0-9._-}; copied
+   * @return this
+   * @throws IllegalArgumentException naming a key or value that is not valid
+   */
+  public SpokeOptions setLabels(Map<String, String> labels) {
+    required(labels, "the labels").forEach(Labels::check);
+    this.labels = Map.copyOf(labels);
+    return this;
+  }
+
+  /** @return the pool the spoke also serves as, or {@code null} */
+  public String getPool() {
+    return pool;
+  }
+
+  /** @param pool a pool name (the rules of spoke names), or {@code null} for none; @return this */
+  public SpokeOptions setPool(String pool) {
+    if (pool != null && !pool.matches(NAME)) {
+      throw new IllegalArgumentException("pool name must be 1-63 of a-z, 0-9 and '-', starting and ending "
+          + "with a letter or digit, not '" + pool + "'");
+    }
+    this.pool = pool;
+    return this;
+  }
+
   /** @return the spoke name to register as, or {@code null} while unset */
   public String getName() {
     return name;
@@ -132,7 +172,7 @@ public class SpokeOptions {
 
   /** @param name the spoke name to register as; @return this */
   public SpokeOptions setName(String name) {
-    if (name == null || !name.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")) {
+    if (name == null || !name.matches(NAME)) {
       throw new IllegalArgumentException("spoke name must be 1-63 of a-z, 0-9 and '-', starting and ending "
           + "with a letter or digit, not '" + name + "'");
     }

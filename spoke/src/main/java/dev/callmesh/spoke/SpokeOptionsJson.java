@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads a config file's JSON into {@link SpokeOptions}, through its setters and their checks. */
 final class SpokeOptionsJson {
@@ -38,6 +40,13 @@ final class SpokeOptionsJson {
     if (json.getString("name") != null) {
       o.setName(json.getString("name"));
     }
+    JsonObject labels = json.getJsonObject("labels");
+    if (labels != null) {
+      Map<String, String> map = new LinkedHashMap<>();
+      labels.forEach(e -> map.put(e.getKey(), (String) e.getValue()));
+      o.setLabels(map);
+    }
+    o.setPool(json.getString("pool", o.getPool()));
     if (json.getString("key") != null) {
       o.setKeyFile(Path.of(json.getString("key")));
     }

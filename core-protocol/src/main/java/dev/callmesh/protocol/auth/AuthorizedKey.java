@@ -1,6 +1,7 @@
 package dev.callmesh.protocol.auth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,10 +14,11 @@ import java.util.Objects;
  * @param allowPatterns globs of the operation paths the identity may call ({@code allow=}); empty for
  *     only {@code /services/*}
  * @param fromPatterns the OpenSSH pattern list of {@code from=}, or null when the line has none
+ * @param labels the labels {@code labels=} pins for the key's spokes (they win over what a spoke claims); empty for none
  * @param line the 1-based line number in the file, for messages
  */
 public record AuthorizedKey(SshPublicKey key, String id, List<String> spokePatterns, List<String> allowPatterns,
-                            String fromPatterns, int line) {
+                            String fromPatterns, Map<String, String> labels, int line) {
 
   /** Operation paths under this prefix are served by the hub to every authenticated identity. */
   public static final String SERVICES_PREFIX = "/services/";
@@ -27,6 +29,7 @@ public record AuthorizedKey(SshPublicKey key, String id, List<String> spokePatte
     Objects.requireNonNull(id, "id");
     spokePatterns = List.copyOf(spokePatterns);
     allowPatterns = List.copyOf(allowPatterns);
+    labels = Map.copyOf(labels);
   }
 
   /**

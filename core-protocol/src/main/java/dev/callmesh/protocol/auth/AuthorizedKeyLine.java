@@ -1,5 +1,6 @@
 package dev.callmesh.protocol.auth;
 
+import dev.callmesh.protocol.labels.Labels;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -26,7 +27,7 @@ final class AuthorizedKeyLine {
 
   /** First words that are key types, so that the line has no options. No option name starts like this. */
   private static final Pattern KEY_TYPE = Pattern.compile("(ssh-|ecdsa-|sk-)[A-Za-z0-9@._-]*");
-  private static final List<String> OURS = List.of("name", "spoke", "allow", "from");
+  private static final List<String> OURS = List.of("name", "spoke", "allow", "from", "labels");
   /** Options that restrict or change what a key means in OpenSSH; honouring them is not implemented. */
   private static final List<String> UNSUPPORTED = List.of("cert-authority", "expiry-time");
 
@@ -75,8 +76,14 @@ final class AuthorizedKeyLine {
         : !comment.isEmpty() ? comment
         : key.fingerprint();
     String from = options.get("from");
+    Map<String, String> labels;
+    try {
+      labels = Labels.parse(options.get("labels"));
+    } catch (IllegalArgumentException e) {
+      throw new Skip("labels=: " + e.getMessage());
+    }
     return new AuthorizedKey(key, id, splitList(options.get("spoke")), splitList(options.get("allow")),
-        from == null ? null : from.strip(), lineNumber);
+        from == null ? null : from.strip(), labels, lineNumber);
   }
 
   private static int indexOfWhitespace(String s, int from) {

@@ -93,6 +93,12 @@ final class ClientHandshake {
     }
     if (options.getSpokeName() != null) {
       hello.put("spoke", options.getSpokeName());
+      if (!options.getLabels().isEmpty()) {
+        hello.put("labels", new JsonObject(new java.util.TreeMap<String, Object>(options.getLabels())));
+      }
+      if (options.getPool() != null) {
+        hello.put("pool", options.getPool());
+      }
     }
     if (options.getOperations() != null) {
       hello.put("operations", options.getOperations());

@@ -22,6 +22,8 @@ public class ConnectOptions {
   private Credentials credentials;
   private String spokeName;
   private JsonArray operations;
+  private java.util.Map<String, String> labels = java.util.Map.of();
+  private String pool;
   private JsonObject client = new JsonObject().put("name", "callmesh-java").put("version", "0.1.0");
   private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
   private JsonLimits jsonLimits = JsonLimits.DEFAULTS;
@@ -89,6 +91,33 @@ public class ConnectOptions {
   /** @param name the spoke name to register as, or {@code null}; @return this */
   public ConnectOptions setSpokeName(String name) {
     this.spokeName = name;
+    return this;
+  }
+
+  /** @return the labels a spoke claims in its hello (unmodifiable; empty for none) */
+  public java.util.Map<String, String> getLabels() {
+    return labels;
+  }
+
+  /**
+   * @param labels the labels to claim, each key and value 1 to 63 of {@code A-Za-z0-9._-}; copied
+   * @return this
+   * @throws IllegalArgumentException naming a key or value that is not valid
+   */
+  public ConnectOptions setLabels(java.util.Map<String, String> labels) {
+    labels.forEach(dev.callmesh.protocol.labels.Labels::check);
+    this.labels = java.util.Map.copyOf(labels);
+    return this;
+  }
+
+  /** @return the pool a spoke also serves as, or {@code null} */
+  public String getPool() {
+    return pool;
+  }
+
+  /** @param pool the pool to also serve calls addressed to (a spoke name), or {@code null}; @return this */
+  public ConnectOptions setPool(String pool) {
+    this.pool = pool;
     return this;
   }
 

@@ -3,10 +3,14 @@ package dev.callmesh.hub.impl;
 import dev.callmesh.operations.OperationSpec;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthException;
+import dev.callmesh.protocol.auth.AuthorizedKey;
+import dev.callmesh.protocol.labels.Labels;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** Checks the parts of {@code auth.hello} and {@code /hub/services/register} that are not cryptography. */
@@ -34,6 +38,62 @@ final class HelloCheck {
       throw new AuthException(ErrorCode.FORBIDDEN, "'" + name + "' is reserved for the hub; pick another spoke name");
     }
     return name;
+  }
+
+  /**
+   * @param hello the hello of a spoke
+   * @param key its key, whose {@code labels=} win over what the hello claims
+   * @return the spoke's labels
+   */
+  static Map<String, String> labels(JsonObject hello, AuthorizedKey key) throws AuthException {
+    Object v = hello.getValue("labels");
+    Map<String, String> claimed = new TreeMap<>();
+    if (v != null) {
+      if (!(v instanceof JsonObject json)) {
+        throw new AuthException(ErrorCode.PROTOCOL, "\"labels\" must be an object of KEY: VALUE strings");
+      }
+      if (json.size() > Labels.MAX) {
+        throw new AuthException(ErrorCode.RESOURCE_EXHAUSTED, "at most " + Labels.MAX + " labels per spoke");
+      }
+      for (Map.Entry<String, Object> e : json) {
+        try {
+          Labels.check(e.getKey(), e.getValue() instanceof String value ? value : null);
+        } catch (IllegalArgumentException ex) {
+          throw new AuthException(ErrorCode.PROTOCOL, ex.getMessage());
+        }
+        claimed.put(e.getKey(), (String) e.getValue());
+      }
+    }
+    return Labels.merge(claimed, key.labels());
+  }
+
+  /**
+   * @param hello the hello of a spoke
+   * @param spoke its name
+   * @param key its key, which must be granted the pool name in {@code spoke=}
+   * @return the pool the spoke also serves as, or {@code null}
+   */
+  static String pool(JsonObject hello, String spoke, AuthorizedKey key) throws AuthException {
+    Object v = hello.getValue("pool");
+    if (v == null) {
+      return null;
+    }
+    if (spoke == null) {
+      throw new AuthException(ErrorCode.PROTOCOL, "\"pool\" needs a spoke name: only spokes join pools");
+    }
+    if (!(v instanceof String pool) || !SPOKE_NAME.matcher(pool).matches()) {
+      throw new AuthException(ErrorCode.PROTOCOL, "pool name must be 1-63 of a-z, 0-9 and '-', "
+          + "starting and ending with a letter or digit");
+    }
+    if (pool.equals("hub") || pool.equals("services") || pool.equals(spoke)) {
+      throw new AuthException(ErrorCode.FORBIDDEN, "'" + pool + "' cannot be a pool name here: it is reserved for the hub "
+          + "or is the spoke's own name; pick another");
+    }
+    if (!key.maySpoke(pool)) {
+      throw new AuthException(ErrorCode.FORBIDDEN, "identity " + key.id() + " may not join pool '" + pool
+          + "'; grant it with spoke=\"" + pool + "\" on its authorized_keys line");
+    }
+    return pool;
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.hub.HubOptions;
-import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventEnvelope;
@@ -21,18 +20,18 @@ final class HubAcceptor {
   final Vertx vertx;
   final HubOptions options;
   final Authenticator auth;
-  final RoutingTable routes;
+  final Targets targets;
   final Sessions sessions;
   final HubMetrics metrics;
   private final ConnectionLimits limits;
   private final BooleanSupplier shuttingDown;
 
-  HubAcceptor(Vertx vertx, HubOptions options, Authenticator auth, RoutingTable routes, Sessions sessions,
+  HubAcceptor(Vertx vertx, HubOptions options, Authenticator auth, Targets targets, Sessions sessions,
               HubMetrics metrics, BooleanSupplier shuttingDown) {
     this.vertx = vertx;
     this.options = options;
     this.auth = auth;
-    this.routes = routes;
+    this.targets = targets;
     this.sessions = sessions;
     this.metrics = metrics;
     this.shuttingDown = shuttingDown;

@@ -12,6 +12,7 @@ import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,15 +104,23 @@ final class HubHandshake {
           + "'; grant it with spoke=\"" + spoke + "\" on its authorized_keys line");
     }
     List<OperationSpec> operations = HelloCheck.operations(hello.getValue("operations"));
+    Map<String, String> labels = spoke == null ? Map.of() : HelloCheck.labels(hello, key);
+    String pool = HelloCheck.pool(hello, spoke, key);
     if (spoke != null) {
-      var existing = hub.routes.get(spoke);
+      var existing = hub.targets.routes().get(spoke);
       if (existing != null && !existing.info().identity().equals(key.id())) {
         throw new AuthException(ErrorCode.FORBIDDEN, "spoke name '" + spoke + "' is in use by another identity");
       }
+      if (existing == null && !hub.targets.members(spoke).isEmpty()) {
+        throw new AuthException(ErrorCode.FORBIDDEN, "'" + spoke + "' is the name of a pool; pick another spoke name");
+      }
+    }
+    if (pool != null && hub.targets.routes().get(pool) != null) {
+      throw new AuthException(ErrorCode.FORBIDDEN, "'" + pool + "' is the name of a connected spoke; pick another pool name");
     }
     done = true;
     hub.vertx.cancelTimer(timer);
-    HubConnection conn = hub.sessions.admit(transport, principal, spoke, operations);
+    HubConnection conn = hub.sessions.admit(transport, principal, new SpokeClaim(spoke, operations, labels, pool));
     JsonObject identity = new JsonObject().put("id", key.id()).put("allow", key.allow());
     if (principal.scope() != null) {
       identity.put("scope", principal.scope());

@@ -5,7 +5,6 @@ import dev.callmesh.hub.HubOptions;
 import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.operations.OperationRegistry;
-import dev.callmesh.operations.OperationSpec;
 import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
@@ -60,10 +59,11 @@ public final class HubImpl implements Hub {
     this.auth = new Authenticator(vertx, this.options, this::keysChanged);
     this.sessions = new Sessions(this.options.getHubId(), routes, new CallEngineOptions().setHeartbeatMs(this.options.getHeartbeatMs())
         .setMaxInboundInFlight(this.options.getMaxInFlight()), this::router);
-    OperationRegistry local = HubOperations.registry(routes, sessions, auth, cluster);
+    Targets targets = new Targets(routes);
+    OperationRegistry local = HubOperations.registry(targets, sessions, auth, cluster);
     this.metrics = HubMeters.create(vertx, this.options, routes, local, sessions, auth, cluster);
-    this.routing = new Routing(routes, local, new CallRate(this.options.getMaxCallsPerSecond()), metrics);
-    this.acceptor = new HubAcceptor(vertx, this.options, auth, routes, sessions, metrics, () -> shuttingDown);
+    this.routing = new Routing(targets, local, new CallRate(this.options.getMaxCallsPerSecond()), metrics);
+    this.acceptor = new HubAcceptor(vertx, this.options, auth, targets, sessions, metrics, () -> shuttingDown);
   }
 
   private void keysChanged(AuthorizedKeys keys) {
@@ -121,16 +121,17 @@ public final class HubImpl implements Hub {
 
   @Override
   public Future<Object> call(String path, JsonObject input) {
-    int slash = path.indexOf('/', 1);
-    RoutingTable.Route route = slash < 0 ? null : routes.get(path.substring(1, slash));
-    if (route == null) {
-      return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "no spoke connected for " + path));
+    Targets.Target target;
+    try {
+      target = routing.targets().resolve(path);
+    } catch (CallException e) {
+      return Future.failedFuture(e);
     }
-    String relative = path.substring(slash);
-    OperationSpec spec = route.info().operation(relative);
-    if (spec == null || spec.opType() == OperationType.SUBSCRIPTION) {
+    if (target.spec().opType() == OperationType.SUBSCRIPTION) {
       return Future.failedFuture(CallException.of(ErrorCode.NOT_FOUND, "no query or mutation " + path));
     }
+    RoutingTable.Route route = target.route();
+    String relative = target.spec().name();
     Promise<Object> result = Promise.promise();
     route.open(CallRequest.of(new JsonObject().put("operationId", relative).put("input", input)
         .put("caller", new JsonObject().put("id", "hub").put("spoke", (String) null))), false,

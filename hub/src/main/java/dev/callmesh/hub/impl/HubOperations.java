@@ -25,27 +25,29 @@ import java.util.List;
 final class HubOperations {
 
   private final RoutingTable routes;
+  private final Targets targets;
   private final Sessions sessions;
   private final Authenticator auth;
   private final HubCluster cluster;
   private OperationRegistry registry;
 
-  private HubOperations(RoutingTable routes, Sessions sessions, Authenticator auth, HubCluster cluster) {
-    this.routes = routes;
+  private HubOperations(Targets targets, Sessions sessions, Authenticator auth, HubCluster cluster) {
+    this.targets = targets;
+    this.routes = targets.routes();
     this.sessions = sessions;
     this.auth = auth;
     this.cluster = cluster;
   }
 
   /**
-   * @param routes the spokes, for discovery
+   * @param targets the spokes and pools, for discovery
    * @param sessions the callers, found by the session id the router puts in {@code payload.caller}
    * @param auth the issuer of tokens
    * @param cluster the hubs of the cluster
    * @return a registry with the hub's own operations
    */
-  static OperationRegistry registry(RoutingTable routes, Sessions sessions, Authenticator auth, HubCluster cluster) {
-    HubOperations ops = new HubOperations(routes, sessions, auth, cluster);
+  static OperationRegistry registry(Targets targets, Sessions sessions, Authenticator auth, HubCluster cluster) {
+    HubOperations ops = new HubOperations(targets, sessions, auth, cluster);
     ops.registry = OperationRegistry.create()
         .register(StandardSpecs.get("/services/list"), ops::list)
         .register(StandardSpecs.get("/services/schema"), ops::schema)
@@ -66,7 +68,7 @@ final class HubOperations {
     return conn;
   }
 
-  /** Every operation the caller may call: the hub's own and each spoke's, by full path. */
+  /** Every operation the caller may call: the hub's own, each spoke's and each pool's, by full path. */
   private List<JsonObject> visible(HubConnection conn) {
     List<JsonObject> out = new ArrayList<>();
     for (OperationSpec s : registry.specs()) {
@@ -80,6 +82,18 @@ final class HubOperations {
         String full = "/" + info.name() + s.name();
         if (conn.mayCall(full)) {
           out.add(summary(s, full, info.name()));
+        }
+      }
+    }
+    for (String pool : targets.pools()) {
+      RoutingTable.Route member = targets.route(pool);
+      if (member == null || member.info().name().equals(pool)) {
+        continue;
+      }
+      for (OperationSpec s : member.info().operations()) {
+        String full = "/" + pool + s.name();
+        if (conn.mayCall(full)) {
+          out.add(summary(s, full, pool).put("pool", true));
         }
       }
     }
@@ -113,10 +127,15 @@ final class HubOperations {
     if (local != null && HubRouter.permits(conn, name)) {
       return Future.succeededFuture(local.toJson());
     }
-    int slash = name.indexOf('/', 1);
-    RoutingTable.Route route = slash < 0 ? null : routes.get(name.substring(1, slash));
-    OperationSpec spec = route == null ? null : route.info().operation(name.substring(slash));
-    if (spec == null || !conn.mayCall(name)) {
+    OperationSpec spec = null;
+    if (conn.mayCall(name) && HubRouter.isOperationPath(name)) {
+      try {
+        spec = targets.resolve(name).spec();
+      } catch (CallException e) {
+        spec = null;
+      }
+    }
+    if (spec == null) {
       return Future.failedFuture(CallException.of(ErrorCode.NOT_FOUND, "no operation " + name
           + " that you may call; /services/list shows those that exist"));
     }
@@ -180,7 +199,9 @@ final class HubOperations {
           .put("transport", info.transport())
           .put("operations", info.operations().size())
           .put("inFlight", r.inFlight())
-          .put("hub", info.hub()));
+          .put("hub", info.hub())
+          .put("labels", new JsonObject(new java.util.TreeMap<String, Object>(info.labels())))
+          .put("pool", info.pool()));
     }
     return Future.succeededFuture(new JsonObject().put("spokes", spokes));
   }

@@ -95,30 +95,19 @@ final class HubRouter implements CallHandler {
   }
 
   private void forward(AuditedCall call, String op) {
-    int slash = op.indexOf('/', 1);
-    if (!op.startsWith("/") || slash < 0) {
-      call.fail(CallException.of(ErrorCode.NOT_FOUND, "no operation " + op
-          + "; paths look like /SPOKE/namespace/operation, and /services/list shows them"));
+    Targets.Target target;
+    try {
+      target = routing.targets().resolve(op);
+    } catch (CallException e) {
+      call.fail(e);
       return;
     }
-    String spoke = op.substring(1, slash);
-    String relative = op.substring(slash);
-    RoutingTable.Route route = routing.routes().get(spoke);
-    if (route == null) {
-      call.fail(CallException.of(ErrorCode.UNAVAILABLE, "no spoke named '" + spoke
-          + "' is connected; /hub/spokes/list shows those that are"));
-      return;
-    }
-    OperationSpec spec = route.info().operation(relative);
-    if (spec == null) {
-      call.fail(CallException.of(ErrorCode.NOT_FOUND, "spoke '" + spoke + "' has no operation " + relative
-          + "; /services/list shows what it serves"));
-      return;
-    }
+    RoutingTable.Route route = target.route();
+    OperationSpec spec = target.spec();
     // The input and any other member pass through as bytes; only the path, the caller and the
     // traceparent in the metadata change.
     CallRequest request = TraceParent.putHeader(call.request(), call.traceparent())
-        .with("operationId", relative).with("caller", conn.callerJson());
+        .with("operationId", spec.name()).with("caller", conn.callerJson());
     String parent = call.request().parentRequestId();
     if (parent != null) {
       request = request.with("parentRequestId", parentOn(route, parent));

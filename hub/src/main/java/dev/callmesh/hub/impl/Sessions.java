@@ -55,13 +55,14 @@ final class Sessions {
    *
    * @return the connection
    */
-  HubConnection admit(EnvelopeTransport transport, Principal principal, String spoke, List<OperationSpec> operations) {
+  HubConnection admit(EnvelopeTransport transport, Principal principal, SpokeClaim claim) {
+    String spoke = claim.name();
     HubConnection conn = new HubConnection(UUID.randomUUID().toString(), principal, spoke);
     conn.engine = CallEngine.create(transport, routers.apply(conn), engineOptions);
     sessions.put(conn.session, conn);
     if (spoke != null) {
       LocalRoute route = new LocalRoute(new SpokeInfo(spoke, principal.id(), conn.connectedAt, transport.remoteAddress(),
-          transport.transportName(), List.copyOf(operations), hubId), conn.engine);
+          transport.transportName(), claim.operations(), hubId, claim.labels(), claim.pool()), conn.engine);
       conn.route = route;
       RoutingTable.Route old = routes.put(route);
       if (old != null) {

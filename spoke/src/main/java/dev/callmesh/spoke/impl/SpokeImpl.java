@@ -90,6 +90,8 @@ public final class SpokeImpl implements Spoke {
         .setCaFile(options.getCaFile())
         .setClientCert(options.getCertFile(), options.getCertKeyFile())
         .setSpokeName(options.getName())
+        .setLabels(options.getLabels())
+        .setPool(options.getPool())
         .setOperations(ops)
         .setCallHandler(LoggedCall.around(registry));
     this.connector = new HubConnector(vertx, connect);

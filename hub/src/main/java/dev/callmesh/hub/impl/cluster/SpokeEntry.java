@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A spoke's entry in the cluster's directory: which hub holds it (and that hub's member), and what the
@@ -35,6 +37,8 @@ record SpokeEntry(SpokeInfo info, String node) {
         .put("remoteAddress", info.remoteAddress())
         .put("transport", info.transport())
         .put("operations", ops)
+        .put("labels", new JsonObject(new java.util.TreeMap<String, Object>(info.labels())))
+        .put("pool", info.pool())
         .encode();
   }
 
@@ -43,8 +47,13 @@ record SpokeEntry(SpokeInfo info, String node) {
     JsonObject j = new JsonObject(text);
     List<OperationSpec> ops = j.getJsonArray("operations").stream()
         .map(o -> OperationSpec.fromJson((JsonObject) o)).toList();
+    Map<String, String> labels = new TreeMap<>();
+    JsonObject l = j.getJsonObject("labels");
+    if (l != null) {
+      l.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+    }
     return new SpokeEntry(new SpokeInfo(j.getString("name"), j.getString("identity"),
         Instant.parse(j.getString("connectedAt")), j.getString("remoteAddress"), j.getString("transport"), ops,
-        j.getString("hub")), j.getString("node"));
+        j.getString("hub"), labels, j.getString("pool")), j.getString("node"));
   }
 }

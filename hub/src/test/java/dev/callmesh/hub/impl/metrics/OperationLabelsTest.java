@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class OperationLabelsTest {
 
   static final SpokeInfo DEV1 = new SpokeInfo("dev1", "dev1", Instant.EPOCH, "127.0.0.1:1", "tcp", List.of(
-      new OperationSpec("/fs/readFile", "fs", OperationType.QUERY, "reads", new JsonObject(), null, null)), "hub1");
+      new OperationSpec("/fs/readFile", "fs", OperationType.QUERY, "reads", new JsonObject(), null, null)), "hub1", Map.of(), null);
   static final Function<String, SpokeInfo> SPOKES = Map.of("dev1", DEV1)::get;
   static final Predicate<String> HUB_SERVES = "/services/list"::equals;
 
