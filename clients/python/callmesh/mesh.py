@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import calls, specs
 from .auth import make_signer
-from .errors import ConnectionLost, TransportError
+from .errors import ConnectionLost, HandshakeError, TransportError
 from .frames import DEFAULT_MAX_FRAME_BYTES
 from .serving import Server
 from .session import Session, handshake
@@ -100,6 +100,9 @@ class Mesh:
         transport = open_transport(url, self._connect_timeout, tls_ctx=self._tls, max_frame_bytes=self._max_frame_bytes)
         try:
             challenge, welcome = handshake(transport, self._signer, self._token, self._hello, self._connect_timeout)
+        except ConnectionLost as e:  # the hub went away (or said nothing) before it welcomed us
+            transport.close()
+            raise HandshakeError("handshake with %s failed: %s" % (url, e)) from None
         except BaseException:
             transport.close()
             raise

@@ -29,7 +29,9 @@ class Context:
 
     ``caller`` is ``{"id": identity, "spoke": name or None}`` as the hub set it; ``metadata`` the
     call's metadata (with ``traceparent``); ``operation`` the path as served (``/echo/echo``);
-    ``request_id`` the call's id on this connection; ``cancelled`` a :class:`threading.Event` set
+    ``request_id`` the call's id on this connection; ``parent_request_id`` the ``parentRequestId``
+    the hub sent (the id, on this connection, of the call of ours this one was made for, when the
+    caller called on behalf of a call we made; else ``None``); ``cancelled`` a :class:`threading.Event` set
     when the call is aborted or times out (long handlers should check it).
     """
 
@@ -40,6 +42,7 @@ class Context:
         self.metadata = call.metadata
         self.operation = call.op
         self.request_id = call.id
+        self.parent_request_id = call.parent_request_id
         self.cancelled = call.cancelled
 
     def call(self, path, input=None, timeout=None, metadata=None):
@@ -65,6 +68,8 @@ class InboundCall:
         meta = payload.get("metadata")
         self.metadata = meta if isinstance(meta, dict) else {}
         self.traceparent = self.metadata.get("traceparent")
+        parent = payload.get("parentRequestId")
+        self.parent_request_id = parent if isinstance(parent, str) else None
         window = payload.get("window")
         self.windowed = isinstance(window, int) and not isinstance(window, bool) and window >= 0
         self.credit = window if self.windowed else 0

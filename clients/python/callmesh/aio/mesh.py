@@ -7,7 +7,7 @@ import time
 
 from .. import calls, specs
 from ..auth import make_signer
-from ..errors import TIMEOUT, CallError, ConnectionLost, TransportError
+from ..errors import TIMEOUT, CallError, ConnectionLost, HandshakeError, TransportError
 from ..frames import DEFAULT_MAX_FRAME_BYTES
 from ..mesh import _BACKOFF_BASE, _BACKOFF_MAX, CLOSED, CONNECTED, CONNECTING, RECONNECTING
 from ..transport import tls_context
@@ -140,6 +140,9 @@ class AsyncMesh:
         try:
             challenge, welcome = await handshake(transport, self._signer, self._token, self._hello,
                                                  self._connect_timeout)
+        except ConnectionLost as e:  # the hub went away before it welcomed us
+            transport.close()
+            raise HandshakeError("handshake with %s failed: %s" % (url, e)) from None
         except BaseException:
             transport.close()
             raise

@@ -22,8 +22,9 @@ _DONE = object()
 
 
 class AsyncContext:
-    """What a handler knows about its call: ``caller``, ``metadata``, ``operation``, ``request_id``, and
-    ``cancelled`` (an :class:`asyncio.Event` set on abort or timeout)."""
+    """What a handler knows about its call: ``caller``, ``metadata``, ``operation``, ``request_id``,
+    ``parent_request_id`` (as in ``callmesh.Context``), and ``cancelled`` (an :class:`asyncio.Event`
+    set on abort or timeout)."""
 
     def __init__(self, call, mesh):
         self._call = call
@@ -32,6 +33,7 @@ class AsyncContext:
         self.metadata = call.metadata
         self.operation = call.op
         self.request_id = call.id
+        self.parent_request_id = call.parent_request_id
         self.cancelled = call.cancelled
 
     async def call(self, path, input=None, timeout=None, metadata=None):
@@ -55,6 +57,8 @@ class AsyncInboundCall:
         self.caller = caller if isinstance(caller, dict) else {}
         self.metadata = meta if isinstance(meta, dict) else {}
         self.traceparent = self.metadata.get("traceparent")
+        parent = payload.get("parentRequestId")
+        self.parent_request_id = parent if isinstance(parent, str) else None
         window = payload.get("window")
         self.windowed = isinstance(window, int) and not isinstance(window, bool) and window >= 0
         self.credit = window if self.windowed else 0
