@@ -65,6 +65,8 @@ class Proc:
         self.name = name
         self.log = os.path.join(directory, name + ".log")
         self._out = open(self.log, "ab")
+        if env is None:  # the options are on the command line: none may come from the environment
+            env = {k: v for k, v in os.environ.items() if not k.startswith("CALLMESH_")}
         self.popen = subprocess.Popen(args, stdout=self._out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                       cwd=directory, env=env, start_new_session=True)
         self.pid = self.popen.pid
