@@ -2,8 +2,8 @@
 pieces the blocking API waits on (:class:`Outbound`, :class:`Stream`). Shared by ``callmesh.aio``
 where it has no threads in it."""
 
-import os
 import queue
+import random
 import re
 import time
 
@@ -22,9 +22,19 @@ DEADLINE_GRACE = 0.5
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
 
 
+_random = random.Random()  # trace ids need to be unique, not secret: no system call per call
+
+
+def _hex(bits):
+    v = 0
+    while v == 0:  # an all-zero id is invalid
+        v = _random.getrandbits(bits)
+    return "%0*x" % (bits // 4, v)
+
+
 def new_traceparent():
     """Returns a W3C traceparent starting a new trace (random ids, sampled)."""
-    return "00-%s-%s-01" % (os.urandom(16).hex(), os.urandom(8).hex())
+    return "00-%s-%s-01" % (_hex(128), _hex(64))
 
 
 def child_traceparent(parent):
@@ -33,7 +43,7 @@ def child_traceparent(parent):
     m = _TRACEPARENT.match(parent) if isinstance(parent, str) else None
     if not m or m.group(1) == "ff" or m.group(2) == "0" * 32 or m.group(3) == "0" * 16:
         return new_traceparent()
-    return "00-%s-%s-%s" % (m.group(2), os.urandom(8).hex(), m.group(4))
+    return "00-%s-%s-%s" % (m.group(2), _hex(64), m.group(4))
 
 
 def request_payload(op, input, timeout=None, window=None, metadata=None, parent_id=None,

@@ -16,14 +16,17 @@ log = logging.getLogger("callmesh")
 
 
 class _Handle:
-    __slots__ = ("cancelled",)
+    __slots__ = ("cancelled", "_timers")
 
-    def __init__(self):
+    def __init__(self, timers):
         self.cancelled = False
+        self._timers = timers
 
     def cancel(self):
         """Makes sure the task does not run (if it has not started yet)."""
-        self.cancelled = True
+        if not self.cancelled:
+            self.cancelled = True
+            self._timers._cancelled_one()
 
 
 class Timers:
@@ -36,20 +39,35 @@ class Timers:
         self._cond = threading.Condition()
         self._thread = None
         self._stopped = False
+        self._cancelled = 0
 
     def schedule(self, delay, fn):
         """Returns a handle whose ``cancel()`` stops ``fn`` from running ``delay`` seconds from now."""
-        handle = _Handle()
+        handle = _Handle(self)
         with self._cond:
             if self._stopped:
                 handle.cancelled = True
                 return handle
-            heapq.heappush(self._heap, (time.monotonic() + max(0.0, delay), next(self._seq), handle, fn))
+            entry = (time.monotonic() + max(0.0, delay), next(self._seq), handle, fn)
+            heapq.heappush(self._heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            # Wake the thread only when it must wait less than it does: a call's deadline is usually
+            # later than the next heartbeat, so serving a call costs no thread switch here.
+            if self._heap[0] is entry:
+                self._cond.notify()
         return handle
+
+    def _cancelled_one(self):
+        # Cancelled entries stay in the heap until due; when they are most of it, drop them at once
+        # (a busy spoke cancels a deadline per call).
+        with self._cond:
+            self._cancelled += 1
+            if self._cancelled > 1024 and self._cancelled * 2 > len(self._heap):
+                self._heap = [e for e in self._heap if not e[2].cancelled]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
 
     def stop(self):
         """Drops every task not yet run and ends the thread."""
@@ -68,12 +86,13 @@ class Timers:
                         wait = self._heap[0][0] - time.monotonic()
                         if wait <= 0:
                             _, _, handle, fn = heapq.heappop(self._heap)
+                            if handle.cancelled:
+                                self._cancelled -= 1
+                                continue
                             break
                         self._cond.wait(wait)
                     else:
                         self._cond.wait()
-            if handle.cancelled:
-                continue
             try:
                 fn()
             except Exception:  # a task's failure must not end the timers
