@@ -288,7 +288,7 @@ class Mesh:
                 return
             self._closed.set()
             self._state = CLOSED
-            session, self._session = self._session, self._session
+            session = self._session
             self._cond.notify_all()
         if session is not None:
             session.close("UNAVAILABLE", "the client closed the connection")

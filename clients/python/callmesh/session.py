@@ -95,8 +95,8 @@ class Session:
         """Says ``bye`` (best effort) and closes; pending calls fail with ConnectionLost."""
         if self._closed:
             return
-        try:
-            self.send("bye", "", {"code": code, "message": message})
+        try:  # not behind a send that is stuck (the watchdog closes for exactly that)
+            self.transport.send(encode_envelope("bye", "", {"code": code, "message": message}), 1.0)
         except TransportError:
             pass
         self._lost("closed by this side: " + message)

@@ -64,8 +64,11 @@ class _SocketTransport:
             sock.settimeout(_TLS_OP_TIMEOUT)
         self.send_started = 0.0  # monotonic time a send has been in progress since, 0 when none
 
-    def _sendall(self, data):
-        with self._lock:
+    def _sendall(self, data, wait=-1):
+        # wait: seconds to wait for another sender to finish (-1: as long as it takes)
+        if not self._lock.acquire(timeout=wait):
+            raise ConnectionLost("sending to %s is blocked" % self.url)
+        try:
             if self._closed:
                 raise ConnectionLost("the connection to %s is closed" % self.url)
             self.send_started = time.monotonic()
@@ -75,6 +78,8 @@ class _SocketTransport:
                 raise ConnectionLost("sending to %s failed: %s" % (self.url, e)) from None
             finally:
                 self.send_started = 0.0
+        finally:
+            self._lock.release()
 
     def _recv_bytes(self):
         try:
@@ -131,9 +136,10 @@ class TcpTransport(_SocketTransport):
         self._decoder = FrameDecoder(max_frame_bytes)
         self._bodies = []
 
-    def send(self, body):
-        """Sends one envelope body as one frame; raises FrameTooLong or ConnectionLost."""
-        self._sendall(encode_frame(body, self.max_frame_bytes))
+    def send(self, body, wait=-1):
+        """Sends one envelope body as one frame; raises FrameTooLong or ConnectionLost (also when another
+        send holds the socket for more than ``wait`` seconds, if given)."""
+        self._sendall(encode_frame(body, self.max_frame_bytes), wait)
 
     def recv(self):
         """Returns the next envelope body; raises ConnectionLost or ProtocolError."""
@@ -151,12 +157,12 @@ class WsTransport(_SocketTransport):
         self._messages = []
         self._leftover = leftover
 
-    def send(self, body):
+    def send(self, body, wait=-1):
         """Sends one envelope body as one text message; raises FrameTooLong or ConnectionLost."""
         if len(body) > self.max_frame_bytes:
             raise FrameTooLong("an envelope of %d bytes is over the frame limit of %d bytes"
                                % (len(body), self.max_frame_bytes))
-        self._sendall(wsproto.encode_frame(wsproto.TEXT, body))
+        self._sendall(wsproto.encode_frame(wsproto.TEXT, body), wait)
 
     def recv(self):
         """Returns the next envelope body; answers pings; raises ConnectionLost or ProtocolError."""
@@ -183,8 +189,8 @@ class WsTransport(_SocketTransport):
         """Sends a close frame (best effort), then closes the socket."""
         if not self._closed:
             try:
-                self.sock.settimeout(1.0)
-                self._sendall(wsproto.encode_frame(wsproto.CLOSE, wsproto.close_payload(1000)))
+                self.sock.settimeout(1.0)  # a full socket buffer must not hold the close up
+                self._sendall(wsproto.encode_frame(wsproto.CLOSE, wsproto.close_payload(1000)), 1.0)
             except (TransportError, OSError):
                 pass
         super().close()
