@@ -263,8 +263,8 @@ class Session:
                 else "a send has been blocked for %.1f s" % (now - sending)
             self.close(UNAVAILABLE, why)
             return
-        try:
-            self.send("ping", "", {"t": int(time.time() * 1000)})
+        try:  # never wait here: a busy socket needs no ping, and this thread is everyone's timer
+            self.transport.send(encode_envelope("ping", "", {"t": int(time.time() * 1000)}), 0.0)
         except TransportError:
             pass
         self._timers.schedule(self.heartbeat, self._heartbeat)

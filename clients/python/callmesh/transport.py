@@ -75,7 +75,8 @@ class _SocketTransport:
             try:
                 self.sock.sendall(data)
             except (OSError, ValueError) as e:
-                raise ConnectionLost("sending to %s failed: %s" % (self.url, e)) from None
+                why = "the connection was closed" if self._closed else str(e)
+                raise ConnectionLost("sending to %s failed: %s" % (self.url, why)) from None
             finally:
                 self.send_started = 0.0
         finally:

@@ -202,3 +202,39 @@ def test_threads_do_not_linger_after_close():
         mesh = connect(hub)
         mesh.close()
         assert _wait(lambda: threading.active_count() <= before + 1, 3.0)  # the timer thread may remain briefly
+
+
+def test_a_hub_that_stops_reading_is_dropped_and_the_blocked_call_fails():
+    def script(peer, hub):
+        peer.send("auth.challenge", "", {"hub": "h", "nonce": "n"})
+        peer.recv()
+        peer.send("auth.welcome", "", {"identity": {"id": "x"}, "heartbeatMs": 200})
+        for _ in range(60):  # pings keep it from looking silent, but it never reads again
+            peer.send("ping", "", {"t": 1})
+            time.sleep(0.1)
+    with FakeHub(script) as hub:
+        mesh = connect(hub, reconnect=False)
+        t0 = time.monotonic()
+        with pytest.raises(callmesh.ConnectionLost):
+            mesh.call("/a/b", {"data": "x" * (12 * 1024 * 1024)}, timeout=30.0)
+        assert time.monotonic() - t0 < 5.0
+        mesh.close()
+
+
+def test_frame_limits_both_ways():
+    def script(peer, hub):
+        peer.send("auth.challenge", "", {"hub": "h", "nonce": "n"})
+        peer.recv()
+        peer.send("auth.welcome", "", {"identity": {"id": "x"}, "maxFrameBytes": 1000})
+        req = peer.recv_type("call.requested")
+        peer.send("call.responded", req["id"], {"output": "y" * 5000})  # over the client's own limit
+        time.sleep(1)
+    with FakeHub(script) as hub:
+        mesh = connect(hub, reconnect=False, max_frame_bytes=4096)
+        with pytest.raises(callmesh.CallError) as e:  # over the hub's maxFrameBytes: never sent
+            mesh.call("/a/b", {"data": "x" * 2000})
+        assert e.value.code == "RESOURCE_EXHAUSTED"
+        with pytest.raises(callmesh.ConnectionLost) as e:
+            mesh.call("/a/b", {"small": 1}, timeout=5.0)
+        assert "limit" in str(e.value)
+        mesh.close()
