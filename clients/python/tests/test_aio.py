@@ -131,3 +131,24 @@ def test_a_denied_key_is_a_handshake_error(world):
             await callmesh.aio.connect(world.url(), key=world.keys["stranger"])
         assert e.value.code == "UNAUTHENTICATED"
     run(main())
+
+
+def test_a_hub_that_stops_reading_is_dropped():
+    def script(peer, hub):
+        peer.send("auth.challenge", "", {"hub": "h", "nonce": "n"})
+        peer.recv()
+        peer.send("auth.welcome", "", {"identity": {"id": "x"}, "heartbeatMs": 200})
+        for _ in range(60):  # not silent, but it never reads again
+            peer.send("ping", "", {"t": 1})
+            import time
+            time.sleep(0.1)
+
+    async def main():
+        with FakeHub(script) as hub:
+            mesh = await callmesh.aio.connect(hub.url(), token="t", reconnect=False)
+            t0 = asyncio.get_running_loop().time()
+            with pytest.raises(callmesh.ConnectionLost):
+                await mesh.call("/a/b", {"data": "x" * (12 * 1024 * 1024)}, timeout=30.0)
+            assert asyncio.get_running_loop().time() - t0 < 5.0
+            await mesh.close()
+    run(main())

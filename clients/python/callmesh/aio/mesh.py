@@ -238,9 +238,13 @@ class AsyncMesh:
     async def _call_via(self, session, path, input, timeout, metadata, parent):
         t = calls.DEFAULT_TIMEOUT if timeout is None else timeout
         out = session.open_call(path, input, False, t, metadata=metadata, parent=parent)
-        await session.transport.drain()
+        deadline = time.monotonic() + t + calls.DEADLINE_GRACE
         try:
-            kind, value = await _get(out, time.monotonic() + t + calls.DEADLINE_GRACE, path)
+            await asyncio.wait_for(session.transport.drain(), max(0.0, deadline - time.monotonic()))
+            kind, value = await _get(out, deadline, path)
+        except asyncio.TimeoutError:
+            session.abort(out, "the caller gave up")
+            raise CallError(TIMEOUT, "%s could not be sent in time" % path, True) from None
         except BaseException:
             session.abort(out, "the caller gave up")
             raise

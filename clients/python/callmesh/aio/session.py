@@ -249,12 +249,18 @@ class AsyncSession:
         self._ended(out)
 
     async def _heartbeats(self):
+        stuck_since = None  # when the write buffer was last seen non-empty without a break
         try:
             while not self.closed:
                 await asyncio.sleep(self.heartbeat)
-                silent = time.monotonic() - self._last_seen
+                now = time.monotonic()
+                silent = now - self._last_seen
                 if silent > 3 * self.heartbeat:
                     self.close(UNAVAILABLE, "no heartbeat from the hub for %.1f s" % silent)
+                    return
+                stuck_since = (stuck_since or now) if self.transport.buffered() else None
+                if stuck_since is not None and now - stuck_since > 3 * self.heartbeat:
+                    self.close(UNAVAILABLE, "the hub has not read what we sent for %.1f s" % (now - stuck_since))
                     return
                 try:
                     self.send("ping", "", {"t": int(time.time() * 1000)})

@@ -30,6 +30,11 @@ class _StreamTransport:
             raise ConnectionLost("the connection to %s is closed" % self.url)
         self.writer.write(data)
 
+    def buffered(self):
+        """Returns how many bytes wait in the write buffer."""
+        t = self.writer.transport
+        return t.get_write_buffer_size() if t is not None and not t.is_closing() else 0
+
     async def drain(self):
         """Waits until the write buffer is below its high-water mark; raises ConnectionLost."""
         try:
@@ -46,10 +51,14 @@ class _StreamTransport:
             raise ConnectionLost("the connection to %s failed: %s" % (self.url, e)) from None
 
     def close(self):
-        """Closes the connection (no await needed)."""
+        """Closes the connection (no await needed): gracefully, or at once when the peer is not reading
+        what we wrote (a graceful close would wait for the buffer to drain)."""
         self._closed = True
         try:
-            self.writer.close()
+            if self.buffered() and self.writer.transport is not None:
+                self.writer.transport.abort()
+            else:
+                self.writer.close()
         except (OSError, RuntimeError):
             pass
 
