@@ -47,8 +47,8 @@ def deny(input, ctx):
 
 
 def slow(input, ctx):
-    ctx.cancelled.wait(input.get("seconds", 2))
-    return {"slept": True}
+    STATE["slow_started"].set()
+    return {"released": STATE["release"].wait(10)}
 
 
 def stat(input, ctx):
@@ -123,13 +123,18 @@ def test_handler_errors_become_call_errors(spokes, op):
 
 
 def test_a_slow_handler_does_not_hold_up_other_calls(spokes, op):
-    t = threading.Thread(target=lambda: op.call("/py1/echo/slow", {"seconds": 1}))
+    # GIVEN a handler that blocks until the test releases it
+    STATE["slow_started"], STATE["release"] = threading.Event(), threading.Event()
+    got = []
+    t = threading.Thread(target=lambda: got.append(op.call("/py1/echo/slow", {})))
     t.start()
-    time.sleep(0.2)
-    t0 = time.monotonic()
-    assert op.call("/py1/echo/echo", {})["input"] == {}
-    assert time.monotonic() - t0 < 1.0
+    assert STATE["slow_started"].wait(5)
+    # WHEN another call comes meanwhile THEN it is answered while the first still blocks
+    assert op.call("/py1/echo/echo", {}, timeout=5.0)["input"] == {}
+    assert t.is_alive()
+    STATE["release"].set()
     t.join(10)
+    assert got == [{"released": True}]
 
 
 def test_a_subscription_sends_no_more_than_its_credit_and_stops_on_abort(spokes, op):
