@@ -5,7 +5,15 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.auth.AuthException;
+import dev.callmesh.hub.impl.http.EveryResponse;
+import dev.callmesh.hub.impl.http.HttpAnswer;
+import dev.callmesh.hub.impl.http.HttpServerSettings;
+import dev.callmesh.hub.impl.http.Idempotency;
+import dev.callmesh.hub.impl.http.IdempotencyStore;
 import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.hub.impl.http.Negotiation;
+import dev.callmesh.hub.impl.http.RequestBodies;
+import dev.callmesh.hub.impl.http.RequestIds;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
@@ -20,7 +28,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,11 +38,15 @@ import java.util.function.BooleanSupplier;
  */
 final class HttpApi {
 
+  /** The routing context key of the request's authenticated principal. */
+  private static final String PRINCIPAL = "callmesh.principal";
+
   private final HubAcceptor hub;
   private final Routing routing;
   private final HubHealth health;
   private final BooleanSupplier shuttingDown;
-  private final AtomicLong ids = new AtomicLong();
+  private final Idempotency idempotency;
+  private final HttpBatch batch;
 
   /**
    * @param hub the way in, for WebSockets, and what it holds: options, authentication, sessions, metrics
@@ -48,6 +59,10 @@ final class HttpApi {
     this.routing = routing;
     this.health = health;
     this.shuttingDown = shuttingDown;
+    // A clustered hub keeps idempotency keys in the cluster-wide map, so a repeat may reach any hub.
+    IdempotencyStore store = hub.options.getCluster() == null ? IdempotencyStore.memory() : IdempotencyStore.shared(hub.vertx);
+    this.idempotency = new Idempotency(store, ctx -> authenticated(ctx).map(Principal::id));
+    this.batch = new HttpBatch(hub, routing, shuttingDown, this::authenticated);
   }
 
   /** @return a future of the listening server; must run on the hub's context */
@@ -59,6 +74,7 @@ final class HttpApi {
         .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options);
+    HttpServerSettings.apply(options, hub.options.isTls()); // HTTP/2 (ALPN, h2c), compression
     return ListenFailure.named(hub.vertx.createHttpServer(options)
         .connectionHandler(conn -> {
           hub.metrics.httpConnectionOpened(conn);
@@ -69,13 +85,18 @@ final class HttpApi {
 
   private Router router() {
     Router router = Router.router(hub.vertx);
+    router.route().handler(EveryResponse::handle); // X-Request-Id, Retry-After
     router.get("/healthz").handler(health.liveness());
     router.get("/readyz").handler(health.readiness());
     if (hub.metrics.enabled()) {
       router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics.registry()));
     }
     router.get("/v1/ws").handler(this::webSocket);
+    router.route("/v1/*").handler(Negotiation::handle); // 406, 415
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options.getMaxFrameBytes()));
+    router.post("/v1/*").handler(new RequestBodies(hub.options.getMaxFrameBytes(), hub.options.getJsonLimits())::handle);
+    idempotency.route(router); // POST /v1/call, /v1/jobs, /v1/fanout with Idempotency-Key
+    router.post("/v1/batch").handler(batch::handle);
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
     router.post("/v1/stream/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), true));
@@ -154,17 +175,41 @@ final class HttpApi {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
       HubConnection caller = hub.sessions.httpCaller(principal);
-      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse,
+      HttpCall call = new HttpCall(HttpAnswer.of(ctx), ctx.response(), RequestIds.of(ctx), payload, sse,
           () -> hub.sessions.forget(caller));
       new HubRouter(routing, caller).handle(call);
+      call.open();
     });
   }
 
-  /** @return the identity of the token, also allowed to connect from the client's address; on failure answered */
+  /** @return the identity of the request's bearer token, as {@link #identify}; without one answered 401 */
+  private Future<Principal> authenticated(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null) {
+      CallException e = CallException.of(ErrorCode.UNAUTHENTICATED,
+          "send Authorization: Bearer TOKEN (make one with 'callmesh token' or 'callmesh token --offline')");
+      error(ctx, e);
+      return Future.failedFuture(e);
+    }
+    return identify(ctx, token);
+  }
+
+  /**
+   * @return the identity of the token, also allowed to connect from the client's address (once per request: an
+   *     earlier handler's answer is reused), whose responses then carry the RateLimit headers; on failure answered
+   */
   private Future<Principal> identify(RoutingContext ctx, String token) {
+    Principal known = ctx.get(PRINCIPAL);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     String host = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     return hub.auth.verifyToken(token).compose(p -> p.key().mayConnectFrom(host) ? Future.succeededFuture(p)
             : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + p.id() + " may not connect from " + host)))
+        .onSuccess(p -> {
+          ctx.put(PRINCIPAL, p);
+          RateLimitHeaders.add(ctx, routing.callRate(), p.id());
+        })
         .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
             : CallException.of(err instanceof AuthException ae ? ae.code() : ErrorCode.UNAUTHENTICATED, err.getMessage())));
   }
@@ -214,10 +259,11 @@ final class HttpApi {
     if (e.is(ErrorCode.UNAUTHENTICATED)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"callmesh\"");
     }
-    json(ctx, HttpStatus.of(e), new JsonObject().put("error", e.toPayload()));
+    HttpAnswer.of(ctx).error(HttpStatus.of(e), e);
   }
 
+  /** Answers a JSON value, in the format the request asked for. */
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    HttpAnswer.of(ctx).end(status, body);
   }
 }

@@ -1,8 +1,8 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.http.HttpAnswer;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -55,7 +55,8 @@ final class HttpFallbacks {
 
   /** @return the methods the endpoint at path takes, or {@code null} when there is none */
   private static String allowed(String path) {
-    if (path.startsWith("/v1/call/") || path.startsWith("/v1/stream/") || path.equals("/v1/auth/token")) {
+    if (path.startsWith("/v1/call/") || path.startsWith("/v1/stream/") || path.equals("/v1/auth/token")
+        || path.equals("/v1/batch")) {
       return "POST";
     }
     return switch (path) {
@@ -68,7 +69,6 @@ final class HttpFallbacks {
     if (ctx.response().ended() || ctx.response().headWritten()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", e.toPayload()).encode());
+    HttpAnswer.of(ctx).error(status, e);
   }
 }
