@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.callmesh.protocol.JsonLimits;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class MsgpackJson {
       if (depth > 0) {
         throw new IllegalArgumentException("the MessagePack value is cut short");
       }
-      if (p.nextToken() != null) {
+      if (!atEnd(p)) {
         throw new IllegalArgumentException("the MessagePack body holds more than one value");
       }
     } catch (TooLargeException e) {
@@ -97,6 +98,15 @@ public final class MsgpackJson {
           : new IllegalArgumentException("not valid MessagePack: " + e.getMessage(), e);
     }
     return out.buffer;
+  }
+
+  /** @return whether the parser has no more input (MessagePack's parser says so with an EOF exception) */
+  private static boolean atEnd(JsonParser p) throws IOException {
+    try {
+      return p.nextToken() == null;
+    } catch (JsonEOFException e) {
+      return true;
+    }
   }
 
   /**
