@@ -61,7 +61,7 @@ public final class Idempotency {
   }
 
   /**
-   * @param header the header as sent, or {@code null}
+   * @param header the header as sent
    * @return the key (without the quotes of a structured-field string), or {@code null} when it is not a valid key
    */
   public static String key(String header) {
