@@ -89,9 +89,10 @@ final class FanoutScenario {
     Promise<Void> done = Promise.promise();
     long t0 = System.nanoTime();
     CallStream stream = client.subscribe(request, CallStream.DEFAULT_WINDOW);
-    stream.handler(e -> (((JsonObject) e).containsKey("error") ? failed : ok).incrementAndGet());
+    // the end first: a stream that has already ended ends when its handler is set
     stream.endHandler(done::tryComplete);
     stream.exceptionHandler(done::tryFail);
+    stream.handler(e -> (((JsonObject) e).containsKey("error") ? failed : ok).incrementAndGet());
     done.future().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     double ms = (System.nanoTime() - t0) / 1e6;
     if (ok.get() != SPOKES || failed.get() != 0) {

@@ -111,15 +111,6 @@ final class FanoutCommand extends ClientCommand {
         Runtime.getRuntime().halt(code);
       }
     });
-    stream.handler(entry -> {
-      boolean failed = entry instanceof JsonObject o && o.containsKey("error");
-      counts[failed ? 1 : 0]++;
-      System.out.println(Json.encode(entry));
-      if (System.out.checkError()) {
-        stream.abort("the output pipe closed");
-        exit.tryComplete(Output.FAILED);
-      }
-    });
     stream.endHandler(v -> {
       System.out.flush();
       summary(counts, "");
@@ -131,6 +122,16 @@ final class FanoutCommand extends ClientCommand {
         summary(counts, " before the fan-out failed");
       }
       exit.tryComplete(Output.error(err));
+    });
+    // last: a fan-out that matches nothing may have ended already, and ends when the handler is set
+    stream.handler(entry -> {
+      boolean failed = entry instanceof JsonObject o && o.containsKey("error");
+      counts[failed ? 1 : 0]++;
+      System.out.println(Json.encode(entry));
+      if (System.out.checkError()) {
+        stream.abort("the output pipe closed");
+        exit.tryComplete(Output.FAILED);
+      }
     });
     return exit.future().onComplete(ar -> {
       finished.countDown();

@@ -127,12 +127,13 @@ class FanoutTest {
     CallStream stream = CallStream.open(who.engine(), request, 16);
     Map<String, JsonObject> entries = new TreeMap<>();
     Promise<Void> end = Promise.promise();
+    // the end first: a stream that has already ended ends when its handler is set
+    stream.endHandler(end::tryComplete);
+    stream.exceptionHandler(end::tryFail);
     stream.handler(out -> {
       JsonObject e = (JsonObject) out;
       assertEquals(null, entries.put(e.getString("spoke"), e), "one entry per spoke: " + e);
     });
-    stream.endHandler(end::tryComplete);
-    stream.exceptionHandler(end::tryFail);
     end.future().await();
     return entries;
   }

@@ -217,9 +217,10 @@ class FanoutIT {
     CallStream stream = client.subscribe(new JsonObject().put("operationId", "/hub/fanout").put("input", input), 16);
     Map<String, JsonObject> out = new TreeMap<>();
     Promise<Void> end = Promise.promise();
-    stream.handler(e -> out.put(((JsonObject) e).getString("spoke"), (JsonObject) e));
+    // the end first: a stream that has already ended ends when its handler is set
     stream.endHandler(end::tryComplete);
     stream.exceptionHandler(end::tryFail);
+    stream.handler(e -> out.put(((JsonObject) e).getString("spoke"), (JsonObject) e));
     end.future().await(); // the class's @Timeout bounds it
     return out;
   }

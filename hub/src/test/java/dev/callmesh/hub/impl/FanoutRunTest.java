@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,7 @@ class FanoutRunTest {
 
   /** A stream that records what it is sent; {@link #full} stands for a caller that reads slowly. */
   static final class Sink implements OutputSink {
-    final List<Object> entries = new CopyOnWriteArrayList<>();
+    final List<Object> entries = java.util.Collections.synchronizedList(new ArrayList<>());
     volatile boolean full;
     volatile boolean completed;
     Handler<Void> drain;
@@ -177,7 +176,7 @@ class FanoutRunTest {
     assertEquals(500, legs.started.get());
     assertEquals(500, sink.entries.size());
     Set<String> spokes = ConcurrentHashMap.newKeySet();
-    sink.entries.forEach(e -> spokes.add(((JsonObject) e).getString("spoke")));
+    new ArrayList<>(sink.entries).forEach(e -> spokes.add(((JsonObject) e).getString("spoke")));
     assertEquals(new java.util.HashSet<>(names(500)), spokes);
     assertEquals(0, legs.open.get());
   }
