@@ -3,9 +3,10 @@
 // CLI calls.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import { Callmesh, CallError } from "../callmesh.js";
 import { TestMesh, eventually } from "./mesh.js";
@@ -58,7 +59,19 @@ describe("the JavaScript client in Node.js, through a real hub", { timeout: 9000
     await mesh.close();
   });
 
-  test("a call gets its output; the welcome names the identity", async () => {
+  test("the hub serves these very files at /callmesh.js and beside it, as JavaScript", { timeout: 30000 }, async () => {
+    const here = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
+    const files = (await readdir(here)).filter((f) => /^callmesh.*\.js$/.test(f));
+    assert.ok(files.includes("callmesh.js") && files.length > 1, files.join());
+    for (const f of files) {
+      const res = await fetch(`http://127.0.0.1:${mesh.httpPort}/${f}`);
+      assert.equal(res.status, 200, f);
+      assert.match(res.headers.get("content-type"), /javascript/, f);
+      assert.equal(await res.text(), await readFile(path.join(here, f), "utf8"), `/${f} differs from clients/js/${f}`);
+    }
+  });
+
+  test("a call gets its output; the welcome names the identity", { timeout: 30000 }, async () => {
     const c = admin();
     assert.equal(c.state, "open");
     assert.equal(c.welcome.identity.id, "admin");
@@ -69,7 +82,7 @@ describe("the JavaScript client in Node.js, through a real hub", { timeout: 9000
     await assertIdle(c);
   });
 
-  test("a stream delivers every output to its callback, or to a for-await loop paced by credits", async () => {
+  test("a stream delivers every output to its callback, or to a for-await loop paced by credits", { timeout: 30000 }, async () => {
     const c = admin();
     const outputs = [];
     await c.stream("/dev1/bash/exec", { command: "echo one; echo two" }, (o) => outputs.push(o)).done;
@@ -86,7 +99,7 @@ describe("the JavaScript client in Node.js, through a real hub", { timeout: 9000
     await assertIdle(c);
   });
 
-  test("aborting a stream, or leaving its loop, kills the process on the spoke", async () => {
+  test("aborting a stream, or leaving its loop, kills the process on the spoke", { timeout: 30000 }, async () => {
     const c = admin();
     const loop = (pidFile) => ({ command: `echo $$ > ${pidFile}; while true; do echo tick; sleep 0.05; done` });
     let ticks = 0;
@@ -111,7 +124,7 @@ describe("the JavaScript client in Node.js, through a real hub", { timeout: 9000
     await eventually(async () => assertIdle(c).then(() => true), 5000, "nothing pending");
   });
 
-  test("every failure is a CallError with the hub's code, message, retryable and details", async () => {
+  test("every failure is a CallError with the hub's code, message, retryable and details", { timeout: 30000 }, async () => {
     const c = admin();
     await assert.rejects(c.call("/dev1/fs/readFile", { path: "missing.txt" }), { code: "FILE_NOT_FOUND", retryable: false });
     await assert.rejects(c.call("/dev1/fs/nope", {}), { code: "NOT_FOUND", retryable: false });
@@ -137,7 +150,7 @@ describe("the JavaScript client in Node.js, through a real hub", { timeout: 9000
     await eventually(async () => assertIdle(c).then(() => true), 5000, "nothing pending");
   });
 
-  test("operations served from Node are called by the Java CLI and by Node; they call on behalf of their caller", async () => {
+  test("operations served from Node are called by the Java CLI and by Node; they call on behalf of their caller", { timeout: 30000 }, async () => {
     const served = [];
     let produced = 0;
     const node1 = await connect({ token: tokens.node1, spoke: "node1", serve: {

@@ -26,6 +26,7 @@ process.on("exit", () => {
     try { process.kill(p.pid, "SIGKILL"); } catch { /* gone */ }
   }
 });
+for (const signal of ["SIGTERM", "SIGINT"]) process.once(signal, () => process.exit(1)); // runs the "exit" handler
 
 function childEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CALLMESH_")));

@@ -1,0 +1,72 @@
+package dev.callmesh.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The JavaScript client's own tests ({@code node --test} in clients/js/test), run in Node.js with the {@code ws}
+ * package from npm against the built hub, spoke and CLI jars: calls, streams and aborts, error codes, operations
+ * served from Node and called by the Java CLI, reconnecting after the hub was killed, and the hub serving the
+ * very files of clients/js at {@code /callmesh.js}. Skipped without node and npm, except in CI.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class NodeClientIT {
+
+  private static final Path CLIENT = Path.of("..", "clients", "js").toAbsolutePath().normalize();
+
+  @Test
+  void theNodeTestsOfTheJavaScriptClientPass() throws Exception {
+    Path node = Tools.require("node");
+    Path npm = Tools.require("npm");
+    installWs(npm);
+    List<String> cmd = new ArrayList<>(List.of(node.toString(), "--test"));
+    try (Stream<Path> files = Files.list(CLIENT.resolve("test"))) {
+      files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".test.js")).sorted()
+          .forEach(f -> cmd.add("test/" + f));
+    }
+    assertTrue(cmd.size() > 2, "no *.test.js in " + CLIENT.resolve("test"));
+
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(CLIENT.toFile()).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CALLMESH_"));
+    pb.environment().put("CALLMESH_TEST_HUB_JAR", Tools.jar("callmesh.hub.jar").toString());
+    pb.environment().put("CALLMESH_TEST_SPOKE_JAR", Tools.jar("callmesh.spoke.jar").toString());
+    pb.environment().put("CALLMESH_TEST_CLI_JAR", Tools.jar("callmesh.cli.jar").toString());
+    pb.environment().put("CALLMESH_TEST_JAVA", JavaProcess.java());
+    Path log = Files.createTempFile("node-client-it", ".tap");
+    Process p = pb.redirectOutput(log.toFile()).start();
+    boolean ended = p.waitFor(240, TimeUnit.SECONDS);
+    if (!ended) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    Files.deleteIfExists(log);
+    assertTrue(ended, "node --test did not finish in 240 s:\n" + out);
+    // The summary lines ("# tests 13", "# pass 13", ...) show in the build log.
+    out.lines().filter(l -> l.matches("# (tests|pass|fail|cancelled|skipped) \\d+")).forEach(System.out::println);
+    assertEquals(0, p.exitValue(), "node --test failed:\n" + out);
+    assertFalse(out.contains("\n# pass 0"), out);
+  }
+
+  /** Installs the pinned {@code ws} (package-lock.json) into clients/js/node_modules, unless it is there. */
+  private static void installWs(Path npm) throws Exception {
+    if (Files.isDirectory(CLIENT.resolve("node_modules").resolve("ws"))) {
+      return;
+    }
+    Process p = new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund", "--loglevel=error")
+        .directory(CLIENT.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "npm install in " + CLIENT + " failed: " + out);
+  }
+}
