@@ -51,8 +51,9 @@ export class Server {
       wake: null, timer: null };
     this._calls.set(id, call);
     if (positive(p.timeoutMs)) {
-      call.timer = setTimeout(() => this._end(call, "call.error", { code: ErrorCode.TIMEOUT,
-        message: `${p.operationId} did not finish within ${p.timeoutMs} ms`, retryable: true }, "timeout"), p.timeoutMs);
+      const timeout = { code: ErrorCode.TIMEOUT, message: `${p.operationId} did not finish within ${p.timeoutMs} ms`,
+        retryable: true };
+      call.timer = setTimeout(() => this._end(call, "call.error", timeout, "timeout"), p.timeoutMs);
     }
     const ctx = this._context(call, p);
     try {

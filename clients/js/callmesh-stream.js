@@ -93,7 +93,9 @@ export class Stream {
 
   /** @returns {AsyncIterator<any>} the outputs in order; throws the CallError the stream failed with */
   [Symbol.asyncIterator]() {
-    if (this._onOutput) throw new TypeError("this stream delivers to its onOutput callback; iterate a stream made without one");
+    if (this._onOutput) {
+      throw new TypeError("this stream delivers to its onOutput callback; iterate a stream made without one");
+    }
     return {
       next: async () => {
         for (;;) {

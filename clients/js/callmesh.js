@@ -250,8 +250,8 @@ export class Callmesh {
       try {
         token = await token();
       } catch (err) {
-        throw new CallError({ code: ErrorCode.UNAUTHENTICATED, message: `no token: ${err && err.message ? err.message : err}`,
-          retryable: true });
+        throw new CallError({ code: ErrorCode.UNAUTHENTICATED, retryable: true,
+          message: `no token: ${err && err.message ? err.message : err}` });
       }
     }
     if (this.state === "closed") throw aborted("the client was closed");
@@ -265,8 +265,8 @@ export class Callmesh {
       }
       this.ws = ws;
       let refusal = null;
-      const timer = setTimeout(() => drop(unavailable(`${this.url} did not welcome us within ${this.connectTimeoutMs} ms`)),
-        this.connectTimeoutMs);
+      const slow = `${this.url} did not welcome us within ${this.connectTimeoutMs} ms`;
+      const timer = setTimeout(() => drop(unavailable(slow)), this.connectTimeoutMs);
       this._dialFailed = (reason) => { clearTimeout(timer); this._dialFailed = null; reject(reason); };
       const drop = (reason) => { this._teardown(reason, reason); hardClose(ws); };
       ws.onerror = () => {}; // onclose follows, and says it
@@ -278,7 +278,8 @@ export class Callmesh {
         const e = parse(m.data);
         if (!e) {
           this._send("bye", "", { code: ErrorCode.PROTOCOL, message: "expected a text message of one JSON envelope" });
-          const reason = new CallError({ code: ErrorCode.PROTOCOL, message: "the hub sent a message that is not an envelope" });
+          const reason = new CallError({ code: ErrorCode.PROTOCOL,
+            message: "the hub sent a message that is not an envelope" });
           if (this.state === "open") { this.ws = null; hardClose(ws); this._lost(reason); } else drop(reason);
           return;
         }

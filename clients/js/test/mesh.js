@@ -87,6 +87,11 @@ export class JavaProcess {
     });
   }
 
+  /** Sends a signal that does not end it (SIGSTOP, SIGCONT) to its pid. */
+  signal(signal) {
+    process.kill(this.pid, signal);
+  }
+
   /** Sends the signal to its pid and waits for it to be gone. */
   async kill(signal = "SIGKILL") {
     if (this.exitCode === undefined) {
@@ -157,11 +162,11 @@ export class TestMesh {
     return dir;
   }
 
-  /** Starts the hub (on free ports, or the given ones) and waits until both listeners are up. */
-  async startHub({ port = 0, httpPort = 0 } = {}) {
+  /** Starts the hub (on free ports, or the given ones; extra arguments after) and waits until both listeners are up. */
+  async startHub({ port = 0, httpPort = 0, args = [] } = {}) {
     const hub = this._start("hub", ["-jar", JARS.hub, "--listen", `127.0.0.1:${port}`, "--http", `127.0.0.1:${httpPort}`,
       "--authorized-keys", this.keys, "--hub-id", "js-hub", "--hub-key", path.join(this.dir, "hub_key"),
-      "--data-dir", path.join(this.dir, "data")]);
+      "--data-dir", path.join(this.dir, "data"), ...args]);
     this.port = portOf(await hub.awaitLine((l) => l.includes(" listening on ")));
     this.httpPort = portOf(await hub.awaitLine((l) => l.includes(" HTTP on ")));
     this.hub = hub;

@@ -8,6 +8,7 @@ import { TestMesh, eventually } from "./mesh.js";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const BACKOFF = { baseMs: 50, maxMs: 500 };
+const HUB_ARGS = ["--heartbeat", "1s"]; // the hub pings every second, and the welcome tells the clients to
 
 describe("reconnecting to a hub that went away", { timeout: 90000 }, () => {
   let mesh;
@@ -26,7 +27,7 @@ describe("reconnecting to a hub that went away", { timeout: 90000 }, () => {
     const admin = await mesh.authorizedKey("admin", 'name="admin",allow="/node2/*,/hub/*"');
     const node2 = await mesh.authorizedKey("node2", 'name="node2",spoke="node2"');
     const fickle = await mesh.authorizedKey("fickle", 'name="fickle"');
-    await mesh.startHub();
+    await mesh.startHub({ args: HUB_ARGS });
     // Hub JWTs: the hub keeps its key (--hub-key), so they stay valid across its restart.
     const [a, n, f] = await Promise.all([mesh.token(admin), mesh.token(node2), mesh.token(fickle)]);
     tokens = { admin: a, node2: n, fickle: f };
@@ -80,7 +81,7 @@ describe("reconnecting to a hub that went away", { timeout: 90000 }, () => {
       await sleep(1500);
 
       // WHEN it is back on the same ports
-      await mesh.startHub({ port, httpPort });
+      await mesh.startHub({ port, httpPort, args: HUB_ARGS });
       const up = Date.now();
       await eventually(() => caller.state === "open" && spoke.state === "open", 15000, "both back");
 
@@ -110,5 +111,32 @@ describe("reconnecting to a hub that went away", { timeout: 90000 }, () => {
       await sleep(1000);
       assert.ok(!(await spokeNames(caller)).includes("node2"), "a closed spoke does not reconnect");
       assert.deepEqual(caller.inFlight, { calls: 0, serving: 0 });
+    });
+
+  test("a hub that goes silent is dropped after three heartbeats, and dialled again once it answers", { timeout: 40000 },
+    async () => {
+      const seen = [];
+      const c = await connect({ token: tokens.admin, connectTimeoutMs: 1500,
+        onClose: (e) => seen.push(`close ${e.code}`), onReconnect: () => seen.push("reconnect") });
+      assert.equal(c.welcome.heartbeatMs, 1000);
+
+      // GIVEN a hub that stops answering while its connections stay up (SIGSTOP)
+      mesh.hub.signal("SIGSTOP");
+      const stopped = Date.now();
+      let droppedAfter;
+      try {
+        await eventually(() => c.state === "reconnecting", 8000, "the silent hub dropped");
+        droppedAfter = Date.now() - stopped;
+      } finally {
+        mesh.hub.signal("SIGCONT");
+      }
+      // THEN it was dropped after about three periods of silence, not at once
+      assert.ok(droppedAfter >= 1500, `dropped ${droppedAfter} ms after the hub stopped`);
+      assert.match(seen[0], /^close UNAVAILABLE/);
+
+      // WHEN it answers again THEN the client is back and calls work
+      await eventually(() => c.state === "open", 20000, "back after SIGCONT");
+      assert.ok(Array.isArray((await c.call("/services/list", {})).operations));
+      assert.equal(seen.at(-1), "reconnect");
     });
 });
