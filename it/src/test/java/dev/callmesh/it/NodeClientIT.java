@@ -10,7 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +33,7 @@ class NodeClientIT {
   void theNodeTestsOfTheJavaScriptClientPass() throws Exception {
     Path node = Tools.require("node");
     Path npm = Tools.require("npm");
+    requireNode20(node);
     installWs(npm);
     List<String> cmd = new ArrayList<>(List.of(node.toString(), "--test"));
     try (Stream<Path> files = Files.list(CLIENT.resolve("test"))) {
@@ -53,10 +58,26 @@ class NodeClientIT {
     String out = Files.readString(log, StandardCharsets.UTF_8);
     Files.deleteIfExists(log);
     assertTrue(ended, "node --test did not finish in 240 s:\n" + out);
-    // The summary lines ("# tests 13", "# pass 13", ...) show in the build log.
+    // The summary lines ("# tests N", "# pass N", ...) show in the build log.
     out.lines().filter(l -> l.matches("# (tests|pass|fail|cancelled|skipped) \\d+")).forEach(System.out::println);
     assertEquals(0, p.exitValue(), "node --test failed:\n" + out);
     assertFalse(out.contains("\n# pass 0"), out);
+  }
+
+  /** Ends the test (skip, or fail when CI=true) on a Node.js older than 20, which the client does not support. */
+  private static void requireNode20(Path node) throws Exception {
+    Process p = new ProcessBuilder(node.toString(), "--version").redirectErrorStream(true).start();
+    String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), "node --version: " + version);
+    Matcher m = Pattern.compile("v(\\d+)\\.").matcher(version);
+    if (m.lookingAt() && Integer.parseInt(m.group(1)) >= 20) {
+      return;
+    }
+    String message = "the JavaScript client needs Node.js 20 or later; " + node + " is " + version;
+    if ("true".equals(System.getenv("CI"))) {
+      Assertions.fail(message + " (CI=true: .ci/run must install it)");
+    }
+    Assumptions.abort(message);
   }
 
   /** Installs the pinned {@code ws} (package-lock.json) into clients/js/node_modules, unless it is there. */
