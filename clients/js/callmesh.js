@@ -269,9 +269,11 @@ export class Callmesh {
       const timer = setTimeout(() => drop(unavailable(slow)), this.connectTimeoutMs);
       this._dialFailed = (reason) => { clearTimeout(timer); this._dialFailed = null; reject(reason); };
       const drop = (reason) => { this._teardown(reason, reason); hardClose(ws); };
-      ws.onerror = () => {}; // onclose follows, and says it
+      let failure = "";
+      ws.onerror = (ev) => { failure = ev && ev.message ? `: ${ev.message}` : ""; }; // onclose follows
       ws.onclose = () => {
-        const reason = refusal || unavailable(`the connection to ${this.url} closed`);
+        const reason = refusal || unavailable(this.state === "open" ? `the connection to ${this.url} closed`
+          : `cannot reach ${this.url}${failure}`);
         if (this.state === "open") this._lost(reason); else this._teardown(reason, reason);
       };
       ws.onmessage = (m) => {
