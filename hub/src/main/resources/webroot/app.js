@@ -22,17 +22,29 @@ function describe(err) {
   return err.code ? `${err.code}: ${err.message}` : String(err);
 }
 
+function status(text, on) {
+  $("status").textContent = text;
+  $("status").className = on ? "status on" : "status";
+}
+
 async function signIn(token) {
   $("signin-error").textContent = "";
   try {
-    mesh = await Callmesh.connect({ token, onClose: () => { $("status").textContent = "disconnected"; $("status").className = "status"; } });
+    // A hub that restarts is dialled again (with backoff); what the page shows is then loaded afresh.
+    mesh = await Callmesh.connect({ token, reconnect: true,
+      onClose: (err) => status(mesh.state === "reconnecting" ? "reconnecting…" : `disconnected: ${describe(err)}`, false),
+      onReconnect: () => {
+        status(`signed in as ${mesh.welcome.identity.id}`, true);
+        spokes.clear();
+        loadOperations().catch((err) => show(describe(err), true));
+        watchSpokes();
+      } });
   } catch (err) {
     $("signin-error").textContent = `Could not sign in: ${describe(err)}`;
     return;
   }
   sessionStorage.setItem("callmesh-token", token);
-  $("status").textContent = `signed in as ${mesh.welcome.identity.id}`;
-  $("status").className = "status on";
+  status(`signed in as ${mesh.welcome.identity.id}`, true);
   $("signin").hidden = true;
   $("app").hidden = false;
   await Promise.all([loadOperations(), watchSpokes()]);
