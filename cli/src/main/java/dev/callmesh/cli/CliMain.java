@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         "Connection options (--hub, --key) go before or after the command; they also read",
         "CALLMESH_HUB and CALLMESH_KEY, and an encrypted key reads CALLMESH_KEY_PASSPHRASE."},
     subcommands = {CallCommand.class, StreamCommand.class, ServicesCommand.class, SchemaCommand.class, SpokesCommand.class,
-        KeygenCommand.class, TokenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        KeygenCommand.class, TokenCommand.class, DemoCommand.class, JobCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  callmesh demo",
         "  callmesh --hub tcp://127.0.0.1:7400 --key ~/.ssh/id_ed25519 services",

@@ -6,6 +6,7 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.hub.impl.jobs.JobRoutes;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
@@ -29,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
  * allow lists apply.
  */
-final class HttpApi {
+final class HttpApi implements JobRoutes.Gateway {
 
   private final HubAcceptor hub;
   private final Routing routing;
@@ -82,6 +83,7 @@ final class HttpApi {
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    JobRoutes.mount(router, this);
     HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
     router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -130,6 +132,11 @@ final class HttpApi {
   }
 
   private void call(RoutingContext ctx, String operation, JsonObject input, boolean sse) {
+    route(ctx, operation, input, (id, payload, onEnd) -> new HttpCall(ctx.response(), id, payload, sse, onEnd));
+  }
+
+  @Override
+  public void route(RoutingContext ctx, String operation, JsonObject input, JobRoutes.CallFactory calls) {
     if (input == null) {
       return; // the body was answered as invalid
     }
@@ -154,9 +161,8 @@ final class HttpApi {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
       HubConnection caller = hub.sessions.httpCaller(principal);
-      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse,
-          () -> hub.sessions.forget(caller));
-      new HubRouter(routing, caller).handle(call);
+      new HubRouter(routing, caller).handle(calls.make("http-" + ids.incrementAndGet(), payload,
+          () -> hub.sessions.forget(caller)));
     });
   }
 
@@ -178,7 +184,8 @@ final class HttpApi {
   }
 
   /** @return the body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
-  private JsonObject body(RoutingContext ctx) {
+  @Override
+  public JsonObject body(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return new JsonObject();

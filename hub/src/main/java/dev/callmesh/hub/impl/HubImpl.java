@@ -95,7 +95,8 @@ public final class HubImpl implements Hub {
 
   /** Runs on the hub verticle's context: its listeners, and so every connection, live there. */
   private Future<Hub> listen() {
-    return auth.start().compose(v -> jobs.open()).compose(v -> cluster.start()).compose(v -> {
+    // The jobs open once the hub is a member: a hub the cluster refuses never touches them.
+    return auth.start().compose(v -> cluster.start()).compose(v -> jobs.open()).compose(v -> {
       NetServerOptions tcp = new NetServerOptions()
           .setHost(options.getListen().host())
           .setPort(options.getListen().port())

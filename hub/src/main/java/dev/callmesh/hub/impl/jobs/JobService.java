@@ -52,7 +52,7 @@ public final class JobService {
   private final Path dataDir;
   private final JobOptions options;
   private final long maxOutputBytes;
-  private final Context context;
+  private volatile Context context;
   private final Map<String, RunningJob> running = new HashMap<>();
   private final Map<String, Integer> runningPerIdentity = new HashMap<>();
   private volatile int runningCount;
@@ -74,16 +74,17 @@ public final class JobService {
     this.dataDir = dataDir;
     this.options = new JobOptions(options);
     this.maxOutputBytes = maxOutputBytes;
-    this.context = vertx.getOrCreateContext();
   }
 
   /**
-   * Opens the store, deletes the jobs past their retention, and deletes them again every hour.
+   * Opens the store, deletes the jobs past their retention, and deletes them again every hour. The context
+   * it is called on becomes the jobs context (the hub's, where its connections live).
    *
    * @return a future completed once jobs can be started, or failed (an {@link java.io.IOException} naming the
    *     file) when the store cannot be used: the hub must not start then
    */
   public Future<Void> open() {
+    context = vertx.getOrCreateContext();
     return on(() -> JobStore.open(vertx, dataDir, maxOutputBytes).compose(s -> {
       store = s;
       purgeTimer = vertx.setPeriodic(PURGE_PERIOD_MS, t -> purge());
@@ -106,6 +107,9 @@ public final class JobService {
 
   /** Runs the work on the jobs context; @return its future */
   private <T> Future<T> on(Supplier<Future<T>> work) {
+    if (context == null) {
+      return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the hub's jobs are not open yet"));
+    }
     Promise<T> result = Promise.promise();
     context.runOnContext(v -> {
       try {
@@ -291,6 +295,9 @@ public final class JobService {
    * @return a future completed once the store is closed
    */
   public Future<Void> close() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
     Promise<Void> closed = Promise.promise();
     context.runOnContext(v -> {
       if (purgeTimer >= 0) {

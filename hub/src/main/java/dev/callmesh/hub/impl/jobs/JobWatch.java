@@ -100,7 +100,9 @@ final class JobWatch {
 
   /** The caller went away: stops. May be called from any thread, also before the watch started. */
   void cancel() {
-    context.runOnContext(v -> stop());
+    if (context != null) {
+      context.runOnContext(v -> stop());
+    }
   }
 
   /** Reads and sends what has not been sent yet; once it is all sent, follows the job or ends the watch. */
