@@ -1,5 +1,6 @@
 // The callmesh dashboard: plain DOM, no framework; everything goes through /callmesh.js.
 import { Callmesh } from "./callmesh.js";
+import { startJobs } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
 let mesh = null;
@@ -35,6 +36,7 @@ async function signIn(token) {
   $("status").className = "status on";
   $("signin").hidden = true;
   $("app").hidden = false;
+  startJobs(mesh, input);
   await Promise.all([loadOperations(), watchSpokes()]);
 }
 
