@@ -174,7 +174,9 @@ public final class JobService {
       }
       TraceParent.putHeader(payload, TraceParent.newRoot().toString());
       return db.insert(record).map(v -> {
-        job.call(target.route().open(CallRequest.of(payload), stream, job));
+        if (!job.isDone()) { // the hub may have begun to stop meanwhile
+          job.call(target.route().open(CallRequest.of(payload), stream, job));
+        }
         log.info("job {} of {} started: {}", id, caller.identity(), operationId);
         return id;
       }).onFailure(err -> forget(record));

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A job whose call is in flight: the call's observer. Each output is numbered (seq from 1) and kept in the
@@ -23,6 +25,8 @@ import java.util.List;
  * The observer's methods hop onto the jobs context; everything else runs there.
  */
 final class RunningJob implements CallObserver {
+
+  private static final Logger log = LoggerFactory.getLogger(RunningJob.class);
 
   /** The outputs a job's subscription may have unstored at once. */
   static final int WINDOW = 64;
@@ -63,6 +67,11 @@ final class RunningJob implements CallObserver {
   /** @return the job as recorded when it started */
   JobRecord record() {
     return record;
+  }
+
+  /** @return whether the job has ended (its end may not be stored yet) */
+  boolean isDone() {
+    return done;
   }
 
   /** @return the seq of the last output stored (outputs 1 to this one are kept) */
@@ -187,6 +196,8 @@ final class RunningJob implements CallObserver {
     }
     done = true;
     onEnd.run();
+    log.info("job {} of {} {} ({}): {}", record.id(), record.identity(), state.wire(), record.operationId(),
+        error == null ? "ok" : error.getString("code"));
     store.end(record.id(), state, System.currentTimeMillis(), error).onComplete(ar -> {
       for (JobWatch w : List.copyOf(watchers)) {
         w.ended(state, error, kept);
