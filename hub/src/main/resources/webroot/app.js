@@ -84,6 +84,9 @@ function renderSpokes() {
     const li = el("li");
     const where = s.hub ? `on hub ${s.hub}` : "";
     li.append(el("div", s.name), el("div", [s.identity, s.transport, s.remoteAddress, where].filter(Boolean).join(" · "), "meta"));
+    // pool and labels: what fan-out targets (--label) and pooled calls (/POOL/...) go by
+    const tags = [s.pool ? `pool ${s.pool}` : "", ...Object.entries(s.labels || {}).map(([k, v]) => `${k}=${v}`)];
+    if (tags.some(Boolean)) li.append(el("div", tags.filter(Boolean).join(" · "), "meta labels"));
     list.append(li);
   }
   $("spoke-count").textContent = `(${spokes.size})`;
@@ -99,8 +102,13 @@ async function watchSpokes() {
     return;
   }
   mesh.stream("/hub/spokes/watch", {}, (ev) => {
-    if (ev.event === "joined") spokes.set(ev.spoke, { name: ev.spoke, identity: "", transport: "", remoteAddress: `joined ${ev.at}`, hub: ev.hub });
-    else spokes.delete(ev.spoke);
+    if (ev.event === "joined") {
+      spokes.set(ev.spoke, { name: ev.spoke, identity: "", transport: "", remoteAddress: `joined ${ev.at}`, hub: ev.hub });
+      mesh.call("/hub/spokes/list", {}).then((out) => { // its labels and pool
+        const now = out.spokes.find((x) => x.name === ev.spoke);
+        if (now && spokes.has(ev.spoke)) { spokes.set(ev.spoke, now); renderSpokes(); }
+      }).catch(() => {});
+    } else spokes.delete(ev.spoke);
     renderSpokes();
     loadOperations();
   }).done.catch(() => {});

@@ -53,8 +53,15 @@ final class TestHub implements AutoCloseable {
    * @return a welcomed session
    */
   HubSession connect(SshKeyPair key, String spokeName, OperationRegistry registry) {
+    return connect(key, spokeName, registry, o -> { });
+  }
+
+  /** As {@link #connect(SshKeyPair, String, OperationRegistry)}, with the options adjusted first (labels, a pool). */
+  HubSession connect(SshKeyPair key, String spokeName, OperationRegistry registry,
+                     java.util.function.Consumer<ConnectOptions> adjust) {
     ConnectOptions o = new ConnectOptions().setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + hub.port()))
         .setCredentials(Credentials.key(key)).setSpokeName(spokeName);
+    adjust.accept(o);
     if (registry != null) {
       o.setCallHandler(registry).setOperations(new JsonArray(registry.specs().stream().map(OperationSpec::toJson).toList()));
     }

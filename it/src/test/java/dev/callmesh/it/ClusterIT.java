@@ -143,6 +143,43 @@ class ClusterIT {
   }
 
   @Test
+  @Order(1)
+  void aPoolSpansHubsAndLabelsTravelWithTheSpoke() throws Exception {
+    Path r1 = mesh.root("dev-p1");
+    Path r2 = mesh.root("dev-p2");
+    Files.writeString(r1.resolve("who.txt"), "dev-p1");
+    Files.writeString(r2.resolve("who.txt"), "dev-p2");
+    JavaProcess p1 = mesh.startSpoke(hub1.url(), "dev-p1", spokeKey, r1, true, "--pool", "devpool", "--label", "zone=a");
+    JavaProcess p2 = mesh.startSpoke(hub2.url(), "dev-p2", spokeKey, r2, true, "--pool", "devpool", "--label", "zone=b");
+    CallmeshClient client = mesh.client(admin, hub3.url());
+    waitUntil(Duration.ofSeconds(10), "hub3 lists both members",
+        () -> spokesSeenBy(client).containsKey("dev-p1") && spokesSeenBy(client).containsKey("dev-p2"));
+    JsonArray spokes = ((JsonObject) client.call("/hub/spokes/list", new JsonObject()).await()).getJsonArray("spokes");
+    for (Object o : spokes) {
+      JsonObject spoke = (JsonObject) o;
+      if (spoke.getString("name").startsWith("dev-p")) {
+        assertEquals("devpool", spoke.getString("pool"), spoke.encode());
+        assertEquals(spoke.getString("name").endsWith("1") ? "a" : "b", spoke.getJsonObject("labels").getString("zone"));
+      }
+    }
+    // two slow calls at once from hub3 land on both members, each on another hub
+    List<io.vertx.core.Future<Object>> calls = List.of(
+        client.call("/devpool/bash/run", new JsonObject().put("command", "sleep 1; cat who.txt")),
+        client.call("/devpool/bash/run", new JsonObject().put("command", "sleep 1; cat who.txt")));
+    java.util.Set<String> who = new java.util.HashSet<>();
+    for (io.vertx.core.Future<Object> f : calls) {
+      who.add(((JsonObject) f.await(20, TimeUnit.SECONDS)).getString("stdout"));
+    }
+    assertEquals(java.util.Set.of("dev-p1", "dev-p2"), who);
+    // the pool lives on while one member is left
+    p1.kill();
+    waitUntil(Duration.ofSeconds(10), "hub3 drops dev-p1", () -> !spokesSeenBy(client).containsKey("dev-p1"));
+    assertEquals("dev-p2", ((JsonObject) client.call("/devpool/bash/run", new JsonObject().put("command", "cat who.txt"))
+        .await(20, TimeUnit.SECONDS)).getString("stdout"));
+    p2.kill();
+  }
+
+  @Test
   @Order(2)
   void theSameIdentityTakesANameOverAcrossHubs() throws Exception {
     JavaProcess first = mesh.startSpoke(hub1.url(), "dev2", spokeKey, root, true);

@@ -7,9 +7,11 @@ import picocli.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How {@link SpokeMain} fills {@link SpokeOptions}: a {@code --config} file first, flags over it. (The
@@ -43,6 +45,23 @@ class SpokeMainTest {
     assertEquals(1_000, o.getShutdownGraceMs());
     assertEquals(9, o.getStreamThreads(), "a setting without a flag comes from the file");
     assertEquals(SpokeOptions.DEFAULT_WORKER_THREADS, o.getWorkerThreads());
+  }
+
+  @Test
+  void labelsAndPoolFromFlagsOverTheConfigFileAndBadOnesAreNamed() throws Exception {
+    Path config = Files.writeString(dir.resolve("spoke.json"), """
+        {"name": "dev1", "key": "k", "labels": {"role": "web"}, "pool": "file-pool"}
+        """);
+    SpokeOptions fromFile = parse("--config", config.toString());
+    assertEquals(Map.of("role", "web"), fromFile.getLabels());
+    assertEquals("file-pool", fromFile.getPool());
+    SpokeOptions o = parse("--config", config.toString(), "--label", "role=ci", "--label", "region=eu", "--pool", "builders");
+    assertEquals(Map.of("role", "ci", "region", "eu"), o.getLabels());
+    assertEquals("builders", o.getPool());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> parse("--name", "dev1", "--key", "k", "--label", "role"));
+    assertTrue(bad.getMessage().contains("'role' is not KEY=VALUE"), bad.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> parse("--name", "dev1", "--key", "k", "--pool", "Bad_Pool"));
   }
 
   @Test

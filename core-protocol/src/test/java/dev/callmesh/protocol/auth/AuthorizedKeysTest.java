@@ -82,6 +82,21 @@ class AuthorizedKeysTest {
   }
 
   @Test
+  void labelsPinnedForAKeyAndABadLabelSkipsTheLineNamingIt() {
+    String text = "name=\"alice\",spoke=\"ci-*\",labels=\"role=ci, region=eu\" " + alice.toOpenSsh("a") + "\n"
+        + "labels=\"role=ci,bad key=x\" " + bob.toOpenSsh("b") + "\n"
+        + carol.toOpenSsh("c");
+
+    AuthorizedKeys keys = AuthorizedKeys.parse(text, warnings::add);
+
+    assertEquals(java.util.Map.of("role", "ci", "region", "eu"), keys.find(alice).orElseThrow().labels());
+    assertTrue(keys.find(bob).isEmpty(), "a line with a bad label must not be used");
+    assertEquals(1, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(0).contains("bad key"), warnings.get(0));
+    assertEquals(java.util.Map.of(), keys.find(carol).orElseThrow().labels());
+  }
+
+  @Test
   void otherKeyTypesAndBrokenLinesAreSkippedWithWarnings() throws Exception {
     Path rsa = SshKeygen.generate(dir, "rsa", "rsa", null);
     String rsaLine = Files.readString(Path.of(rsa + ".pub")).strip();

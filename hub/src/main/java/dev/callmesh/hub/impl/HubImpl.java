@@ -96,7 +96,8 @@ public final class HubImpl implements Hub {
   /** Runs on the hub verticle's context: its listeners, and so every connection, live there. */
   private Future<Hub> listen() {
     // The jobs open once the hub is a member: a hub the cluster refuses never touches them.
-    return auth.start().compose(v -> cluster.start()).compose(v -> jobs.open()).compose(v -> {
+    io.vertx.core.Context hub = vertx.getOrCreateContext();
+    return auth.start().compose(v -> cluster.start()).compose(v -> jobs.open(hub)).compose(v -> {
       NetServerOptions tcp = new NetServerOptions()
           .setHost(options.getListen().host())
           .setPort(options.getListen().port())

@@ -61,7 +61,8 @@ final class HubOperations {
         .register(StandardSpecs.get(HubRouter.TOKEN), ops::token)
         .register(StandardSpecs.get("/hub/cluster/members"), (ctx, in) -> cluster.members()
             .map(m -> new JsonObject().put("members", m)))
-        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
+        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch)
+        .registerSubscription(StandardSpecs.get(Fanout.PATH), new Fanout(targets, sessions)::handle);
     JobOperations.register(ops.registry, jobs, ctx -> {
       Principal p = ops.caller(ctx).principal;
       return new JobCaller(p.id(), p::mayCall, p.rights());

@@ -4,6 +4,7 @@ import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
 
 /**
  * The jobs' HTTP endpoints, each a call of a {@code /hub/jobs/*} operation made through the hub's router as
@@ -20,18 +21,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class JobRoutes {
 
-  /** Makes the call that answers one request. */
-  @FunctionalInterface
-  public interface CallFactory {
-    /**
-     * @param id the call's id, for logs
-     * @param payload the {@code call.requested} payload
-     * @param onEnd to run once the call has ended
-     * @return the call, answering on the request's response
-     */
-    InboundCall make(String id, JsonObject payload, Runnable onEnd);
-  }
-
   /** How the routes reach the hub. */
   public interface Gateway {
     /**
@@ -44,11 +33,10 @@ public final class JobRoutes {
      * Authenticates the request's bearer token and routes the call, as that identity, through the hub's
      * router; a request refused before the call (no token, a bad one, a hub shutting down) is answered here.
      *
-     * @param operation the operation to call
-     * @param input its input
-     * @param call makes the call that answers the request
+     * @param payload the {@code call.requested} payload: {@code operationId} and {@code input}
+     * @param calls makes the call that answers the request, from its id and what to run once it has ended
      */
-    void route(RoutingContext ctx, String operation, JsonObject input, CallFactory call);
+    void route(RoutingContext ctx, JsonObject payload, BiFunction<String, Runnable, InboundCall> calls);
   }
 
   private JobRoutes() {
@@ -71,7 +59,7 @@ public final class JobRoutes {
       if (timeout != null) {
         input.put("timeoutMs", timeout);
       }
-      hub.route(ctx, JobOperations.PREFIX + "start", input, calls(ctx, JobHttpCall.Answer.CREATED));
+      route(hub, ctx, "start", input, JobHttpCall.Answer.CREATED);
     });
     router.get("/v1/jobs").handler(ctx -> {
       JsonObject input = new JsonObject();
@@ -82,12 +70,10 @@ public final class JobRoutes {
       if (limit != null) {
         input.put("limit", limit);
       }
-      hub.route(ctx, JobOperations.PREFIX + "list", input, calls(ctx, JobHttpCall.Answer.JSON));
+      route(hub, ctx, "list", input, JobHttpCall.Answer.JSON);
     });
-    router.get("/v1/jobs/:job").handler(ctx -> hub.route(ctx, JobOperations.PREFIX + "get", job(ctx),
-        calls(ctx, JobHttpCall.Answer.JSON)));
-    router.delete("/v1/jobs/:job").handler(ctx -> hub.route(ctx, JobOperations.PREFIX + "abort", job(ctx),
-        calls(ctx, JobHttpCall.Answer.JSON)));
+    router.get("/v1/jobs/:job").handler(ctx -> route(hub, ctx, "get", job(ctx), JobHttpCall.Answer.JSON));
+    router.delete("/v1/jobs/:job").handler(ctx -> route(hub, ctx, "abort", job(ctx), JobHttpCall.Answer.JSON));
     router.get("/v1/jobs/:job/events").handler(ctx -> {
       JsonObject input = job(ctx);
       String last = ctx.request().getHeader("Last-Event-ID");
@@ -95,12 +81,14 @@ public final class JobRoutes {
       if (from != null) {
         input.put("from", from);
       }
-      hub.route(ctx, JobOperations.PREFIX + "watch", input, calls(ctx, JobHttpCall.Answer.EVENTS));
+      route(hub, ctx, "watch", input, JobHttpCall.Answer.EVENTS);
     });
   }
 
-  private static CallFactory calls(RoutingContext ctx, JobHttpCall.Answer answer) {
-    return (id, payload, onEnd) -> new JobHttpCall(ctx, id, payload, answer, onEnd);
+  /** Calls the job operation {@code /hub/jobs/NAME} with the input, answering as {@code answer} says. */
+  private static void route(Gateway hub, RoutingContext ctx, String name, JsonObject input, JobHttpCall.Answer answer) {
+    JsonObject payload = new JsonObject().put("operationId", JobOperations.PREFIX + name).put("input", input);
+    hub.route(ctx, payload, (id, onEnd) -> new JobHttpCall(ctx, id, payload, answer, onEnd));
   }
 
   private static JsonObject job(RoutingContext ctx) {

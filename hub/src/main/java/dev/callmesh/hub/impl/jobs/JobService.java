@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * only those of operations the token may call); to anyone else a job does not exist. At most
  * {@link JobOptions#getMaxRunningPerIdentity()} jobs of one identity run at once; ended jobs are deleted
  * after {@link JobOptions#getRetentionMs()}. Methods may be called from any context; the service's state
- * lives on its own.
+ * lives on the context given to {@link #open}.
  */
 public final class JobService {
 
@@ -77,14 +77,14 @@ public final class JobService {
   }
 
   /**
-   * Opens the store, deletes the jobs past their retention, and deletes them again every hour. The context
-   * it is called on becomes the jobs context (the hub's, where its connections live).
+   * Opens the store, deletes the jobs past their retention, and deletes them again every hour.
    *
+   * @param context where the jobs' state will live: the hub's context, where its connections live
    * @return a future completed once jobs can be started, or failed (an {@link java.io.IOException} naming the
    *     file) when the store cannot be used: the hub must not start then
    */
-  public Future<Void> open() {
-    context = vertx.getOrCreateContext();
+  public Future<Void> open(Context context) {
+    this.context = context;
     return on(() -> JobStore.open(vertx, dataDir, maxOutputBytes).compose(s -> {
       store = s;
       purgeTimer = vertx.setPeriodic(PURGE_PERIOD_MS, t -> purge());
