@@ -191,10 +191,18 @@ public final class JobService {
     }
   }
 
-  private static String newId() {
-    byte[] bytes = new byte[18]; // 144 bits
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  /**
+   * @return a new job id: 24 base64url characters of 144 random bits, the first a letter or digit, so that an id
+   *     on a command line never reads as an option (drawn again, one time in 16, when it starts with - or _)
+   */
+  static String newId() {
+    byte[] bytes = new byte[18];
+    String id;
+    do {
+      RANDOM.nextBytes(bytes);
+      id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    } while (id.charAt(0) == '-' || id.charAt(0) == '_');
+    return id;
   }
 
   private static CallException notFound(String job) {
