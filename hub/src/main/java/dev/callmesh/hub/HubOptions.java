@@ -58,6 +58,7 @@ public class HubOptions {
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
   private ClusterOptions cluster;
+  private JobOptions jobs = new JobOptions();
 
   /** Default options. */
   public HubOptions() {
@@ -69,9 +70,8 @@ public class HubOptions {
   }
 
   /**
-   * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId},
-   * {@code maxFrameBytes}, {@code heartbeat} (a duration such as "15s"), {@code handshakeTimeout},
-   * {@code metrics} (a boolean), and the other keys {@link #toJson()} writes.
+   * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId}, {@code maxFrameBytes},
+   * {@code heartbeat} (a duration such as "15s"), {@code jobRetention}, and the other keys {@link #toJson()} writes.
    */
   public HubOptions(JsonObject json) {
     HubOptionsJson.fill(this, json);
@@ -90,6 +90,17 @@ public class HubOptions {
   /** @param cluster how to join a cluster, or {@code null} for standalone; @return this */
   public HubOptions setCluster(ClusterOptions cluster) {
     this.cluster = cluster == null ? null : new ClusterOptions(cluster);
+    return this;
+  }
+
+  /** @return how jobs are kept: retention and bounds */
+  public JobOptions getJobs() {
+    return jobs;
+  }
+
+  /** @param jobs how jobs are kept; @return this */
+  public HubOptions setJobs(JobOptions jobs) {
+    this.jobs = new JobOptions(java.util.Objects.requireNonNull(jobs, "jobs"));
     return this;
   }
 
@@ -136,13 +147,7 @@ public class HubOptions {
     return tlsCert != null;
   }
 
-  /**
-   * Makes the TCP listener and the HTTP API speak TLS 1.3 (tls://, https://, wss://).
-   *
-   * @param cert the PEM certificate chain
-   * @param key its PEM private key
-   * @return this
-   */
+  /** Makes both listeners speak TLS 1.3 (tls, https, wss): {@code cert} the PEM chain, {@code key} its PEM key; @return this */
   public HubOptions setTls(Path cert, Path key) {
     if ((cert == null) != (key == null) || (key != null && key.toString().isEmpty())) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -166,11 +171,7 @@ public class HubOptions {
     return hubKey;
   }
 
-  /**
-   * @param file the hub's own ed25519 key (OpenSSH format), made on first start if missing; {@code null}
-   *     for {@code hub_key} in the {@link #setDataDir data directory}, without one a key in memory only
-   * @return this
-   */
+  /** @param file the hub's ed25519 key (OpenSSH), made if missing; {@code null}: {@code hub_key} of {@link #setDataDir}; @return this */
   public HubOptions setHubKey(Path file) {
     this.hubKey = file;
     return this;
@@ -180,7 +181,12 @@ public class HubOptions {
     return dataDir;
   }
 
-  /** @param dir where the hub keeps its state (its key, unless {@link #setHubKey}), made 0700 when missing; {@code null} (the default here; the command's is ./callmesh-data): none @return this */
+  /**
+   * @param dir where the hub keeps its state, made 0700 when missing: its key (unless {@link #setHubKey}) and its jobs
+   *     ({@code jobs.db}); {@code null} (the default here; the command's is ./callmesh-data): none, the key and the
+   *     jobs are then kept in memory only, gone when the hub stops
+   * @return this
+   */
   public HubOptions setDataDir(Path dir) {
     this.dataDir = dir;
     return this;
@@ -226,10 +232,7 @@ public class HubOptions {
     return this;
   }
 
-  /**
-   * @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters,
-   *     strings as long as a frame
-   */
+  /** @return the bounds on JSON from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters, strings as long as a frame */
   public JsonLimits getJsonLimits() {
     return new JsonLimits(maxJsonDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxFrameBytes);
   }
@@ -330,11 +333,7 @@ public class HubOptions {
     return metrics;
   }
 
-  /**
-   * @param on whether to collect metrics and serve them, in the Prometheus text format, at {@code GET /metrics}
-   *     on the HTTP port (without authentication: keep that port on a private interface)
-   * @return this
-   */
+  /** @param on whether to serve Prometheus metrics at {@code GET /metrics} of the HTTP port, without authentication; @return this */
   public HubOptions setMetrics(boolean on) {
     this.metrics = on;
     return this;

@@ -44,4 +44,21 @@ class HubOptionsTest {
     assertEquals(java.nio.file.Path.of("/var/lib/callmesh"), o.getDataDir());
     assertEquals(o.getDataDir(), new HubOptions(o).getDataDir());
   }
+
+  @Test
+  void theJobRetentionIsReadFromAConfigFileChecked() {
+    assertEquals(JobOptions.DEFAULT_RETENTION_MS, new HubOptions().getJobs().getRetentionMs());
+    assertEquals(7L * 24 * 3600 * 1000, JobOptions.DEFAULT_RETENTION_MS);
+    HubOptions o = new HubOptions(new JsonObject().put("jobRetention", "36h")
+        .put("jobs", new JsonObject().put("maxRunningPerIdentity", 5)));
+    assertEquals(36L * 3600 * 1000, o.getJobs().getRetentionMs());
+    assertEquals(5, o.getJobs().getMaxRunningPerIdentity());
+    HubOptions copy = new HubOptions(o);
+    assertEquals(36L * 3600 * 1000, copy.getJobs().getRetentionMs());
+    assertEquals(5, copy.getJobs().getMaxRunningPerIdentity());
+    copy.getJobs().setRetentionMs(60_000);
+    assertEquals(36L * 3600 * 1000, o.getJobs().getRetentionMs(), "a copy has its own job options");
+    assertThrows(IllegalArgumentException.class, () -> new HubOptions(new JsonObject().put("jobRetention", "soon")));
+    assertThrows(IllegalArgumentException.class, () -> new HubOptions().getJobs().setMaxRunningPerIdentity(0));
+  }
 }

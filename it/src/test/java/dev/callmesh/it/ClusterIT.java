@@ -171,6 +171,17 @@ class ClusterIT {
       who.add(((JsonObject) f.await(20, TimeUnit.SECONDS)).getString("stdout"));
     }
     assertEquals(java.util.Set.of("dev-p1", "dev-p2"), who);
+    // a fan-out from hub3 reaches the spokes of the other hubs
+    CallStream fan = client.subscribe(new JsonObject().put("operationId", "/hub/fanout").put("input", new JsonObject()
+        .put("target", new JsonObject().put("spokes", "dev-p?").put("labels", new JsonObject().put("zone", "b")))
+        .put("operation", "/fs/readFile").put("input", new JsonObject().put("path", "who.txt"))), 16);
+    List<Object> entries = new CopyOnWriteArrayList<>();
+    io.vertx.core.Promise<Void> fanned = io.vertx.core.Promise.promise();
+    fan.handler(entries::add).exceptionHandler(fanned::tryFail).endHandler(fanned::tryComplete);
+    fanned.future().await(20, TimeUnit.SECONDS);
+    assertEquals(1, entries.size(), entries.toString());
+    assertEquals("dev-p2", ((JsonObject) entries.get(0)).getString("spoke"));
+    assertEquals("dev-p2", ((JsonObject) entries.get(0)).getJsonObject("output").getString("content"));
     // the pool lives on while one member is left
     p1.kill();
     waitUntil(Duration.ofSeconds(10), "hub3 drops dev-p1", () -> !spokesSeenBy(client).containsKey("dev-p1"));

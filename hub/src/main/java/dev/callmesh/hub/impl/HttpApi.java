@@ -14,7 +14,9 @@ import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.hub.impl.http.Negotiation;
 import dev.callmesh.hub.impl.http.RequestBodies;
 import dev.callmesh.hub.impl.http.RequestIds;
+import dev.callmesh.hub.impl.jobs.JobRoutes;
 import dev.callmesh.protocol.auth.TimestampToken;
+import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
@@ -28,6 +30,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,7 +39,7 @@ import java.util.function.BooleanSupplier;
  * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
  * allow lists apply.
  */
-final class HttpApi {
+final class HttpApi implements JobRoutes.Gateway {
 
   /** The routing context key of the request's authenticated principal. */
   private static final String PRINCIPAL = "callmesh.principal";
@@ -100,9 +103,16 @@ final class HttpApi {
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
     router.post("/v1/stream/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), true));
+    router.post("/v1/fanout/*").handler(ctx -> {
+      HttpFanout fanout = HttpFanout.of(ctx, body(ctx), hub.options.getMaxFrameBytes());
+      if (fanout != null) {
+        route(ctx, fanout.payload(), fanout::call);
+      }
+    });
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    JobRoutes.mount(router, this);
     HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
     router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -154,6 +164,24 @@ final class HttpApi {
     if (input == null) {
       return; // the body was answered as invalid
     }
+    JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
+    String timeout = ctx.request().getParam("timeoutMs");
+    if (timeout != null && timeout.matches("\\d{1,9}")) {
+      payload.put("timeoutMs", Long.parseLong(timeout));
+    }
+    route(ctx, payload, (id, onEnd) -> new HttpCall(HttpAnswer.of(ctx), ctx.response(), id, payload, sse, onEnd));
+  }
+
+  /**
+   * Routes a call made over HTTP as the bearer of the request's token, through the same {@link HubRouter} as
+   * calls on connections; answers the request itself when the hub is shutting down or the token is missing or
+   * not accepted.
+   *
+   * @param payload the {@code call.requested} payload; the request's {@code traceparent} header is added to it
+   * @param calls makes the call that answers the request, from its request id and what to run when it ends
+   */
+  @Override
+  public void route(RoutingContext ctx, JsonObject payload, BiFunction<String, Runnable, InboundCall> calls) {
     if (shuttingDown.getAsBoolean()) {
       error(ctx, CallException.of(ErrorCode.UNAVAILABLE, "the hub is shutting down; try again in a moment"));
       return;
@@ -165,20 +193,16 @@ final class HttpApi {
       return;
     }
     identify(ctx, token).onSuccess(principal -> {
-      JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
-      String timeout = ctx.request().getParam("timeoutMs");
-      if (timeout != null && timeout.matches("\\d{1,9}")) {
-        payload.put("timeoutMs", Long.parseLong(timeout));
-      }
       String traceparent = ctx.request().getHeader(TraceParent.METADATA_KEY);
       if (traceparent != null) {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
       HubConnection caller = hub.sessions.httpCaller(principal);
-      HttpCall call = new HttpCall(HttpAnswer.of(ctx), ctx.response(), RequestIds.of(ctx), payload, sse,
-          () -> hub.sessions.forget(caller));
+      InboundCall call = calls.apply(RequestIds.of(ctx), () -> hub.sessions.forget(caller));
       new HubRouter(routing, caller).handle(call);
-      call.open();
+      if (call instanceof HttpCall http) {
+        http.open(); // a stream's head, unless the call has already answered
+      }
     });
   }
 
@@ -223,7 +247,8 @@ final class HttpApi {
   }
 
   /** @return the body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
-  private JsonObject body(RoutingContext ctx) {
+  @Override
+  public JsonObject body(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return new JsonObject();
