@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code Idempotency-Key} on {@code POST /v1/call} with real curl against the hub and spoke jars: a repeat gets the
+ * {@code Idempotency-Key} on {@code POST /v1/call}, {@code /v1/jobs} and {@code /v1/fanout} with real curl against the hub and spoke jars: a repeat gets the
  * first answer again and the spoke runs the call once; another request with the key is 422, a repeat while the
  * first runs is 409, a key of 256 characters is 400; keys are per identity; a 503 is not kept.
  */
@@ -128,6 +128,37 @@ class HttpIdempotencyIT {
     assertEquals("true", after.header("Idempotent-Replayed"));
     assertEquals("done\n", after.json().getJsonObject("output").getString("stdout"));
     assertEquals(List.of("ran"), Files.readAllLines(root.resolve("slow.log")));
+  }
+
+  @Test
+  void aJobStartAndAFanOutWithAKeyRunOnceToo() throws Exception {
+    String jobKey = UUID.randomUUID().toString();
+    Curl.Answer started = post(admin, jobKey, "/v1/jobs/dev1/fs/writeFile", append("job.log", "job"));
+    assertEquals(202, started.status(), started.text());
+    String job = started.json().getString("job");
+    assertEquals("/v1/jobs/" + job, started.header("Location"));
+    Curl.Answer again = post(admin, jobKey, "/v1/jobs/dev1/fs/writeFile", append("job.log", "job"));
+    assertEquals(202, again.status(), again.text());
+    assertEquals("true", again.header("Idempotent-Replayed"));
+    assertEquals("/v1/jobs/" + job, again.header("Location"), "the same job, not a second one");
+    assertEquals(job, again.json().getString("job"));
+
+    String fanKey = UUID.randomUUID().toString();
+    Curl.Answer fanned = post(admin, fanKey, "/v1/fanout/fs/writeFile?spokes=dev1", append("fan.log", "fan"));
+    assertEquals(200, fanned.status(), fanned.text());
+    Curl.Answer fannedAgain = post(admin, fanKey, "/v1/fanout/fs/writeFile?spokes=dev1", append("fan.log", "fan"));
+    assertEquals("true", fannedAgain.header("Idempotent-Replayed"));
+    assertArrayEquals(fanned.body(), fannedAgain.body());
+    Curl.Answer otherTarget = post(admin, fanKey, "/v1/fanout/fs/writeFile?spokes=dev*", append("fan.log", "fan"));
+    assertEquals(422, otherTarget.status(), "the query is part of the request: " + otherTarget.text());
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (Files.notExists(root.resolve("job.log")) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(300);
+    assertEquals(List.of("job"), Files.readAllLines(root.resolve("job.log")), "one job ran");
+    assertEquals(List.of("fan"), Files.readAllLines(root.resolve("fan.log")), "one fan-out ran");
   }
 
   @Test
