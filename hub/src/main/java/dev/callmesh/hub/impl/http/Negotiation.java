@@ -9,13 +9,15 @@ import java.util.Locale;
 /**
  * What the {@code /v1} API answers in and reads, by the request's headers.
  * <ul>
- *   <li>{@code Accept}: absent, or listing (with q above 0) {@code application/json}, {@code application/msgpack}
+ *   <li>{@code Accept}: absent, or listing (with q above 0) {@code application/json} (or {@code application/json-rpc}),
+ *       {@code application/msgpack}
  *       (also {@code application/x-msgpack}, {@code application/vnd.msgpack}), {@code text/event-stream}, or a
  *       wildcard covering one of them. Otherwise 406. MessagePack is answered when it is preferred: a higher q than
  *       JSON's, or the same q named outright while JSON is only covered by a wildcard.</li>
  *   <li>{@code Content-Type} of a request with a body: absent, JSON ({@code application/json}, any
- *       {@code +json}), MessagePack, or what curl and browsers send by default for a string body
- *       ({@code application/x-www-form-urlencoded}, {@code text/plain}), read as JSON. Otherwise 415.</li>
+ *       {@code +json}, {@code application/json-rpc}), MessagePack, or what curl and browsers send by default for
+ *       a string body ({@code application/x-www-form-urlencoded}, {@code text/plain}), read as JSON. Otherwise
+ *       415.</li>
  * </ul>
  * WebSocket upgrades are left alone. A form-typed body is marked JSON before the body handler sees it.
  */
@@ -94,7 +96,7 @@ public final class Negotiation {
       String[] parts = range.split(";");
       String type = parts[0].trim().toLowerCase(Locale.ROOT);
       float q = quality(parts);
-      if (type.equals("application/json")) {
+      if (type.equals("application/json") || type.equals("application/json-rpc")) {
         json = jsonNamed ? Math.max(json, q) : q;
         jsonNamed = true;
       } else if (isMsgpack(type)) {
@@ -128,7 +130,8 @@ public final class Negotiation {
     if (isMsgpack(type)) {
       return BodyFormat.MSGPACK;
     }
-    boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"))
+    boolean json = type.equals("application/json") || type.equals("application/json-rpc")
+        || (type.startsWith("application/") && type.endsWith("+json"))
         || type.equals("application/x-www-form-urlencoded") || type.equals("text/plain");
     return json ? BodyFormat.JSON : null;
   }

@@ -16,6 +16,7 @@ class NegotiationTest {
     assertEquals(BodyFormat.JSON, Negotiation.answer("*/*"));
     assertEquals(BodyFormat.JSON, Negotiation.answer("application/*"));
     assertEquals(BodyFormat.JSON, Negotiation.answer("text/event-stream"));
+    assertEquals(BodyFormat.JSON, Negotiation.answer("application/json-rpc"));
     assertEquals(BodyFormat.JSON, Negotiation.answer("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
         "a browser's Accept");
     assertEquals(BodyFormat.MSGPACK, Negotiation.answer("application/msgpack"));
@@ -43,6 +44,7 @@ class NegotiationTest {
     assertEquals(BodyFormat.JSON, Negotiation.body("application/json"));
     assertEquals(BodyFormat.JSON, Negotiation.body("application/json; charset=utf-8"));
     assertEquals(BodyFormat.JSON, Negotiation.body("application/merge-patch+json"));
+    assertEquals(BodyFormat.JSON, Negotiation.body("application/json-rpc"), "what some JSON-RPC clients send");
     assertEquals(BodyFormat.JSON, Negotiation.body("application/x-www-form-urlencoded"), "curl -d's default");
     assertEquals(BodyFormat.JSON, Negotiation.body("text/plain;charset=UTF-8"), "fetch's default for a string");
     assertEquals(BodyFormat.MSGPACK, Negotiation.body("application/msgpack"));
