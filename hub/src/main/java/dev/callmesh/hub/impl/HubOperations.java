@@ -12,6 +12,7 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.hub.impl.jobs.JobCaller;
 import dev.callmesh.hub.impl.jobs.JobOperations;
+import dev.callmesh.hub.impl.jobs.JobPeers;
 import dev.callmesh.hub.impl.jobs.JobService;
 import dev.callmesh.protocol.auth.AuthException;
 import io.vertx.core.Future;
@@ -66,7 +67,8 @@ final class HubOperations {
     JobOperations.register(ops.registry, jobs, ctx -> {
       Principal p = ops.caller(ctx).principal;
       return new JobCaller(p.id(), p::mayCall, p.rights());
-    });
+    }, cluster instanceof SingleHub ? null : new JobPeers(cluster));
+    cluster.servePeers(JobOperations.forPeers(jobs));
     return ops.registry;
   }
 

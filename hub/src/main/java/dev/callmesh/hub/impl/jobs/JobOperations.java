@@ -20,10 +20,12 @@ public final class JobOperations {
 
   private final JobService jobs;
   private final Function<OperationContext, JobCaller> callers;
+  private final JobPeers peers;
 
-  private JobOperations(JobService jobs, Function<OperationContext, JobCaller> callers) {
+  private JobOperations(JobService jobs, Function<OperationContext, JobCaller> callers, JobPeers peers) {
     this.jobs = jobs;
     this.callers = callers;
+    this.peers = peers;
   }
 
   /**
@@ -33,13 +35,32 @@ public final class JobOperations {
    * @param jobs the jobs
    * @param callers who calls, from the call's context (throwing a {@link dev.callmesh.protocol.CallException}
    *     when the caller has gone)
+   * @param peers the other hubs, asked for a job this hub does not hold
    * @return the registry
    */
   public static OperationRegistry register(OperationRegistry registry, JobService jobs,
-                                           Function<OperationContext, JobCaller> callers) {
-    JobOperations ops = new JobOperations(jobs, callers);
+                                           Function<OperationContext, JobCaller> callers, JobPeers peers) {
+    JobOperations ops = new JobOperations(jobs, callers, peers);
     return registry
         .register(StandardSpecs.get(PREFIX + "start"), ops::start)
+        .register(StandardSpecs.get(PREFIX + "get"), ops::get)
+        .register(StandardSpecs.get(PREFIX + "list"), ops::list)
+        .register(StandardSpecs.get(PREFIX + "abort"), ops::abort)
+        .registerSubscription(StandardSpecs.get(PREFIX + "watch"), ops::watch);
+  }
+
+  /**
+   * The job operations other hubs call on this one for the jobs it holds: get, list, abort and watch, for the
+   * identity the asking hub stamped in {@code caller}. The owner check is made here; the asking hub checks the
+   * caller's rights to the job's operation (see {@link JobPeers}).
+   *
+   * @return a handler of those calls
+   */
+  public static OperationRegistry forPeers(JobService jobs) {
+    Function<OperationContext, JobCaller> asked = ctx -> new JobCaller(ctx.caller().getString("id"), op -> true,
+        "checked by the hub it was asked on");
+    JobOperations ops = new JobOperations(jobs, asked, null);
+    return OperationRegistry.create()
         .register(StandardSpecs.get(PREFIX + "get"), ops::get)
         .register(StandardSpecs.get(PREFIX + "list"), ops::list)
         .register(StandardSpecs.get(PREFIX + "abort"), ops::abort)
@@ -53,19 +74,46 @@ public final class JobOperations {
   }
 
   private Future<Object> get(OperationContext ctx, JsonObject input) {
-    return jobs.get(callers.apply(ctx), input.getString("job")).map(o -> o);
+    JobCaller caller = callers.apply(ctx);
+    String job = input.getString("job");
+    Future<Object> here = jobs.get(caller, job).map(o -> o);
+    return peers == null ? here : here.recover(e -> JobPeers.notHere(e) ? peers.get(caller, job) : Future.failedFuture(e));
   }
 
   private Future<Object> list(OperationContext ctx, JsonObject input) {
-    return jobs.list(callers.apply(ctx), input.getString("state"), input.getInteger("limit")).map(o -> o);
+    JobCaller caller = callers.apply(ctx);
+    Integer limit = input.getInteger("limit");
+    Future<JsonObject> here = jobs.list(caller, input.getString("state"), limit);
+    return peers == null ? here.map(o -> o)
+        : here.compose(mine -> peers.list(caller, input, mine, limit == null ? JobService.DEFAULT_LIST_LIMIT : limit));
   }
 
   private Future<Object> abort(OperationContext ctx, JsonObject input) {
-    return jobs.abort(callers.apply(ctx), input.getString("job")).map(o -> o);
+    JobCaller caller = callers.apply(ctx);
+    String job = input.getString("job");
+    Future<Object> here = jobs.abort(caller, job).map(o -> o);
+    return peers == null ? here : here.recover(e -> JobPeers.notHere(e) ? peers.abort(caller, job) : Future.failedFuture(e));
   }
 
   private void watch(OperationContext ctx, JsonObject input, OutputSink sink) {
-    JobWatch watch = jobs.watch(callers.apply(ctx), input.getString("job"), input.getLong("from", 0L), sink);
-    ctx.onAbort(reason -> watch.cancel());
+    JobCaller caller = callers.apply(ctx);
+    String job = input.getString("job");
+    long from = input.getLong("from", 0L);
+    if (peers == null) {
+      JobWatch watch = jobs.watch(caller, job, from, sink);
+      ctx.onAbort(reason -> watch.cancel());
+      return;
+    }
+    // Held here, or by another hub: a lookup first tells which
+    jobs.get(caller, job).onComplete(ar -> {
+      if (ar.succeeded()) {
+        JobWatch watch = jobs.watch(caller, job, from, sink);
+        ctx.onAbort(reason -> watch.cancel());
+      } else if (JobPeers.notHere(ar.cause())) {
+        peers.watch(caller, job, from, sink, ctx);
+      } else {
+        sink.fail(ar.cause());
+      }
+    });
   }
 }

@@ -205,7 +205,7 @@ public final class JobService {
     return id;
   }
 
-  private static CallException notFound(String job) {
+  static CallException notFound(String job) {
     return CallException.of(ErrorCode.NOT_FOUND, "no job " + (job.length() > 64 ? job.substring(0, 64) + "..." : job)
         + " of yours; /hub/jobs/list shows your jobs (ended ones are kept for a while, then deleted)");
   }
