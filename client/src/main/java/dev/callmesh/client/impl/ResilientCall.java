@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * outcome, as if there had been one attempt; a final failure after several says how many.
  * <p>
  * Each attempt's outcome counts for its hub's breaker: {@code UNAVAILABLE} as a failure, any other answer as
- * the hub working (an abort of ours as neither). The state is confined to the link's context; the handle's
+ * the hub working (an abort of ours, or the loss of the connection, which the link counts, as neither). The state is confined to the link's context; the handle's
  * methods may be called from any thread.
  */
 final class ResilientCall implements OutboundCall {
@@ -41,6 +41,7 @@ final class ResilientCall implements OutboundCall {
   private int attempts;
   private Attempt current;
   private volatile OutboundCall call;
+  private HubSession session;
   private int hubIndex;
   private boolean responded;
   private boolean waited;
@@ -101,6 +102,7 @@ final class ResilientCall implements OutboundCall {
       finish(CallException.of(ErrorCode.TIMEOUT, "the deadline of " + path + " passed before it could be sent"));
       return;
     }
+    this.session = session;
     hubIndex = index;
     CallRequest r = deadline != 0 && (attempts > 1 || waited || rewriteTimeout)
         ? request.with("timeoutMs", remaining) : request;
@@ -126,7 +128,8 @@ final class ResilientCall implements OutboundCall {
   }
 
   private void failed(CallException e) {
-    if (abortReason == null) {
+    // A lost connection counts once for its hub (the link sees it), not once per call that was on it.
+    if (abortReason == null && !session.engine().transport().isClosed()) {
       if (e.is(ErrorCode.UNAVAILABLE)) {
         link.breakers().failure(hubIndex, e);
       } else {
