@@ -47,6 +47,7 @@ final class ResilientCall implements OutboundCall {
   private boolean waited;
   private boolean done;
   private String abortReason;
+  private CallException lastError;
   private long timer = -1;
 
   ResilientCall(HubLink link, CallRequest request, boolean stream, CallObserver user, CallOptions options) {
@@ -99,7 +100,9 @@ final class ResilientCall implements OutboundCall {
     }
     long remaining = remainingMs();
     if (remaining <= 0) {
-      finish(CallException.of(ErrorCode.TIMEOUT, "the deadline of " + path + " passed before it could be sent"));
+      // Between attempts: the last attempt's failure says more than the deadline does.
+      finish(lastError != null ? lastError
+          : CallException.of(ErrorCode.TIMEOUT, "the deadline of " + path + " passed before it could be sent"));
       return;
     }
     this.session = session;
@@ -128,6 +131,7 @@ final class ResilientCall implements OutboundCall {
   }
 
   private void failed(CallException e) {
+    lastError = e;
     // A lost connection counts once for its hub (the link sees it), not once per call that was on it.
     if (abortReason == null && !session.engine().transport().isClosed()) {
       if (e.is(ErrorCode.UNAVAILABLE)) {

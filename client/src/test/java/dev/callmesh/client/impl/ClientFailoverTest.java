@@ -213,6 +213,19 @@ class ClientFailoverTest {
   }
 
   @Test
+  void aClientThatDoesNotReconnectStaysDownAndFailsItsCallsAtOnce() throws Exception {
+    connect(new ClientOptions().setReconnect(false), a, b);
+    a.dropConnections();
+    waitUntil("the client noticed", () -> client.status() == CallmeshClient.Status.DISCONNECTED);
+    CallException e = failure(client.call("/dev1/x/get", IN));
+    assertEquals("UNAVAILABLE", e.code());
+    assertTrue(e.getMessage().contains("does not reconnect"), e.getMessage());
+    Thread.sleep(300);
+    assertEquals(0, b.accepted.get(), "it dialled the next hub");
+    assertEquals(1, a.accepted.get());
+  }
+
+  @Test
   void closingStopsReconnectingAndFailsTheWaitingCalls() throws Exception {
     connect(new ClientOptions(), a);
     a.stop();
