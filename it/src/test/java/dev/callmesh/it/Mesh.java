@@ -3,6 +3,7 @@ package dev.callmesh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.client.ClientOptions;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.ConnectOptions;
 import dev.callmesh.protocol.client.Credentials;
@@ -155,14 +156,17 @@ final class Mesh implements AutoCloseable {
     return start(name, hubJar, List.of(args));
   }
 
-  /** @return a Java client connected to the hub URL with the key */
+  /**
+   * @return a Java client connected to the hub URL with the key. Like every client of this class it does not
+   *     try calls again (so a test sees the hub's own answer, one call per call); it does reconnect.
+   */
   CallmeshClient client(Path key, String hubUrl) throws Exception {
     if (vertx == null) {
       vertx = Vertx.vertx();
     }
-    CallmeshClient c = CallmeshClient.connect(vertx, new ConnectOptions()
+    CallmeshClient c = CallmeshClient.connect(vertx, new ClientOptions(new ConnectOptions()
         .setHubUrl(HubUrl.parse(hubUrl))
-        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).await();
+        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).setMaxRetries(0)).await();
     clients.add(c);
     return c;
   }
@@ -242,9 +246,9 @@ final class Mesh implements AutoCloseable {
     if (vertx == null) {
       vertx = Vertx.vertx();
     }
-    CallmeshClient c = CallmeshClient.connect(vertx, new ConnectOptions()
+    CallmeshClient c = CallmeshClient.connect(vertx, new ClientOptions(new ConnectOptions()
         .setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + port))
-        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).await();
+        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).setMaxRetries(0)).await();
     clients.add(c);
     return c;
   }
