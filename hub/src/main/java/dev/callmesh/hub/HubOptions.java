@@ -58,10 +58,10 @@ public class HubOptions {
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
   private ClusterOptions cluster;
+  private WebOptions web = new WebOptions();
 
   /** Default options. */
-  public HubOptions() {
-  }
+  public HubOptions() { }
 
   /** A copy of other. */
   public HubOptions(HubOptions other) {
@@ -90,6 +90,17 @@ public class HubOptions {
   /** @param cluster how to join a cluster, or {@code null} for standalone; @return this */
   public HubOptions setCluster(ClusterOptions cluster) {
     this.cluster = cluster == null ? null : new ClusterOptions(cluster);
+    return this;
+  }
+
+  /** @return what browsers meet on the HTTP side: the origins allowed besides the hub's own */
+  public WebOptions getWeb() {
+    return web;
+  }
+
+  /** @param web the HTTP side's browser settings; @return this */
+  public HubOptions setWeb(WebOptions web) {
+    this.web = new WebOptions(java.util.Objects.requireNonNull(web, "web"));
     return this;
   }
 
@@ -136,13 +147,7 @@ public class HubOptions {
     return tlsCert != null;
   }
 
-  /**
-   * Makes the TCP listener and the HTTP API speak TLS 1.3 (tls://, https://, wss://).
-   *
-   * @param cert the PEM certificate chain
-   * @param key its PEM private key
-   * @return this
-   */
+  /** Makes the TCP listener and the HTTP API speak TLS 1.3 (tls://, https://, wss://) with the PEM chain and its key; @return this */
   public HubOptions setTls(Path cert, Path key) {
     if ((cert == null) != (key == null) || (key != null && key.toString().isEmpty())) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -226,10 +231,7 @@ public class HubOptions {
     return this;
   }
 
-  /**
-   * @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters,
-   *     strings as long as a frame
-   */
+  /** @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters, strings as long as a frame */
   public JsonLimits getJsonLimits() {
     return new JsonLimits(maxJsonDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxFrameBytes);
   }
@@ -330,11 +332,7 @@ public class HubOptions {
     return metrics;
   }
 
-  /**
-   * @param on whether to collect metrics and serve them, in the Prometheus text format, at {@code GET /metrics}
-   *     on the HTTP port (without authentication: keep that port on a private interface)
-   * @return this
-   */
+  /** @param on whether to serve Prometheus metrics at {@code GET /metrics} on the HTTP port, unauthenticated; @return this */
   public HubOptions setMetrics(boolean on) {
     this.metrics = on;
     return this;

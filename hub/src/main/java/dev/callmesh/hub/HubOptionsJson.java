@@ -65,6 +65,9 @@ final class HubOptionsJson {
     if (json.getJsonObject("cluster") != null) {
       o.setCluster(new ClusterOptions(json.getJsonObject("cluster")));
     }
+    if (json.getValue("allowedOrigins") != null) {
+      o.setWeb(new WebOptions(json));
+    }
   }
 
   /** @return the options as config-file JSON, as {@link #fill} reads it */
@@ -90,6 +93,7 @@ final class HubOptionsJson {
         .put("maxInFlight", o.getMaxInFlight())
         .put("shutdownGrace", o.getShutdownGraceMs() + "ms")
         .put("metrics", o.isMetrics())
-        .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson());
+        .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson())
+        .put("allowedOrigins", o.getWeb().toJson().getValue("allowedOrigins"));
   }
 }

@@ -56,7 +56,7 @@ final class HttpApi {
         .setHost(hub.options.getHttp().host())
         .setPort(hub.options.getHttp().port())
         .setMaxWebSocketMessageSize(hub.options.getMaxFrameBytes())
-        .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
+        .setMaxWebSocketFrameSize(hub.options.getMaxFrameBytes()) // a browser sends a message as one frame
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options);
     return ListenFailure.named(hub.vertx.createHttpServer(options)
@@ -69,12 +69,14 @@ final class HttpApi {
 
   private Router router() {
     Router router = Router.router(hub.vertx);
+    router.route().handler(new OriginCheck(hub.options.isTls(), hub.options.getWeb()));
     router.get("/healthz").handler(health.liveness());
     router.get("/readyz").handler(health.readiness());
     if (hub.metrics.enabled()) {
       router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics.registry()));
     }
     router.get("/v1/ws").handler(this::webSocket);
+    JsonRpcEndpoint.mount(router, hub, routing, shuttingDown); // JSON-RPC 2.0: WebSocket and POST
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options.getMaxFrameBytes()));
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
