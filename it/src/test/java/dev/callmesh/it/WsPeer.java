@@ -39,7 +39,8 @@ final class WsPeer implements AutoCloseable {
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(o::addHeader);
     try {
-      return new WsPeer(client, client.connect(o).await(10, TimeUnit.SECONDS));
+      // the handlers are set as the connection completes, on its context, before any message is delivered
+      return client.connect(o).map(ws -> new WsPeer(client, ws)).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       client.close();
       throw e;

@@ -67,6 +67,19 @@ public final class WebSocketClose {
   }
 
   /**
+   * @param error what a WebSocket reported
+   * @return whether it says a message or frame was over the limit: Vert.x's message aggregation reports
+   *     an {@link IllegalStateException}, Netty's frame decoder a corrupted frame of status 1009
+   */
+  public static boolean isTooBig(Throwable error) {
+    if (error instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
+      return c.closeStatus() != null && c.closeStatus().code() == TOO_BIG;
+    }
+    return error instanceof io.netty.handler.codec.TooLongFrameException
+        || (error instanceof IllegalStateException && String.valueOf(error.getMessage()).contains("max message size"));
+  }
+
+  /**
    * @param message a message for a person
    * @return the message cut to fit a close frame ({@value #MAX_REASON_BYTES} bytes of UTF-8), on a character
    *     boundary; {@code ""} for {@code null}

@@ -78,7 +78,7 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
   private void start(String token) {
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(e -> {
-      if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
+      if (WebSocketClose.isTooBig(e)) {
         closeWith(WebSocketClose.TOO_BIG, "a message was over the frame limit of " + hub.options.getMaxFrameBytes() + " bytes");
       } else {
         log.debug("JSON-RPC WebSocket {} failed: {}", host, e.toString());

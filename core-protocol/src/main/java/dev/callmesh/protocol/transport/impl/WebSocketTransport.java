@@ -58,8 +58,7 @@ public final class WebSocketTransport extends AbstractTransport {
       onClosed();
     });
     ws.exceptionHandler(e -> {
-      // Vert.x reports a message over maxWebSocketMessageSize as an IllegalStateException and drops it
-      if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size")) {
+      if (WebSocketClose.isTooBig(e)) {
         tooBig();
       } else {
         onException(e);
