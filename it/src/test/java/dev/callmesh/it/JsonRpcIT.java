@@ -201,6 +201,7 @@ class JsonRpcIT {
     try (WsPeer ws = authenticated(adminToken)) {
       JsonObject r = call(ws, req(1, "/dev1/bash/exec", new JsonObject().put("command", "echo one; echo two")));
       String sub = r.getJsonObject("result").getString("subscription");
+      assertEquals("s1", sub, "subscription ids count per socket");
       StringBuilder out = new StringBuilder();
       JsonObject last = null;
       while (true) {

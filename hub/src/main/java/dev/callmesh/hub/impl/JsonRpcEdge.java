@@ -95,15 +95,16 @@ abstract class JsonRpcEdge {
    *
    * @param collect whether a subscription's outputs are collected into its result (POST) or notified (WebSocket)
    * @param sink where notifications go
+   * @param subscription makes the id of a subscription notified on the sink
    * @param onEnd run when the call ends
    * @return the call, already handed over
    */
   final JsonRpcCall call(HubConnection caller, JsonRpcMessage.Request r, boolean collect, boolean binary,
-                         JsonRpcCall.Sink sink, String subscription, Runnable onEnd) {
+                         JsonRpcCall.Sink sink, java.util.function.Supplier<String> subscription, Runnable onEnd) {
     JsonRpcCall.Mode mode = !isSubscription(r.method()) ? JsonRpcCall.Mode.QUERY
         : r.isNotification() ? JsonRpcCall.Mode.DROP : collect ? JsonRpcCall.Mode.COLLECT : JsonRpcCall.Mode.NOTIFY;
     JsonRpcCall call = new JsonRpcCall("rpc-" + ids.incrementAndGet(), r.method(), r.params(), r.id(), mode,
-        mode == JsonRpcCall.Mode.NOTIFY ? subscription : null, binary, sink, onEnd);
+        mode == JsonRpcCall.Mode.NOTIFY ? subscription.get() : null, binary, sink, onEnd);
     new HubRouter(routing, caller).handle(call);
     call.started();
     return call;

@@ -84,7 +84,7 @@ final class JsonRpcPost extends JsonRpcEdge {
     }
     running++;
     JsonRpcCall[] self = new JsonRpcCall[1];
-    JsonRpcCall call = call(caller, r, true, false, null, null, () -> {
+    JsonRpcCall call = call(caller, r, true, false, null, () -> null, () -> {
       answered.remove(self[0]);
       callEnded();
     });

@@ -177,19 +177,20 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
     if (refused != null) {
       return refuse(r, refused);
     }
-    String subscription = "s" + (++subscriptionIds);
     JsonRpcCall[] self = new JsonRpcCall[1];
     inFlight++;
-    JsonRpcCall call = call(caller, r, false, binary, this, subscription, () -> {
+    JsonRpcCall call = call(caller, r, false, binary, this, () -> "s" + (++subscriptionIds), () -> {
       inFlight--;
       calls.remove(self[0]);
-      subscriptions.remove(subscription);
+      if (self[0] != null && self[0].subscription() != null) {
+        subscriptions.remove(self[0].subscription());
+      }
     });
     self[0] = call;
     if (!call.isDone()) {
       calls.add(call);
       if (call.subscription() != null) {
-        subscriptions.put(subscription, call);
+        subscriptions.put(call.subscription(), call);
         started.add(call);
       }
     }
