@@ -98,11 +98,16 @@ try {
       const n = await next();
       if (n.method === "subscription") outputs.push(n.params.output); else { end = n; break; }
     }
+    send({ id: 5, method: "/dev1/fs/writeFile", params: { path: "big.txt", content: "x".repeat(200000) } });
+    const big = await next(); // one message of 200 kB, sent as the browser sends it
+    send({ id: 6, method: "/dev1/fs/readFile", params: { path: "big.txt" } });
+    const bigRead = await next();
     const closed = new Promise((r) => { ws.onclose = (e) => r(e.code); });
     ws.close(1000);
     return { before: before.error.data.code, identity: auth.result.identity.id, content: read.result.content,
       subscription: sub.result.subscription, outputs, end: end.method, sameSubscription: end.params.subscription
-        === sub.result.subscription, closeCode: await closed };
+        === sub.result.subscription, bigWritten: big.result.size, bigRead: bigRead.result.content.length,
+      closeCode: await closed };
   }, process.env.ADMIN_TOKEN);
 } catch (err) {
   results.error = String(err && err.stack || err);

@@ -94,6 +94,8 @@ class BrowserIT {
       assertEquals(new JsonObject().put("exitCode", 0), rpcOutputs.getJsonObject(rpcOutputs.size() - 1), rpc.encode());
       assertEquals("subscription.completed", rpc.getString("end"));
       assertEquals(Boolean.TRUE, rpc.getBoolean("sameSubscription"));
+      assertEquals(200_000, rpc.getInteger("bigWritten"), "a 200 kB message from the browser: " + rpc.encode());
+      assertEquals(200_000, rpc.getInteger("bigRead"), "and a 200 kB answer to it");
       assertEquals(1000, rpc.getInteger("closeCode"));
     }
   }

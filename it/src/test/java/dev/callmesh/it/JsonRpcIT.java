@@ -40,7 +40,7 @@ class JsonRpcIT {
   static void start() throws Exception {
     mesh = new Mesh();
     Path spokeKey = mesh.spokeKey("dev1");
-    Path adminKey = mesh.userKey("admin", "/dev1/*,/hub/*");
+    Path adminKey = mesh.userKey("admin", "/dev1/*,/dev2/*,/hub/*");
     Path readerKey = mesh.userKey("reader", "/*/fs/read*");
     root = mesh.root("dev1");
     Files.writeString(root.resolve("a.txt"), "alpha");
@@ -67,10 +67,10 @@ class JsonRpcIT {
   @AfterEach
   void nothingPending() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (Mesh.inFlight(admin).get("dev1") != 0 && System.nanoTime() < deadline) {
+    while (Mesh.inFlight(admin).values().stream().anyMatch(n -> n != 0) && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertEquals(Map.of("dev1", 0), Mesh.inFlight(admin));
+    Mesh.inFlight(admin).forEach((spoke, n) -> assertEquals(0, n, "calls left pending on " + spoke));
   }
 
   static JsonObject req(Object id, String method, JsonObject params) {
@@ -153,7 +153,7 @@ class JsonRpcIT {
       assertEquals("/path", bad.getJsonObject("error").getJsonObject("data").getJsonObject("details").getString("path"));
       ws.send("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"/dev1/fs/stat\",\"params\":[\"a.txt\"]}");
       assertError((JsonObject) ws.nextJson(), 12, -32602, "INVALID_INPUT");
-      assertError(call(ws, req(13, "/dev2/fs/stat", new JsonObject())), 13, -32000, "FORBIDDEN");
+      assertError(call(ws, req(13, "/dev3/fs/stat", new JsonObject())), 13, -32000, "FORBIDDEN");
       assertError(call(ws, req(14, "/dev1/fs/readFile", new JsonObject().put("path", "nope.txt"))), 14, -32000,
           "FILE_NOT_FOUND");
       JsonArray many = new JsonArray();
@@ -241,6 +241,24 @@ class JsonRpcIT {
       assertEquals(Boolean.FALSE, call(ws, req(5, "subscription.cancel", new JsonObject().put("subscription", endlessSub)))
           .getBoolean("result"), "a subscription that is over cannot be cancelled again");
       assertNull(ws.next(300), "nothing follows a cancel");
+    }
+  }
+
+  @Test
+  void bigMessagesPassBothWaysAndToASpokeOnAWebSocket() throws Exception {
+    Path wsSpoke = mesh.spokeKey("dev2");
+    try (JavaProcess spoke = mesh.startSpoke("ws://127.0.0.1:" + mesh.httpPort + "/v1/ws", "dev2", wsSpoke,
+        mesh.root("dev2"), true); WsPeer ws = authenticated(adminToken)) {
+      String content = "z".repeat(300_000);
+      JsonObject wrote = call(ws, req(1, "/dev1/fs/writeFile", new JsonObject().put("path", "big.txt").put("content", content)));
+      assertEquals(300_000, wrote.getJsonObject("result").getInteger("size"), wrote.encode());
+      JsonObject read = call(ws, req(2, "/dev1/fs/readFile", new JsonObject().put("path", "big.txt")));
+      assertEquals(content, read.getJsonObject("result").getString("content"), "a 300 kB answer in 64 KiB frames");
+      assertTrue(spoke.process().isAlive());
+      JsonObject toWsSpoke = call(ws, req(3, "/dev2/fs/writeFile", new JsonObject().put("path", "big.txt").put("content", content)));
+      assertEquals(300_000, toWsSpoke.getJsonObject("result").getInteger("size"), "a ws:// spoke takes a 300 kB call: "
+          + toWsSpoke.encode());
+      assertEquals(content, Files.readString(mesh.root("dev2").resolve("big.txt")));
     }
   }
 

@@ -35,7 +35,7 @@ final class WsPeer implements AutoCloseable {
   /** Connects to 127.0.0.1:port at the URI with the extra headers; fails as the upgrade fails. */
   static WsPeer connect(Vertx vertx, int port, String uri, Map<String, String> headers) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxMessageSize(64 * 1024 * 1024).setMaxFrameSize(1024 * 1024));
+        .setMaxMessageSize(64 * 1024 * 1024).setMaxFrameSize(65536)); // Vert.x's default frame limit
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(o::addHeader);
     try {

@@ -9,6 +9,7 @@ import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.msgpack.MsgPack;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import dev.callmesh.protocol.transport.WebSocketClose;
+import dev.callmesh.protocol.transport.WebSocketMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -247,10 +248,10 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
       if (binary) {
         Buffer packed = MsgPack.fromJson(json);
         size = packed.length();
-        written = ws.writeBinaryMessage(packed);
+        written = WebSocketMessages.writeBinary(ws, packed);
       } else {
         size = json.length();
-        written = ws.writeTextMessage(json.toString(StandardCharsets.UTF_8));
+        written = WebSocketMessages.writeText(ws, json.toString(StandardCharsets.UTF_8));
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(e);

@@ -7,6 +7,7 @@ import dev.callmesh.protocol.EventEnvelope;
 import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.msgpack.MsgPack;
 import dev.callmesh.protocol.transport.WebSocketClose;
+import dev.callmesh.protocol.transport.WebSocketMessages;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -120,9 +121,9 @@ public final class WebSocketTransport extends AbstractTransport {
   Future<Void> write(Buffer json) {
     try {
       if (binary) {
-        return ws.writeBinaryMessage(MsgPack.fromJson(json));
+        return WebSocketMessages.writeBinary(ws, MsgPack.fromJson(json));
       }
-      return ws.writeTextMessage(json.toString(StandardCharsets.UTF_8));
+      return WebSocketMessages.writeText(ws, json.toString(StandardCharsets.UTF_8));
     } catch (IllegalStateException closedMeanwhile) {
       return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the connection is closed"));
     } catch (ProtocolException notEncodable) {
