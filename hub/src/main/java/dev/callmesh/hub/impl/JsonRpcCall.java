@@ -4,6 +4,7 @@ import dev.callmesh.hub.impl.jsonrpc.JsonRpc;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
+import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -61,6 +62,7 @@ final class JsonRpcCall implements InboundCall {
   private final Sink sink;
   private final Runnable onEnd;
   private final Promise<Buffer> answer = Promise.promise();
+  private CallRequest request;
   private ArrayDeque<Buffer> held;
   private List<Buffer> collected;
   private int collectedBytes;
@@ -166,6 +168,14 @@ final class JsonRpcCall implements InboundCall {
   @Override
   public JsonObject payload() {
     return payload;
+  }
+
+  @Override
+  public CallRequest request() {
+    if (request == null) {
+      request = CallRequest.of(payload); // encoded once: the router and the audit line each ask for it
+    }
+    return request;
   }
 
   @Override
