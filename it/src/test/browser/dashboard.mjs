@@ -44,6 +44,7 @@ try {
   await page.waitForSelector('#operations li[data-name="/dev1/fs/readFile"]');
   await page.waitForSelector("#spokes li");
   results.spokes = await page.$$eval("#spokes li", (lis) => lis.map((li) => li.firstChild.textContent));
+  results.spokeLabels = await page.$$eval("#spokes li .labels", (els) => els.map((e) => e.textContent));
   await page.click('#operations li[data-name="/dev1/fs/readFile"]');
   await page.waitForFunction(() => document.getElementById("schema").textContent.includes("inputSchema"));
   await page.fill("#call-input", JSON.stringify({ path: "README.md" }));

@@ -151,6 +151,9 @@ public final class BenchMain {
     if (scenarios.contains("spokes_10k") && systems.contains(Systems.CALLMESH)) {
       new FleetScenario(this).run();
     }
+    if (scenarios.contains(FanoutScenario.NAME) && systems.contains(Systems.CALLMESH)) {
+      new FanoutScenario(this).run();
+    }
   }
 
   /** @return the system's stack, started (again) when it is not healthy, or {@code null} when it cannot start */

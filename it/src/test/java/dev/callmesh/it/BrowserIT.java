@@ -32,14 +32,16 @@ class BrowserIT {
     Path npm = Tools.require("npm");
     Path scripts = prepareScripts(npm);
     try (Mesh mesh = new Mesh()) {
-      Path spokeKey = mesh.spokeKey("dev1");
+      Path spokeKey = mesh.key("dev1");
+      mesh.authorize("name=\"dev1\",spoke=\"dev1,dev1-pool\"", spokeKey); // dev1-pool: its pool
       Path admin = mesh.userKey("admin", "/dev1/*,/hub/*,/browser-1/*");
       Path browser = mesh.key("browser");
       mesh.authorize("name=\"browser\",spoke=\"browser-*\"", browser);
       Path root = mesh.root("dev1");
       Files.writeString(root.resolve("README.md"), "# seen in a browser\n");
       mesh.startHub(0);
-      mesh.startSpoke("dev1", spokeKey, root);
+      mesh.startSpoke("dev1", spokeKey, root,
+          java.util.Map.of("CALLMESH_LABELS", "role=ci,region=eu", "CALLMESH_POOL", "dev1-pool"));
       String adminJwt = token(mesh, admin, "token");
       String browserToken = token(mesh, browser, "token", "--offline");
 
@@ -67,6 +69,8 @@ class BrowserIT {
       assertEquals("signed in as admin", r.getString("status"));
       assertFalse(r.getString("urlAfterSignIn").contains("token"), "the token is cleared from the address bar");
       assertEquals(new JsonArray().add("dev1"), r.getJsonArray("spokes"));
+      assertEquals(new JsonArray().add("pool dev1-pool · region=eu · role=ci"), r.getJsonArray("spokeLabels"),
+          "the spokes list shows each spoke's pool and labels");
       assertEquals("# seen in a browser\n", r.getJsonObject("callResult").getString("content"));
       assertEquals("/dev1/fs/readFile", r.getJsonObject("schema").getString("name"));
       assertFalse(r.getJsonObject("schema").encode().contains("__absolute_uri__"), "schemas are served as written");

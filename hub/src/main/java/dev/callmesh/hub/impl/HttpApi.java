@@ -7,6 +7,7 @@ import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.hub.impl.http.JwtIssuer;
 import dev.callmesh.protocol.auth.TimestampToken;
+import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -81,6 +83,12 @@ final class HttpApi {
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
     router.post("/v1/stream/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), true));
+    router.post("/v1/fanout/*").handler(ctx -> {
+      HttpFanout fanout = HttpFanout.of(ctx, body(ctx), hub.options.getMaxFrameBytes());
+      if (fanout != null) {
+        route(ctx, fanout.payload(), fanout::call);
+      }
+    });
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
@@ -135,6 +143,23 @@ final class HttpApi {
     if (input == null) {
       return; // the body was answered as invalid
     }
+    JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
+    String timeout = ctx.request().getParam("timeoutMs");
+    if (timeout != null && timeout.matches("\\d{1,9}")) {
+      payload.put("timeoutMs", Long.parseLong(timeout));
+    }
+    route(ctx, payload, (id, onEnd) -> new HttpCall(ctx.response(), id, payload, sse, onEnd));
+  }
+
+  /**
+   * Routes a call made over HTTP as the bearer of the request's token, through the same {@link HubRouter} as
+   * calls on connections; answers the request itself when the hub is shutting down or the token is missing or
+   * not accepted.
+   *
+   * @param payload the {@code call.requested} payload; the request's {@code traceparent} header is added to it
+   * @param calls makes the call that answers the request, from its request id and what to run when it ends
+   */
+  private void route(RoutingContext ctx, JsonObject payload, BiFunction<String, Runnable, InboundCall> calls) {
     if (shuttingDown.getAsBoolean()) {
       error(ctx, CallException.of(ErrorCode.UNAVAILABLE, "the hub is shutting down; try again in a moment"));
       return;
@@ -146,18 +171,12 @@ final class HttpApi {
       return;
     }
     identify(ctx, token).onSuccess(principal -> {
-      JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
-      String timeout = ctx.request().getParam("timeoutMs");
-      if (timeout != null && timeout.matches("\\d{1,9}")) {
-        payload.put("timeoutMs", Long.parseLong(timeout));
-      }
       String traceparent = ctx.request().getHeader(TraceParent.METADATA_KEY);
       if (traceparent != null) {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
       HubConnection caller = hub.sessions.httpCaller(principal);
-      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse,
-          () -> hub.sessions.forget(caller));
+      InboundCall call = calls.apply("http-" + ids.incrementAndGet(), () -> hub.sessions.forget(caller));
       new HubRouter(routing, caller).handle(call);
     });
   }

@@ -55,7 +55,8 @@ final class HttpFallbacks {
 
   /** @return the methods the endpoint at path takes, or {@code null} when there is none */
   private static String allowed(String path) {
-    if (path.startsWith("/v1/call/") || path.startsWith("/v1/stream/") || path.equals("/v1/auth/token")) {
+    if (path.startsWith("/v1/call/") || path.startsWith("/v1/stream/") || path.startsWith("/v1/fanout/")
+        || path.equals("/v1/auth/token")) {
       return "POST";
     }
     return switch (path) {

@@ -56,7 +56,8 @@ final class HubOperations {
         .register(StandardSpecs.get(HubRouter.TOKEN), ops::token)
         .register(StandardSpecs.get("/hub/cluster/members"), (ctx, in) -> cluster.members()
             .map(m -> new JsonObject().put("members", m)))
-        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
+        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch)
+        .registerSubscription(StandardSpecs.get(Fanout.PATH), new Fanout(targets, sessions)::handle);
     return ops.registry;
   }
 

@@ -59,10 +59,11 @@ final class HubRouter implements CallHandler {
 
   /**
    * @return whether the connection may call the operation: its allow list says so, or it is
-   *     {@code /hub/auth/token}, or {@code /hub/services/register} from a spoke
+   *     {@code /hub/auth/token}, or {@code /hub/fanout} (each spoke's call is checked on its own), or
+   *     {@code /hub/services/register} from a spoke
    */
   static boolean permits(HubConnection conn, String op) {
-    return conn.mayCall(op) || op.equals(TOKEN) || (op.equals(REGISTER) && conn.spokeName != null);
+    return conn.mayCall(op) || op.equals(TOKEN) || op.equals(Fanout.PATH) || (op.equals(REGISTER) && conn.spokeName != null);
   }
 
   @Override

@@ -103,6 +103,15 @@ final class Sessions {
     sessions.remove(conn.session, conn);
   }
 
+  /**
+   * @param conn a connection or HTTP caller
+   * @return a handler that routes calls as made by that caller (what its own calls go through); a fan-out
+   *     sends each spoke's call through it
+   */
+  CallHandler router(HubConnection conn) {
+    return routers.apply(conn);
+  }
+
   /** @return the connection of the session, or {@code null} */
   HubConnection get(String session) {
     return session == null ? null : sessions.get(session);
