@@ -130,6 +130,17 @@ class JsonRpcIT {
   }
 
   @Test
+  void aJwtDoesNotBuyAJwtHereEither() throws Exception {
+    Mesh.CliResult jwt = mesh.cli("--hub", "tcp://127.0.0.1:" + mesh.port, "--key", mesh.dir.resolve("admin").toString(), "token");
+    assertEquals(0, jwt.exit(), jwt.err());
+    try (WsPeer withJwt = authenticated(jwt.out().trim()); WsPeer withKey = authenticated(adminToken)) {
+      assertError(call(withJwt, req(1, "/hub/auth/token", new JsonObject())), 1, -32000, "FORBIDDEN");
+      JsonObject issued = call(withKey, req(2, "/hub/auth/token", new JsonObject()));
+      assertTrue(issued.getJsonObject("result").getString("token").split("\\.").length == 3, issued.encode());
+    }
+  }
+
+  @Test
   void badInputGetsTheExactErrorsAndTheSocketStaysUsable() throws Exception {
     try (WsPeer ws = authenticated(adminToken)) {
       ws.send("{\"jsonrpc\":\"2.0\",\"id\":1,");

@@ -108,6 +108,24 @@ class WebSocketCloseIT {
   }
 
   @Test
+  void aKeyRemovedFromAuthorizedKeysIs3000OnBothSockets() throws Exception {
+    Path temp = mesh.userKey("temp", "/hub/*");
+    String token = ItTokens.offline(mesh, temp);
+    try (WsPeer ws = ws(token, new JsonObject(), "auth.welcome");
+         WsPeer rpc = WsPeer.connect(vertx, mesh.httpPort, withToken("/v1/jsonrpc", token))) {
+      rpc.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"/hub/spokes/list\"}");
+      assertTrue(((JsonObject) rpc.nextJson()).containsKey("result"));
+      String kept = Files.readAllLines(mesh.keys).stream().filter(l -> !l.contains("temp@it"))
+          .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      Files.writeString(mesh.keys, kept);
+      JsonObject bye = lastEnvelope(ws);
+      assertEquals("UNAUTHENTICATED", bye.getJsonObject("payload").getString("code"), bye.encode());
+      assertClosed(ws, 3000);
+      assertClosed(rpc, 3000);
+    }
+  }
+
+  @Test
   void aSpokeNameTheKeyIsNotGrantedIs3003() throws Exception {
     try (WsPeer ws = ws(admin, new JsonObject().put("spoke", "dev9"), "auth.denied")) {
       assertClosed(ws, 3003);
