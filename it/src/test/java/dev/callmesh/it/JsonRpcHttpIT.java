@@ -131,6 +131,16 @@ class JsonRpcHttpIT {
     String own = "http://127.0.0.1:" + mesh.httpPort;
     assertEquals(200, HttpApiIT.curl("-H", auth, "-H", "Origin: " + own, url("/v1/services")).status());
     assertEquals(200, HttpApiIT.curl("-H", auth, "-H", "Origin: " + ALLOWED, url("/v1/services")).status());
+    HttpApiIT.Http preflight = HttpApiIT.curl("-D", "-", "-X", "OPTIONS", "-H", "Origin: " + ALLOWED,
+        "-H", "Access-Control-Request-Method: POST", "-H", "Access-Control-Request-Headers: authorization, content-type",
+        url("/v1/jsonrpc"));
+    assertEquals(204, preflight.status(), preflight.body());
+    String pre = preflight.body().toLowerCase();
+    assertTrue(pre.contains("access-control-allow-origin: " + ALLOWED) && pre.contains("authorization"), pre);
+    HttpApiIT.Http allowedPost = post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"/dev1/fs/stat\",\"params\":{\"path\":\"a.txt\"}}",
+        "-D", "-", "-H", auth, "-H", "Origin: " + ALLOWED);
+    assertTrue(allowedPost.body().toLowerCase().contains("access-control-allow-origin: " + ALLOWED), allowedPost.body());
+    assertTrue(allowedPost.body().contains("\"size\":5"), "a page of an allowed origin may read the answer");
     HttpApiIT.Http post = post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"/dev1/fs/stat\",\"params\":{\"path\":\"a.txt\"}}",
         "-H", auth, "-H", "Origin: http://127.0.0.1:1");
     assertEquals(403, post.status(), "another port is another origin: " + post.body());

@@ -4,6 +4,7 @@ import dev.callmesh.hub.WebOptions;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
@@ -14,8 +15,16 @@ import java.util.Set;
  * a WebSocket upgrade among them) passes only when that origin is the hub's own (the scheme it serves and
  * the {@code Host} the request was made to) or one of {@code --allowed-origins}; any other is answered 403
  * FORBIDDEN. Requests without {@code Origin} pass. So a page elsewhere cannot use a browser's way to the hub.
+ * The pages of an allowed origin also get CORS: their preflight is answered and they may read the answers.
  */
 final class OriginCheck implements Handler<RoutingContext> {
+
+  /** Request headers a page of an allowed origin may send. */
+  private static final String ALLOW_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, X-Request-Id, "
+      + "traceparent, Last-Event-ID";
+  /** Response headers such a page may read. */
+  private static final String EXPOSE_HEADERS = "X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, "
+      + "Retry-After, Location, traceparent";
 
   private final String scheme;
   private final Set<String> allowed;
@@ -42,8 +51,12 @@ final class OriginCheck implements Handler<RoutingContext> {
         ? "[" + authority.host() + "]" : authority.host();
     String own = host == null ? null : WebOptions.normalizeOrigin(scheme + "://" + host
         + (authority.port() > 0 ? ":" + authority.port() : ""));
-    if (normalized != null && (normalized.equals(own) || allowed.contains(normalized))) {
+    if (normalized != null && normalized.equals(own)) {
       ctx.next();
+      return;
+    }
+    if (normalized != null && allowed.contains(normalized)) {
+      cors(ctx, origin);
       return;
     }
     String shown = origin.length() > 200 ? origin.substring(0, 200) + "..." : origin;
@@ -52,5 +65,23 @@ final class OriginCheck implements Handler<RoutingContext> {
         + " to allow them");
     ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", e.toPayload()).encode());
+  }
+
+  /**
+   * An allowed origin's page may read the answers too (CORS): its preflight is answered here, and every
+   * answer names it in {@code Access-Control-Allow-Origin}. A WebSocket needs none of this.
+   */
+  private static void cors(RoutingContext ctx, String origin) {
+    ctx.response().putHeader("Access-Control-Allow-Origin", origin).putHeader("Vary", "Origin");
+    if (ctx.request().method() == HttpMethod.OPTIONS && ctx.request().getHeader("Access-Control-Request-Method") != null) {
+      ctx.response().setStatusCode(204)
+          .putHeader("Access-Control-Allow-Methods", "GET, POST, DELETE")
+          .putHeader("Access-Control-Allow-Headers", ALLOW_HEADERS)
+          .putHeader("Access-Control-Max-Age", "600")
+          .end();
+      return;
+    }
+    ctx.response().putHeader("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+    ctx.next();
   }
 }
