@@ -209,6 +209,40 @@ class WebSocketCloseIT {
     }
   }
 
+  @Test
+  void aJsonRpcSocketThatAnswersNoPingIs1001AndOneThatDoesStays() throws Exception {
+    try (Mesh own = new Mesh()) {
+      Path key = own.userKey("admin", "/hub/*");
+      own.startHub(0, "--heartbeat", "300ms");
+      String token = ItTokens.offline(own, key);
+      try (WsPeer live = WsPeer.connect(vertx, own.httpPort, withToken("/v1/jsonrpc", token));
+           java.net.Socket raw = new java.net.Socket("127.0.0.1", own.httpPort)) {
+        raw.setSoTimeout(15_000);
+        raw.getOutputStream().write(("GET " + withToken("/v1/jsonrpc", token) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] all = raw.getInputStream().readAllBytes(); // pings it never answers, then the close, then EOF
+        String text = new String(all, StandardCharsets.ISO_8859_1);
+        assertTrue(text.startsWith("HTTP/1.1 101"), text);
+        int code = -1;
+        int pings = 0;
+        for (int i = text.indexOf("\r\n\r\n") + 4; i + 1 < all.length; i += 2 + (all[i + 1] & 0x7f)) {
+          int opcode = all[i] & 0x0f;
+          pings += opcode == 9 ? 1 : 0;
+          if (opcode == 8) {
+            code = ((all[i + 2] & 0xff) << 8) | (all[i + 3] & 0xff);
+            break;
+          }
+        }
+        assertTrue(pings >= 2, "pinged before being dropped: " + pings);
+        assertEquals(1001, code, "a silent peer is dropped with 1001");
+        assertTrue(!live.isClosed(), "a client that answers pings stays: " + live.closeCode());
+        live.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"/hub/spokes/list\"}");
+        assertTrue(((JsonObject) live.nextJson()).containsKey("result"));
+      }
+    }
+  }
+
   private static Buffer pack(JsonObject value) {
     return Buffer.buffer(dev.callmesh.protocol.msgpack.MsgPack.fromJson(value.toBuffer()).getBytes());
   }

@@ -93,7 +93,7 @@ final class WsPeer implements AutoCloseable {
 
   /** @return the close code the hub sent (1006 when it sent none), or {@code null} while open */
   Short closeCode() {
-    return ws.closeStatusCode();
+    return isClosed() ? ws.closeStatusCode() : null; // Vert.x's own throws while the socket is open
   }
 
   String closeReason() {

@@ -9,7 +9,6 @@ import dev.callmesh.protocol.ProtocolException;
 import dev.callmesh.protocol.msgpack.MsgPack;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
 import dev.callmesh.protocol.transport.WebSocketClose;
-import dev.callmesh.protocol.transport.WebSocketMessages;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -36,35 +34,35 @@ import org.slf4j.LoggerFactory;
  * UNAUTHENTICATED, and without one in the handshake time the socket closes with 3000. Authenticated, it is
  * one caller of the hub ({@link Sessions#httpCaller}), forgotten when it closes; its subscriptions are
  * notified until they end or {@code subscription.cancel}. A reader that does not read is held back: above
- * 8 MiB unsent the socket stops reading, and past {@link EnvelopeTransport#maxUnsentBytes} it is closed.
- * Confined to the context of the WebSocket.
+ * 8 MiB unsent the socket stops reading, and past {@link EnvelopeTransport#maxUnsentBytes} it is closed. It
+ * is pinged every heartbeat period and closed when silent for three. Confined to the context of the WebSocket.
  */
 final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink {
 
   private static final Logger log = LoggerFactory.getLogger(JsonRpcSocket.class);
-  private static final long PAUSE_BYTES = 8L * 1024 * 1024;
-  private static final long RESUME_BYTES = 2L * 1024 * 1024;
   private static final long LINGER_MS = 1000;
 
   private final ServerWebSocket ws;
   private final Context context = Vertx.currentContext();
   private final String host;
   private final Promise<Void> closed = Promise.promise();
+  private final SocketWriter writer;
   private final Map<String, JsonRpcCall> subscriptions = new HashMap<>();
   private final Set<JsonRpcCall> calls = new LinkedHashSet<>();
   private volatile int inFlight;
   private HubConnection caller;
   private boolean authenticating;
   private boolean closing;
-  private boolean paused;
-  private long unsent;
   private long handshakeTimer = -1;
   private long subscriptionIds;
+  private long lastHeard = System.nanoTime();
 
   private JsonRpcSocket(HubAcceptor hub, Routing routing, BooleanSupplier shuttingDown, ServerWebSocket ws) {
     super(hub, routing, shuttingDown);
     this.ws = ws;
     this.host = ws.remoteAddress() == null ? "unknown" : ws.remoteAddress().host();
+    this.writer = new SocketWriter(ws, EnvelopeTransport.maxUnsentBytes(hub.options.getMaxFrameBytes()),
+        () -> closeWith(WebSocketClose.TRY_AGAIN_LATER, "you are not reading what is sent to you"));
   }
 
   /**
@@ -87,6 +85,7 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
       }
     });
     ws.drainHandler(v -> calls.forEach(JsonRpcCall::drained));
+    heartbeat();
     if (hub.auth.keys() == null || shuttingDown.getAsBoolean()) {
       closeWith(WebSocketClose.GOING_AWAY, hub.auth.keys() == null ? "the hub has not loaded its keys yet; try again"
           : "the hub is shutting down");
@@ -121,6 +120,26 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
     }
   }
 
+  /**
+   * Pings every heartbeat period (every WebSocket client answers with a pong by itself) and closes with
+   * 1001 a peer from which nothing came for three periods, as envelope connections drop a silent peer.
+   */
+  private void heartbeat() {
+    long period = hub.options.getHeartbeatMs();
+    if (period <= 0) {
+      return;
+    }
+    ws.pongHandler(b -> lastHeard = System.nanoTime());
+    long timer = hub.vertx.setPeriodic(period, t -> {
+      if (System.nanoTime() - lastHeard > 3 * period * 1_000_000L) {
+        closeWith(WebSocketClose.GOING_AWAY, "no answer to pings for " + 3 * period + " ms");
+      } else if (!closing) {
+        ws.writePing(Buffer.buffer("callmesh"));
+      }
+    });
+    closed.future().onComplete(v -> hub.vertx.cancelTimer(timer));
+  }
+
   private void onBinary(Buffer msgpack) {
     Buffer json;
     try {
@@ -136,6 +155,7 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
   }
 
   private void onMessage(Buffer json, boolean binary) {
+    lastHeard = System.nanoTime();
     if (closing) {
       return;
     }
@@ -239,38 +259,10 @@ final class JsonRpcSocket extends JsonRpcEdge implements Edge, JsonRpcCall.Sink 
 
   @Override
   public Future<Void> send(Buffer json, boolean binary) {
-    if (closing) {
+    if (closing) { // nothing follows the close frame
       return Future.failedFuture(CallException.of(ErrorCode.UNAVAILABLE, "the WebSocket is closed"));
     }
-    Future<Void> written;
-    int size;
-    try {
-      if (binary) {
-        Buffer packed = MsgPack.fromJson(json);
-        size = packed.length();
-        written = WebSocketMessages.writeBinary(ws, packed);
-      } else {
-        size = json.length();
-        written = WebSocketMessages.writeText(ws, json.toString(StandardCharsets.UTF_8));
-      }
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    unsent += size;
-    written.onComplete(ar -> {
-      unsent -= size;
-      if (paused && unsent < RESUME_BYTES) {
-        paused = false;
-        ws.resume();
-      }
-    });
-    if (unsent > EnvelopeTransport.maxUnsentBytes(hub.options.getMaxFrameBytes())) {
-      closeWith(WebSocketClose.of(ErrorCode.RESOURCE_EXHAUSTED.wire()), "you are not reading what is sent to you");
-    } else if (!paused && unsent > PAUSE_BYTES) {
-      paused = true;
-      ws.pause();
-    }
-    return written;
+    return writer.send(json, binary);
   }
 
   @Override

@@ -69,7 +69,7 @@ public final class WebSocketTransport extends AbstractTransport {
 
   /** @return the close code the peer sent or the connection ended with (1006 without one), {@code null} while open */
   public Short closeStatusCode() {
-    return ws.closeStatusCode();
+    return ws.isClosed() ? ws.closeStatusCode() : null; // Vert.x's own throws while the socket is open
   }
 
   /** @return the reason of the peer's close frame, or {@code null} */
