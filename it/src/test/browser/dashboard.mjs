@@ -52,6 +52,21 @@ try {
   await page.waitForFunction(() => document.getElementById("result").textContent.includes("content"));
   results.callResult = JSON.parse(await page.textContent("#result"));
   results.schema = JSON.parse(await page.textContent("#schema"));
+
+  // 1b. Jobs: the Call panel's operation and input started as a job, listed with its state, its outputs shown;
+  //     then a running job aborted with its Abort button.
+  await page.click("#job-button");
+  await page.waitForSelector("#jobs li .state.completed");
+  results.jobList = await page.$$eval("#jobs li", (lis) => lis.map((li) => li.firstChild.textContent));
+  await page.click("#jobs li");
+  await page.waitForFunction(() => document.getElementById("job-detail").textContent.includes("\"outputs\""));
+  results.jobDetail = JSON.parse(await page.textContent("#job-detail"));
+  await page.fill("#call-path", "/dev1/bash/exec");
+  await page.fill("#call-input", JSON.stringify({ command: "sleep 30" }));
+  await page.click("#job-button");
+  await page.click("#jobs li button.abort");
+  await page.waitForSelector("#jobs li .state.aborted");
+  results.jobStates = await page.$$eval("#jobs li .state", (s) => s.map((e) => e.textContent));
   results.pageErrors = pageErrors;
   if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
 

@@ -1,5 +1,6 @@
 // The callmesh dashboard: plain DOM, no framework; everything goes through /callmesh.js.
 import { Callmesh } from "./callmesh.js";
+import { startJobs } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
 let mesh = null;
@@ -47,6 +48,7 @@ async function signIn(token) {
   status(`signed in as ${mesh.welcome.identity.id}`, true);
   $("signin").hidden = true;
   $("app").hidden = false;
+  startJobs(mesh, input);
   await Promise.all([loadOperations(), watchSpokes()]);
 }
 

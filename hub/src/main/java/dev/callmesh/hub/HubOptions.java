@@ -58,7 +58,8 @@ public class HubOptions {
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
   private ClusterOptions cluster;
-  private WebOptions web = new WebOptions();
+  private final WebOptions web = new WebOptions();
+  private JobOptions jobs = new JobOptions();
 
   /** Default options. */
   public HubOptions() { }
@@ -68,11 +69,7 @@ public class HubOptions {
     this(other.toJson());
   }
 
-  /**
-   * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId},
-   * {@code maxFrameBytes}, {@code heartbeat} (a duration such as "15s"), {@code handshakeTimeout},
-   * {@code metrics} (a boolean), and the other keys {@link #toJson()} writes.
-   */
+  /** From a config file's JSON: the keys {@link #toJson()} writes, durations such as "15s" ({@code heartbeat}, {@code jobRetention}). */
   public HubOptions(JsonObject json) {
     HubOptionsJson.fill(this, json);
   }
@@ -93,14 +90,19 @@ public class HubOptions {
     return this;
   }
 
-  /** @return what browsers meet on the HTTP side: the origins allowed besides the hub's own */
+  /** @return what browsers meet on the HTTP side, the origins allowed besides the hub's own: set them on it */
   public WebOptions getWeb() {
     return web;
   }
 
-  /** @param web the HTTP side's browser settings; @return this */
-  public HubOptions setWeb(WebOptions web) {
-    this.web = new WebOptions(java.util.Objects.requireNonNull(web, "web"));
+  /** @return how jobs are kept: retention and bounds */
+  public JobOptions getJobs() {
+    return jobs;
+  }
+
+  /** @param jobs how jobs are kept; @return this */
+  public HubOptions setJobs(JobOptions jobs) {
+    this.jobs = new JobOptions(java.util.Objects.requireNonNull(jobs, "jobs"));
     return this;
   }
 
@@ -147,7 +149,7 @@ public class HubOptions {
     return tlsCert != null;
   }
 
-  /** Makes the TCP listener and the HTTP API speak TLS 1.3 (tls://, https://, wss://) with the PEM chain and its key; @return this */
+  /** Makes both listeners speak TLS 1.3 (tls, https, wss): {@code cert} the PEM chain, {@code key} its PEM key; @return this */
   public HubOptions setTls(Path cert, Path key) {
     if ((cert == null) != (key == null) || (key != null && key.toString().isEmpty())) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -171,11 +173,7 @@ public class HubOptions {
     return hubKey;
   }
 
-  /**
-   * @param file the hub's own ed25519 key (OpenSSH format), made on first start if missing; {@code null}
-   *     for {@code hub_key} in the {@link #setDataDir data directory}, without one a key in memory only
-   * @return this
-   */
+  /** @param file the hub's ed25519 key (OpenSSH), made if missing; {@code null}: {@code hub_key} of {@link #setDataDir}; @return this */
   public HubOptions setHubKey(Path file) {
     this.hubKey = file;
     return this;
@@ -185,7 +183,10 @@ public class HubOptions {
     return dataDir;
   }
 
-  /** @param dir where the hub keeps its state (its key, unless {@link #setHubKey}), made 0700 when missing; {@code null} (the default here; the command's is ./callmesh-data): none @return this */
+  /**
+   * @param dir where the hub keeps its state, made 0700 when missing: its key (unless {@link #setHubKey}) and its jobs ({@code
+   *     jobs.db}); {@code null} (here the default; the command's is ./callmesh-data): none, both kept in memory only; @return this
+   */
   public HubOptions setDataDir(Path dir) {
     this.dataDir = dir;
     return this;
@@ -231,7 +232,7 @@ public class HubOptions {
     return this;
   }
 
-  /** @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters, strings as long as a frame */
+  /** @return the bounds on JSON from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters, strings as long as a frame */
   public JsonLimits getJsonLimits() {
     return new JsonLimits(maxJsonDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxFrameBytes);
   }
@@ -332,7 +333,7 @@ public class HubOptions {
     return metrics;
   }
 
-  /** @param on whether to serve Prometheus metrics at {@code GET /metrics} on the HTTP port, unauthenticated; @return this */
+  /** @param on whether to serve Prometheus metrics at {@code GET /metrics} of the HTTP port, without authentication; @return this */
   public HubOptions setMetrics(boolean on) {
     this.metrics = on;
     return this;

@@ -65,8 +65,14 @@ final class HubOptionsJson {
     if (json.getJsonObject("cluster") != null) {
       o.setCluster(new ClusterOptions(json.getJsonObject("cluster")));
     }
+    if (json.getJsonObject("jobs") != null) {
+      o.setJobs(new JobOptions(json.getJsonObject("jobs")));
+    }
+    if (json.containsKey("jobRetention")) {
+      o.getJobs().setRetentionMs(Durations.parse(json.getString("jobRetention")).toMillis());
+    }
     if (json.getValue("allowedOrigins") != null) {
-      o.setWeb(new WebOptions(json));
+      o.getWeb().setAllowedOrigins(new WebOptions(json).getAllowedOrigins());
     }
   }
 
@@ -94,6 +100,8 @@ final class HubOptionsJson {
         .put("shutdownGrace", o.getShutdownGraceMs() + "ms")
         .put("metrics", o.isMetrics())
         .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson())
+        .put("jobRetention", o.getJobs().getRetentionMs() + "ms")
+        .put("jobs", new JsonObject().put("maxRunningPerIdentity", o.getJobs().getMaxRunningPerIdentity()))
         .put("allowedOrigins", o.getWeb().toJson().getValue("allowedOrigins"));
   }
 }

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard and the browser client in a real Chromium (Debian's), driven by playwright-core:
- * signed out only the sign-in box shows and nothing throws; sign in with #token=, see the spokes and operations, call one; stream from the module; serve an
- * operation from the browser and call it through the hub; JSON-RPC 2.0 from the page's own WebSocket (auth first, a call, a
- * subscription to its end, a normal close).
+ * signed out only the sign-in box shows and nothing throws; sign in with #token=, see the spokes and operations, call one;
+ * start it as a job, see its outputs, abort a running job; stream from the module; serve an operation from the browser
+ * and call it through the hub; JSON-RPC 2.0 from the page's own WebSocket (auth first, a call, a subscription to its
+ * end, 200 kB each way, a normal close).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BrowserIT {
@@ -74,6 +75,10 @@ class BrowserIT {
       assertEquals("# seen in a browser\n", r.getJsonObject("callResult").getString("content"));
       assertEquals("/dev1/fs/readFile", r.getJsonObject("schema").getString("name"));
       assertFalse(r.getJsonObject("schema").encode().contains("__absolute_uri__"), "schemas are served as written");
+      assertEquals(new JsonArray().add("completed /dev1/fs/readFile"), r.getJsonArray("jobList"), "the job started from the Call panel");
+      assertEquals("completed", r.getJsonObject("jobDetail").getString("state"));
+      assertEquals("# seen in a browser\n", r.getJsonObject("jobDetail").getJsonArray("outputs").getJsonObject(0).getString("content"));
+      assertEquals(new JsonArray().add("aborted").add("completed"), r.getJsonArray("jobStates"), "the running job was aborted");
 
       JsonObject module = r.getJsonObject("module");
       JsonArray outputs = module.getJsonArray("outputs");

@@ -99,6 +99,9 @@ final class Mesh implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + fixedPort, "--authorized-keys",
         keys.toString(), "--hub-id", "it-hub", "--hub-key", dir.resolve("hub_key").toString(), "--http", "127.0.0.1:0"));
     args.addAll(List.of(extra));
+    if (!args.contains("--data-dir")) {
+      args.addAll(List.of("--data-dir", dir.resolve("hub-data").toString())); // the same one when restarted
+    }
     hub = start("hub", hubJar, args);
     String line = hub.awaitLine(l -> l.contains(" listening on "), START);
     port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
@@ -132,7 +135,7 @@ final class Mesh implements AutoCloseable {
   ClusterHub startClusterHub(String id, String cluster, String peers, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--authorized-keys", keys.toString(),
         "--hub-id", id, "--hub-key", dir.resolve("hub_key").toString(), "--http", "127.0.0.1:0",
-        "--cluster", "127.0.0.1:0", "--cluster-name", cluster));
+        "--cluster", "127.0.0.1:0", "--cluster-name", cluster, "--data-dir", dir.resolve("data-" + id).toString()));
     if (peers != null) {
       args.addAll(List.of("--cluster-peers", peers));
     }

@@ -6,6 +6,7 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.hub.impl.jobs.JobRoutes;
 import dev.callmesh.protocol.auth.TimestampToken;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.trace.TraceParent;
@@ -31,7 +32,7 @@ import java.util.function.BooleanSupplier;
  * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
  * allow lists apply.
  */
-final class HttpApi {
+final class HttpApi implements JobRoutes.Gateway {
 
   private final HubAcceptor hub;
   private final Routing routing;
@@ -92,6 +93,7 @@ final class HttpApi {
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    JobRoutes.mount(router, this);
     HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
     router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -159,7 +161,8 @@ final class HttpApi {
    * @param payload the {@code call.requested} payload; the request's {@code traceparent} header is added to it
    * @param calls makes the call that answers the request, from its request id and what to run when it ends
    */
-  private void route(RoutingContext ctx, JsonObject payload, BiFunction<String, Runnable, InboundCall> calls) {
+  @Override
+  public void route(RoutingContext ctx, JsonObject payload, BiFunction<String, Runnable, InboundCall> calls) {
     if (shuttingDown.getAsBoolean()) {
       error(ctx, CallException.of(ErrorCode.UNAVAILABLE, "the hub is shutting down; try again in a moment"));
       return;
@@ -199,7 +202,8 @@ final class HttpApi {
   }
 
   /** @return the body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
-  private JsonObject body(RoutingContext ctx) {
+  @Override
+  public JsonObject body(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return new JsonObject();
