@@ -90,6 +90,41 @@ try {
     caller.close();
     return { outputs, listed, answer, alerts: window.alerts, missing };
   }, { admin: process.env.ADMIN_TOKEN, spokeToken: process.env.BROWSER_TOKEN });
+
+  // 3. JSON-RPC 2.0 from the page's own WebSocket (same origin): auth first, a call, a subscription, a close.
+  results.jsonrpc = await page.evaluate(async (token) => {
+    const ws = new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/v1/jsonrpc`);
+    const inbox = [];
+    let wake = null;
+    ws.onmessage = (m) => { inbox.push(JSON.parse(m.data)); if (wake) wake(); };
+    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+    const next = async () => { while (!inbox.length) await new Promise((r) => { wake = r; }); return inbox.shift(); };
+    const send = (o) => ws.send(JSON.stringify({ jsonrpc: "2.0", ...o }));
+    send({ id: 1, method: "/dev1/fs/stat", params: { path: "README.md" } });
+    const before = await next();
+    send({ id: 2, method: "auth.authenticate", params: { token } });
+    const auth = await next();
+    send({ id: 3, method: "/dev1/fs/readFile", params: { path: "README.md" } });
+    const read = await next();
+    send({ id: 4, method: "/dev1/bash/exec", params: { command: "echo one; echo two" } });
+    const sub = await next();
+    const outputs = [];
+    let end;
+    for (;;) {
+      const n = await next();
+      if (n.method === "subscription") outputs.push(n.params.output); else { end = n; break; }
+    }
+    send({ id: 5, method: "/dev1/fs/writeFile", params: { path: "big.txt", content: "x".repeat(200000) } });
+    const big = await next(); // one message of 200 kB, sent as the browser sends it
+    send({ id: 6, method: "/dev1/fs/readFile", params: { path: "big.txt" } });
+    const bigRead = await next();
+    const closed = new Promise((r) => { ws.onclose = (e) => r(e.code); });
+    ws.close(1000);
+    return { before: before.error.data.code, identity: auth.result.identity.id, content: read.result.content,
+      subscription: sub.result.subscription, outputs, end: end.method, sameSubscription: end.params.subscription
+        === sub.result.subscription, bigWritten: big.result.size, bigRead: bigRead.result.content.length,
+      closeCode: await closed };
+  }, process.env.ADMIN_TOKEN);
 } catch (err) {
   results.error = String(err && err.stack || err);
 } finally {

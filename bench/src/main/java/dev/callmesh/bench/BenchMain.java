@@ -145,6 +145,9 @@ public final class BenchMain {
     if (scenarios.contains(CrossHubScenario.NAME) && systems.contains(Systems.CALLMESH)) {
       new CrossHubScenario(this).run();
     }
+    if (scenarios.contains(WebSocketScenario.NAME) && systems.contains(Systems.CALLMESH)) {
+      new WebSocketScenario(this).run();
+    }
     if (scenarios.contains("spokes_10k") && systems.contains(Systems.CALLMESH)) {
       new FleetScenario(this).run();
     }

@@ -119,6 +119,11 @@ public final class HubMain implements Callable<Integer> {
       description = "Hubs join only a cluster of the same name (default callmesh; env CALLMESH_CLUSTER_NAME)")
   String clusterName;
 
+  @Option(names = "--allowed-origins", paramLabel = "ORIGIN,...",
+      description = "Origins whose pages may use the HTTP API and WebSockets besides the hub's own, e.g. "
+          + "https://app.example.com; a request with any other Origin gets 403 (env CALLMESH_ALLOWED_ORIGINS)")
+  String allowedOrigins;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
@@ -186,6 +191,8 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
     FlagOrEnv.apply(metrics, "CALLMESH_METRICS", x -> x, v -> o.setMetrics(onOff("--metrics", v)));
+    FlagOrEnv.apply(allowedOrigins, "CALLMESH_ALLOWED_ORIGINS", x -> x,
+        v -> o.getWeb().setAllowedOrigins(WebOptions.parseOrigins(v)));
     clusterOptions(o);
     Path cert = FlagOrEnv.value(tlsCert, "CALLMESH_TLS_CERT", Path::of);
     Path certKey = FlagOrEnv.value(tlsKey, "CALLMESH_TLS_KEY", Path::of);

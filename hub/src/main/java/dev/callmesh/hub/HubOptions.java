@@ -58,21 +58,18 @@ public class HubOptions {
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
   private ClusterOptions cluster;
+  private final WebOptions web = new WebOptions();
   private JobOptions jobs = new JobOptions();
 
   /** Default options. */
-  public HubOptions() {
-  }
+  public HubOptions() { }
 
   /** A copy of other. */
   public HubOptions(HubOptions other) {
     this(other.toJson());
   }
 
-  /**
-   * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId}, {@code maxFrameBytes},
-   * {@code heartbeat} (a duration such as "15s"), {@code jobRetention}, and the other keys {@link #toJson()} writes.
-   */
+  /** From a config file's JSON: the keys {@link #toJson()} writes, durations such as "15s" ({@code heartbeat}, {@code jobRetention}). */
   public HubOptions(JsonObject json) {
     HubOptionsJson.fill(this, json);
   }
@@ -91,6 +88,11 @@ public class HubOptions {
   public HubOptions setCluster(ClusterOptions cluster) {
     this.cluster = cluster == null ? null : new ClusterOptions(cluster);
     return this;
+  }
+
+  /** @return what browsers meet on the HTTP side, the origins allowed besides the hub's own: set them on it */
+  public WebOptions getWeb() {
+    return web;
   }
 
   /** @return how jobs are kept: retention and bounds */
@@ -182,10 +184,8 @@ public class HubOptions {
   }
 
   /**
-   * @param dir where the hub keeps its state, made 0700 when missing: its key (unless {@link #setHubKey}) and its jobs
-   *     ({@code jobs.db}); {@code null} (the default here; the command's is ./callmesh-data): none, the key and the
-   *     jobs are then kept in memory only, gone when the hub stops
-   * @return this
+   * @param dir where the hub keeps its state, made 0700 when missing: its key (unless {@link #setHubKey}) and its jobs ({@code
+   *     jobs.db}); {@code null} (here the default; the command's is ./callmesh-data): none, both kept in memory only; @return this
    */
   public HubOptions setDataDir(Path dir) {
     this.dataDir = dir;

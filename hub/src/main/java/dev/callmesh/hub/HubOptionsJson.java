@@ -71,6 +71,9 @@ final class HubOptionsJson {
     if (json.containsKey("jobRetention")) {
       o.getJobs().setRetentionMs(Durations.parse(json.getString("jobRetention")).toMillis());
     }
+    if (json.getValue("allowedOrigins") != null) {
+      o.getWeb().setAllowedOrigins(new WebOptions(json).getAllowedOrigins());
+    }
   }
 
   /** @return the options as config-file JSON, as {@link #fill} reads it */
@@ -98,6 +101,7 @@ final class HubOptionsJson {
         .put("metrics", o.isMetrics())
         .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson())
         .put("jobRetention", o.getJobs().getRetentionMs() + "ms")
-        .put("jobs", new JsonObject().put("maxRunningPerIdentity", o.getJobs().getMaxRunningPerIdentity()));
+        .put("jobs", new JsonObject().put("maxRunningPerIdentity", o.getJobs().getMaxRunningPerIdentity()))
+        .put("allowedOrigins", o.getWeb().toJson().getValue("allowedOrigins"));
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * The dashboard and the browser client in a real Chromium (Debian's), driven by playwright-core:
  * signed out only the sign-in box shows and nothing throws; sign in with #token=, see the spokes and operations, call one;
  * start it as a job, see its outputs, abort a running job; stream from the module; serve an operation from the browser
- * and call it through the hub.
+ * and call it through the hub; JSON-RPC 2.0 from the page's own WebSocket (auth first, a call, a subscription to its
+ * end, 200 kB each way, a normal close).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BrowserIT {
@@ -93,6 +94,18 @@ class BrowserIT {
       assertEquals(new JsonArray().add("hello browser"), module.getJsonArray("alerts"));
       assertEquals("NOT_FOUND", module.getString("missing"));
       assertTrue(Files.size(shot) > 10_000, "a screenshot of the dashboard was taken");
+
+      JsonObject rpc = r.getJsonObject("jsonrpc");
+      assertEquals("UNAUTHENTICATED", rpc.getString("before"), "before auth.authenticate: " + rpc.encode());
+      assertEquals("admin", rpc.getString("identity"));
+      assertEquals("# seen in a browser\n", rpc.getString("content"));
+      JsonArray rpcOutputs = rpc.getJsonArray("outputs");
+      assertEquals(new JsonObject().put("exitCode", 0), rpcOutputs.getJsonObject(rpcOutputs.size() - 1), rpc.encode());
+      assertEquals("subscription.completed", rpc.getString("end"));
+      assertEquals(Boolean.TRUE, rpc.getBoolean("sameSubscription"));
+      assertEquals(200_000, rpc.getInteger("bigWritten"), "a 200 kB message from the browser: " + rpc.encode());
+      assertEquals(200_000, rpc.getInteger("bigRead"), "and a 200 kB answer to it");
+      assertEquals(1000, rpc.getInteger("closeCode"));
     }
   }
 

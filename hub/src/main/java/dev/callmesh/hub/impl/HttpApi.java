@@ -74,7 +74,7 @@ final class HttpApi implements JobRoutes.Gateway {
         .setHost(hub.options.getHttp().host())
         .setPort(hub.options.getHttp().port())
         .setMaxWebSocketMessageSize(hub.options.getMaxFrameBytes())
-        .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
+        .setMaxWebSocketFrameSize(hub.options.getMaxFrameBytes()) // a browser sends a message as one frame
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options);
     HttpServerSettings.apply(options, hub.options.isTls()); // HTTP/2 (ALPN, h2c), compression
@@ -89,6 +89,7 @@ final class HttpApi implements JobRoutes.Gateway {
   private Router router() {
     Router router = Router.router(hub.vertx);
     router.route().handler(EveryResponse::handle); // X-Request-Id, Retry-After
+    router.route().handler(new OriginCheck(hub.options.isTls(), hub.options.getWeb()));
     router.get("/healthz").handler(health.liveness());
     router.get("/readyz").handler(health.readiness());
     if (hub.metrics.enabled()) {
@@ -96,6 +97,7 @@ final class HttpApi implements JobRoutes.Gateway {
     }
     router.get("/v1/ws").handler(this::webSocket);
     router.route("/v1/*").handler(Negotiation::handle); // 406, 415
+    JsonRpcEndpoint.mount(router, hub, routing, shuttingDown); // JSON-RPC 2.0: WebSocket and POST
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options.getMaxFrameBytes()));
     router.post("/v1/*").handler(new RequestBodies(hub.options.getMaxFrameBytes(), hub.options.getJsonLimits())::handle);
     idempotency.route(router); // POST /v1/call, /v1/jobs, /v1/fanout with Idempotency-Key

@@ -61,6 +61,7 @@ final class HttpFallbacks {
     }
     return switch (path) {
       case "/v1/ws", "/v1/services", "/v1/services/schema", "/v1/spokes" -> "GET";
+      case JsonRpcEndpoint.PATH -> "GET, POST";
       default -> null;
     };
   }
