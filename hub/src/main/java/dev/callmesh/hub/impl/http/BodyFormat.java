@@ -1,6 +1,6 @@
 package dev.callmesh.hub.impl.http;
 
-import dev.callmesh.protocol.msgpack.MsgpackJson;
+import dev.callmesh.protocol.msgpack.MsgPack;
 import io.vertx.core.buffer.Buffer;
 
 /** The formats the HTTP API reads and writes bodies in: JSON, and MessagePack as its binary twin. */
@@ -26,6 +26,6 @@ public enum BodyFormat {
    * @return the same value in this format
    */
   public Buffer encode(Buffer json) {
-    return this == JSON ? json : MsgpackJson.fromJson(json);
+    return this == JSON ? json : MsgPack.fromJson(json);
   }
 }

@@ -3,7 +3,7 @@ package dev.callmesh.hub.impl.http;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.JsonLimits;
-import dev.callmesh.protocol.msgpack.MsgpackJson;
+import dev.callmesh.protocol.msgpack.MsgPack;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -13,7 +13,7 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * Turns a request body into the JSON text the endpoints read, after the body handler and before them:
  * decompressed when it came with {@code Content-Encoding: gzip} or {@code deflate} ({@link Inflation}, bounded by
  * the same limit as any body, counted on the decompressed bytes), and transcoded when it is MessagePack
- * ({@link MsgpackJson}). An unknown coding is 415; a body past the limit once decompressed or transcoded is 413
+ * ({@link MsgPack}). An unknown coding is 415; a body past the limit once decompressed or transcoded is 413
  * {@code RESOURCE_EXHAUSTED}; a corrupt one is 400 {@code INVALID_INPUT}. Bodies over 64 KiB are decoded on a
  * worker thread, so a large one does not hold up the event loop.
  */
@@ -66,7 +66,7 @@ public final class RequestBodies {
       ((RoutingContextInternal) ctx).setBody(json);
       ctx.next();
     }).onFailure(e -> {
-      boolean tooLarge = e instanceof Inflation.TooLargeException || e instanceof MsgpackJson.TooLargeException;
+      boolean tooLarge = e instanceof Inflation.TooLargeException || e instanceof MsgPack.TooLargeException;
       HttpAnswer.of(ctx).error(tooLarge ? 413 : 400, CallException.of(
           tooLarge ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.INVALID_INPUT, e.getMessage()));
     });
@@ -74,6 +74,6 @@ public final class RequestBodies {
 
   private Buffer decode(Buffer body, String coding, boolean msgpack) {
     Buffer plain = Inflation.inflate(body, coding, maxBytes);
-    return msgpack ? MsgpackJson.toJson(plain, limits, maxBytes) : plain;
+    return msgpack ? MsgPack.toJson(plain, limits, maxBytes) : plain;
   }
 }

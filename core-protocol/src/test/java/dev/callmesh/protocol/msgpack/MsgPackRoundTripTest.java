@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.protocol.JsonLimits;
+import dev.callmesh.protocol.ProtocolException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +20,7 @@ import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.Value;
 
 /** MessagePack to JSON and back: values survive, bin becomes base64, and bad or oversized input is refused. */
-class MsgpackJsonTest {
+class MsgPackRoundTripTest {
 
   static final JsonLimits LIMITS = JsonLimits.DEFAULTS;
 
@@ -38,16 +39,16 @@ class MsgpackJsonTest {
     JsonObject value = new JsonObject().put("s", "h\u00e9llo \"q\"\n").put("i", 42).put("neg", -7).put("l", 1L << 40)
         .put("d", 2.5).put("t", true).put("f", false).putNull("n").put("empty", new JsonObject())
         .put("a", new JsonArray().add(1).add("two").add(new JsonArray()).add(new JsonObject().put("x", new JsonArray().add(3))));
-    Buffer msgpack = MsgpackJson.fromJson(value.toBuffer());
-    assertEquals(value, new JsonObject(MsgpackJson.toJson(msgpack, LIMITS, 1 << 20)));
-    assertEquals(new JsonArray().add(1).add(2), new JsonArray(MsgpackJson.toJson(
-        MsgpackJson.fromJson(Buffer.buffer("[1,2]")), LIMITS, 1024)));
-    assertEquals("7", MsgpackJson.toJson(MsgpackJson.fromJson(Buffer.buffer("7")), LIMITS, 1024).toString());
+    Buffer msgpack = MsgPack.fromJson(value.toBuffer());
+    assertEquals(value, new JsonObject(MsgPack.toJson(msgpack, LIMITS, 1 << 20)));
+    assertEquals(new JsonArray().add(1).add(2), new JsonArray(MsgPack.toJson(
+        MsgPack.fromJson(Buffer.buffer("[1,2]")), LIMITS, 1024)));
+    assertEquals("7", MsgPack.toJson(MsgPack.fromJson(Buffer.buffer("7")), LIMITS, 1024).toString());
   }
 
   @Test
   void fromJsonWritesMessagePackThatTheReferenceDecoderReads() throws IOException {
-    Buffer msgpack = MsgpackJson.fromJson(Buffer.buffer("{\"a\":[1,\"b\",null],\"big\":18446744073709551615,\"huge\":1e400}"));
+    Buffer msgpack = MsgPack.fromJson(Buffer.buffer("{\"a\":[1,\"b\",null],\"big\":18446744073709551615,\"huge\":1e400}"));
     try (MessageUnpacker u = MessagePack.newDefaultUnpacker(msgpack.getBytes())) {
       Value v = u.unpackValue();
       assertTrue(v.isMapValue(), v.toString());
@@ -65,22 +66,22 @@ class MsgpackJsonTest {
       p.packMapHeader(1).packString("content");
       p.packBinaryHeader(bytes.length).writePayload(bytes);
     });
-    JsonObject json = new JsonObject(MsgpackJson.toJson(msgpack, LIMITS, 1024));
+    JsonObject json = new JsonObject(MsgPack.toJson(msgpack, LIMITS, 1024));
     assertArrayEquals(bytes, Base64.getDecoder().decode(json.getString("content")));
   }
 
   @Test
   void extValuesTrailingBytesAndCutShortInputAreRefused() throws IOException {
     Buffer ext = packed(p -> p.packExtensionTypeHeader((byte) 5, 2).writePayload(new byte[] {1, 2}));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> MsgpackJson.toJson(ext, LIMITS, 1024))
+    assertTrue(assertThrows(ProtocolException.class, () -> MsgPack.toJson(ext, LIMITS, 1024))
         .getMessage().contains("ext"));
     Buffer two = packed(p -> p.packInt(1).packInt(2));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> MsgpackJson.toJson(two, LIMITS, 1024))
-        .getMessage().contains("more than one value"));
+    assertTrue(assertThrows(ProtocolException.class, () -> MsgPack.toJson(two, LIMITS, 1024))
+        .getMessage().contains("exactly one MessagePack value"));
     Buffer cut = packed(p -> p.packArrayHeader(3).packInt(1));
-    assertThrows(IllegalArgumentException.class, () -> MsgpackJson.toJson(cut, LIMITS, 1024));
-    assertThrows(IllegalArgumentException.class, () -> MsgpackJson.toJson(Buffer.buffer(), LIMITS, 1024));
-    assertThrows(IllegalArgumentException.class, () -> MsgpackJson.toJson(Buffer.buffer(new byte[] {(byte) 0xc1}), LIMITS, 1024),
+    assertThrows(ProtocolException.class, () -> MsgPack.toJson(cut, LIMITS, 1024));
+    assertThrows(ProtocolException.class, () -> MsgPack.toJson(Buffer.buffer(), LIMITS, 1024));
+    assertThrows(ProtocolException.class, () -> MsgPack.toJson(Buffer.buffer(new byte[] {(byte) 0xc1}), LIMITS, 1024),
         "0xc1 is never used in MessagePack");
   }
 
@@ -92,16 +93,16 @@ class MsgpackJsonTest {
       }
       p.packInt(0);
     });
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> MsgpackJson.toJson(deep, LIMITS.withMaxDepth(32), 1 << 20))
+    assertTrue(assertThrows(ProtocolException.class, () -> MsgPack.toJson(deep, LIMITS.withMaxDepth(32), 1 << 20))
         .getMessage().contains("deeper"));
-    assertEquals(40 * 2 + 1, MsgpackJson.toJson(deep, LIMITS.withMaxDepth(40), 1 << 20).length());
+    assertEquals(40 * 2 + 1, MsgPack.toJson(deep, LIMITS.withMaxDepth(40), 1 << 20).length());
   }
 
   @Test
   void jsonLargerThanTheLimitIsRefusedAsTooLarge() throws IOException {
     byte[] bin = new byte[3000]; // 4000 characters of base64
     Buffer msgpack = packed(p -> p.packBinaryHeader(bin.length).writePayload(bin));
-    assertThrows(MsgpackJson.TooLargeException.class, () -> MsgpackJson.toJson(msgpack, LIMITS, 3999));
-    assertEquals(4002, MsgpackJson.toJson(msgpack, LIMITS, 4002).length(), "the quotes and the base64 fit exactly");
+    assertThrows(MsgPack.TooLargeException.class, () -> MsgPack.toJson(msgpack, LIMITS, 3999));
+    assertEquals(4002, MsgPack.toJson(msgpack, LIMITS, 4002).length(), "the quotes and the base64 fit exactly");
   }
 }
