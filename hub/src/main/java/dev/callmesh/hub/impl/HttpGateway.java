@@ -6,13 +6,17 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.auth.AuthException;
+import dev.callmesh.protocol.auth.AuthorizedKey;
+import dev.callmesh.protocol.auth.AuthorizedKeys;
 import dev.callmesh.protocol.call.InboundCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -42,6 +46,8 @@ public final class HttpGateway {
   private final HubAcceptor hub;
   private final Routing routing;
   private final BooleanSupplier shuttingDown;
+  private AuthorizedKeys rightsOf;
+  private Map<String, Integer> rights = Map.of();
 
   HttpGateway(HubAcceptor hub, Routing routing, BooleanSupplier shuttingDown) {
     this.hub = hub;
@@ -138,16 +144,35 @@ public final class HttpGateway {
   }
 
   /**
-   * @return a value that changes when the catalog of operations may have changed: a spoke joined, left or
-   *     registered other operations, or authorized_keys was reloaded (which changes rights). Cheap: it looks at
-   *     the identity of each route, not at its operations.
+   * @return a value that changes when the spokes' operations may have changed: a spoke joined, left or registered
+   *     other operations. Cheap: it looks at the identity of each route, not at its operations.
    */
   public long catalogStamp() {
-    long stamp = System.identityHashCode(hub.auth.keys());
+    long stamp = 0;
     for (RoutingTable.Route r : routing.targets().routes().routes()) {
       stamp += System.identityHashCode(r) * 0x9E3779B97F4A7C15L; // order-free: a sum of spread hashes
     }
     return stamp;
+  }
+
+  /**
+   * @param identity an identity id
+   * @return a value that changes when authorized_keys is reloaded with other rights for the identity (its allow
+   *     lists): what it may call, and so its catalog, may have changed
+   */
+  public synchronized int rightsStamp(String identity) {
+    AuthorizedKeys keys = hub.auth.keys();
+    if (keys != rightsOf) {
+      Map<String, Integer> stamps = new HashMap<>();
+      if (keys != null) {
+        for (AuthorizedKey k : keys.keys()) {
+          stamps.merge(k.id(), k.allowPatterns().hashCode(), (a, b) -> 31 * a + b);
+        }
+      }
+      rightsOf = keys;
+      rights = stamps;
+    }
+    return rights.getOrDefault(identity, 0);
   }
 
   /**

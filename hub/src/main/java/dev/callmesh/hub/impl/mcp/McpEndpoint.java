@@ -131,9 +131,14 @@ public final class McpEndpoint {
     boolean streams = false;
     for (McpSession s : sessions.all()) {
       streams |= s.stream() != null;
+      int rights = gateway.rightsStamp(s.identity);
+      if (rights != s.rights) { // authorized_keys was reloaded with other rights for the identity
+        s.rights = rights;
+        s.listChanged();
+      }
     }
     if (streams && !changeScheduled && gateway.catalogStamp() != stamp) {
-      catalogChanged(); // a spoke registered other operations, or authorized_keys was reloaded
+      catalogChanged(); // a spoke registered other operations
     }
     if (now - lastPingMs >= gateway.heartbeatMs()) {
       lastPingMs = now;

@@ -28,8 +28,12 @@ import java.util.function.Function;
  */
 final class McpMethods {
 
-  /** The protocol versions served, newest first. */
-  static final List<String> VERSIONS = List.of(ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_03_26);
+  /**
+   * The protocol versions served, newest first: what this server uses of them (tools, progress, list changes,
+   * Streamable HTTP with sessions) reads the same in each.
+   */
+  static final List<String> VERSIONS = List.of(ProtocolVersions.MCP_2025_11_25, ProtocolVersions.MCP_2025_06_18,
+      ProtocolVersions.MCP_2025_03_26);
   /** JSON-RPC's code for invalid params, which MCP also uses for an unknown tool. */
   static final int INVALID_PARAMS = McpSchema.ErrorCodes.INVALID_PARAMS;
 

@@ -193,6 +193,7 @@ final class McpPost {
           "the hub holds as many MCP sessions as it may; end one (DELETE /mcp) or try again later")));
       return;
     }
+    session.rights = gateway.rightsStamp(caller.id());
     ctx.response().putHeader(SESSION, session.id);
     respond(ctx, McpJson.INSTANCE.write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(),
         methods.initialize(version), null)));

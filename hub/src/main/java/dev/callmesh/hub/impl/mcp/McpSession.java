@@ -25,6 +25,8 @@ final class McpSession {
   /** Tool name to operation path, as the session's last tools/list showed them. */
   Map<String, String> toolPaths = Map.of();
   final Map<String, CollectedCall> running = new HashMap<>();
+  /** The identity's rights when last looked at (a stamp), to tell when a reload of authorized_keys changed them. */
+  int rights;
   private SseStream stream;
   private boolean changePending;
   private long lastUsedMs;
