@@ -137,7 +137,11 @@ final class McpPost {
       });
       return;
     }
-    ctx.response().closeHandler(v -> abort(session, key, "the MCP client went away"));
+    ctx.response().closeHandler(v -> {
+      if (!ctx.response().ended()) {
+        abort(session, key, "the MCP client went away");
+      }
+    });
     answer(caller, session, request, params, null).onComplete(ar -> {
       if (!ctx.response().ended() && !ctx.response().closed()) {
         ctx.response().putHeader("Content-Type", JSON).end(ar.result());

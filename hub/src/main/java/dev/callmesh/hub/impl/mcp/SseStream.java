@@ -20,22 +20,21 @@ final class SseStream {
    * Starts the stream: status 200 and its headers.
    *
    * @param response the response to stream on
-   * @param onClose run once when the client goes away or the stream ends
+   * @param onGone run once when the client goes away before the stream has ended
    */
-  SseStream(HttpServerResponse response, Runnable onClose) {
+  SseStream(HttpServerResponse response, Runnable onGone) {
     this.response = response;
     response.setStatusCode(200).setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    Handler<Void> gone = v -> {
+    response.endHandler(v -> closed = true);
+    response.closeHandler(v -> {
       if (!closed) {
         closed = true;
-        onClose.run();
+        onGone.run();
       }
-    };
-    response.closeHandler(gone);
-    response.endHandler(gone);
+    });
   }
 
   /** @return the response, e.g. to set a header before anything was written */
