@@ -216,6 +216,19 @@ class McpIT {
     assertEquals(400, McpHttp.post(url, list, McpHttp.with(inSession, "MCP-Protocol-Version: 1999-01-01")).status(),
         "a protocol version not served");
 
+    // Bad input gets JSON-RPC errors, never a dead request
+    McpHttp notJson = McpHttp.post(url, "{nope", inSession);
+    assertEquals(400, notJson.status(), notJson.body());
+    assertEquals(-32700, notJson.json().getJsonObject("error").getInteger("code"));
+    McpHttp arrayParams = McpHttp.post(url, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":[1]}", inSession);
+    assertEquals(-32602, arrayParams.json().getJsonObject("error").getInteger("code"), arrayParams.body());
+    McpHttp oddMeta = McpHttp.post(url, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":"
+        + "\"dev1.fs.stat\",\"arguments\":{\"path\":\"README.md\"},\"_meta\":\"x\"}}", inSession);
+    assertEquals("README.md", oddMeta.json().getJsonObject("result").getJsonObject("structuredContent").getString("path"),
+        oddMeta.body());
+    McpHttp noMethod = McpHttp.post(url, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"prompts/list\"}", inSession);
+    assertEquals(-32601, noMethod.json().getJsonObject("error").getInteger("code"), noMethod.body());
+
     String otherToken = token(other, "--offline");
     assertEquals(404, McpHttp.post(url, list, McpHttp.with(json, "Authorization: Bearer " + otherToken,
         "Mcp-Session-Id: " + session)).status(), "a session is its identity's only");

@@ -119,7 +119,7 @@ final class McpMethods {
     boolean stream = spec != null && spec.opType() == OperationType.SUBSCRIPTION;
     JsonObject payload = new JsonObject().put("operationId", path)
         .put("input", arguments == null ? new JsonObject() : arguments);
-    Long timeout = timeout(params.getJsonObject("_meta"));
+    Long timeout = timeout(params.getValue("_meta") instanceof JsonObject meta ? meta : null);
     if (timeout != null || stream) {
       payload.put("timeoutMs", timeout != null ? timeout : limits.subscriptionTimeoutMs());
     }

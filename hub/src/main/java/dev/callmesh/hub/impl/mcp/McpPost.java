@@ -106,7 +106,7 @@ final class McpPost {
       return;
     }
     if (message instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method())) {
-      initialize(ctx, caller, r, raw.getJsonObject("params"));
+      initialize(ctx, caller, r, params(raw));
       return;
     }
     McpSession session = session(ctx, caller);
@@ -118,7 +118,7 @@ final class McpPost {
       ctx.response().setStatusCode(202).end();
       return;
     }
-    JsonObject params = raw.getValue("params") instanceof JsonObject p ? p : null;
+    JsonObject params = params(raw);
     Object token = params == null || !(params.getValue("_meta") instanceof JsonObject meta) ? null
         : meta.getValue("progressToken");
     String accept = ctx.request().getHeader("Accept");
@@ -161,7 +161,7 @@ final class McpPost {
         Object id = item instanceof JsonObject o ? o.getValue("id") : null;
         answers.add(Future.succeededFuture(errorJson(id, McpSchema.ErrorCodes.INVALID_REQUEST, "not a JSON-RPC 2.0 message", null)));
       } else if (message instanceof McpSchema.JSONRPCRequest request) {
-        answers.add(answer(caller, session, request, ((JsonObject) item).getJsonObject("params"), null));
+        answers.add(answer(caller, session, request, params((JsonObject) item), null));
       } else {
         notification(session, message, (JsonObject) item);
       }
@@ -234,6 +234,11 @@ final class McpPost {
     if (call != null) {
       call.abort(CallException.of(ErrorCode.ABORTED, why));
     }
+  }
+
+  /** @return the message's params when they are an object (MCP's always are), else {@code null} */
+  private static JsonObject params(JsonObject raw) {
+    return raw.getValue("params") instanceof JsonObject p ? p : null;
   }
 
   private static McpSchema.JSONRPCMessage parse(JsonObject raw) {
