@@ -7,7 +7,7 @@ package dev.callmesh.hub.impl.mcp;
  * @param maxSessions sessions kept in all; an {@code initialize} past it is refused (RESOURCE_EXHAUSTED)
  * @param maxSessionsPerIdentity sessions kept per identity; a new one past it ends that identity's least
  *     recently used session (whose client then gets 404 and starts again, as MCP has it)
- * @param idleTimeoutMs a session that has had no request, and no open stream, for this long ends
+ * @param idleTimeoutMs a session that has had no request, no open stream and no running call for this long ends
  * @param maxStreamBytes the most JSON a subscription's outputs may add up to in one tool call
  * @param maxCallsPerSession tool calls one session may have running at once
  * @param subscriptionTimeoutMs the deadline of a subscription called as a tool, unless the call sets its own

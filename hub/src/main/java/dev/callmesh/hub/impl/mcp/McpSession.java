@@ -43,9 +43,9 @@ final class McpSession {
     lastUsedMs = now;
   }
 
-  /** @return when the session was last used, in milliseconds; an open stream counts as use */
+  /** @return when the session was last used, in milliseconds; an open stream or a running call is use now */
   long lastUsedMs(long now) {
-    return stream != null && !stream.isClosed() ? now : lastUsedMs;
+    return (stream != null && !stream.isClosed()) || !running.isEmpty() ? now : lastUsedMs;
   }
 
   /** @return the open server-sent stream, or {@code null} */

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.callmesh.hub.impl.gateway.CollectedCall;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,5 +63,25 @@ class McpSessionsTest {
     assertNull(sessions.get(a.id, "agent", 2801));
     assertEquals(0, sessions.size());
     assertNull(sessions.get(null, "agent", 0));
+  }
+
+  @Test
+  void aRunningCallKeepsItsSessionFromExpiring() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Promise<CollectedCall> made = Promise.promise();
+      vertx.runOnContext(v -> made.complete(new CollectedCall("t", new JsonObject().put("operationId", "/dev1/bash/exec"),
+          true, 1024, null, () -> { })));
+      CollectedCall call = made.future().await(10, TimeUnit.SECONDS);
+      McpSessions sessions = new McpSessions(limits(10, 10, 1000));
+      McpSession a = sessions.open("agent", "2025-06-18", 0);
+      a.running.put("1", call);
+      sessions.expire(5000);
+      assertSame(a, sessions.get(a.id, "agent", 5000), "a long tool call is not idleness");
+      a.running.clear();
+      assertNull(sessions.get(a.id, "agent", 6001));
+    } finally {
+      vertx.close().await();
+    }
   }
 }
