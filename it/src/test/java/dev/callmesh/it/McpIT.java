@@ -48,11 +48,12 @@ class McpIT {
     spoke2 = mesh.spokeKey("dev2");
     agent = mesh.userKey("agent", "/dev1/*,/dev2/*");
     other = mesh.userKey("other", "/dev1/fs/*");
+    Path adminKey = mesh.adminKey(); // authorized before the hub starts: no wait for a reload
     Path root = mesh.root("dev1");
     Files.writeString(root.resolve("README.md"), "# served over MCP\n");
     mesh.startHub(0);
     mesh.startSpoke("dev1", spokeKey, root);
-    admin = mesh.client(mesh.adminKey());
+    admin = mesh.client(adminKey);
   }
 
   @AfterAll
