@@ -1,6 +1,8 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.mcp.McpEndpoint;
 import dev.callmesh.hub.impl.metrics.MetricsEndpoint;
+import dev.callmesh.hub.impl.openapi.OpenApiEndpoint;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
@@ -115,6 +117,9 @@ final class HttpApi implements JobRoutes.Gateway {
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
     JobRoutes.mount(router, this);
+    HttpGateway gateway = new HttpGateway(hub, routing, shuttingDown);
+    router.get(OpenApiEndpoint.PATH).handler(OpenApiEndpoint.create(gateway));
+    McpEndpoint.create(gateway).mount(router);
     HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
     router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
