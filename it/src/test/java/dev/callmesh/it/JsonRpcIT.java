@@ -116,6 +116,8 @@ class JsonRpcIT {
       JsonObject read = call(ws, req(4, "/dev1/fs/readFile", new JsonObject().put("path", "a.txt")));
       assertEquals(4, read.getInteger("id"));
       assertEquals("alpha", read.getJsonObject("result").getString("content"), read.encode());
+      mesh.hub.awaitErrLine(l -> l.contains("op=/dev1/fs/readFile") && l.contains("transport=jsonrpc"),
+          java.time.Duration.ofSeconds(10)); // the audit line names the edge the call came in on
 
       ws.send(req(null, "/dev1/fs/writeFile", new JsonObject().put("path", "note.txt").put("content", "noted")).encode());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -71,8 +71,9 @@ final class HubRouter implements CallHandler {
 
   @Override
   public void handle(InboundCall raw) {
-    AuditedCall call = new AuditedCall(raw, conn.key().id(), conn.engine == null ? "http" : conn.engine.transport().transportName(),
-        routing.metrics());
+    String transport = conn.engine != null ? conn.engine.transport().transportName()
+        : raw instanceof JsonRpcCall ? "jsonrpc" : "http";
+    AuditedCall call = new AuditedCall(raw, conn.key().id(), transport, routing.metrics());
     if (!routing.callRate().tryCall(conn.key().id())) {
       call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key().id() + " is over its limit of "
           + routing.callRate().perSecond() + " calls per second; slow down and try again"));
