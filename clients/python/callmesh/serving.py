@@ -1,0 +1,270 @@
+"""Serving operations: the calls the hub sends us, run by handlers in a bounded thread pool.
+
+A handler is ``fn(input, ctx)``. A query or mutation returns its output; a subscription is a
+generator whose every ``yield`` is one output. Raising :class:`CallError` answers with that code;
+any other exception answers ``INTERNAL``. The reader thread never runs a handler, so a slow handler
+does not hold up other calls or heartbeats.
+
+For each call served: at most ``window`` outputs beyond the caller's credit are sent (the generator
+waits), ``timeoutMs``/``idleTimeoutMs`` are enforced (the caller gets TIMEOUT, the handler is told
+through ``ctx.cancelled``), and when the caller aborts, the generator is closed at its next ``yield``
+and the calls made on its behalf through ``ctx.call`` are aborted too.
+"""
+
+import inspect
+import logging
+import threading
+
+from . import specs as specs_mod
+from .errors import INTERNAL, RESOURCE_EXHAUSTED, TIMEOUT, CallError, TransportError
+from .frames import FrameTooLong
+
+__all__ = ["Server", "InboundCall", "Context"]
+
+log = logging.getLogger("callmesh")
+
+
+class Context:
+    """What a handler knows about the call it serves.
+
+    ``caller`` is ``{"id": identity, "spoke": name or None}`` as the hub set it; ``metadata`` the
+    call's metadata (with ``traceparent``); ``operation`` the path as served (``/echo/echo``);
+    ``request_id`` the call's id on this connection; ``parent_request_id`` the ``parentRequestId``
+    the hub sent (the id, on this connection, of the call of ours this one was made for, when the
+    caller called on behalf of a call we made; else ``None``); ``cancelled`` a :class:`threading.Event` set
+    when the call is aborted or times out (long handlers should check it).
+    """
+
+    def __init__(self, call, mesh):
+        self._call = call
+        self._mesh = mesh
+        self.caller = call.caller
+        self.metadata = call.metadata
+        self.operation = call.op
+        self.request_id = call.id
+        self.parent_request_id = call.parent_request_id
+        self.cancelled = call.cancelled
+
+    def call(self, path, input=None, timeout=None, metadata=None):
+        """Makes a call on behalf of this one (``parentRequestId`` is set; aborting this call aborts
+        it) and returns its output; raises CallError or ConnectionLost like ``Mesh.call``."""
+        return self._mesh._call_via(self._call.session, path, input, timeout, metadata, self._call)
+
+    def stream(self, path, input=None, timeout=None, window=None, metadata=None):
+        """Starts a subscription on behalf of this one; returns a :class:`~callmesh.calls.Stream`."""
+        return self._mesh._stream_via(self._call.session, path, input, timeout, window, metadata, self._call)
+
+
+class InboundCall:
+    """One call being served: its credit, its end (exactly one terminal event) and its children."""
+
+    def __init__(self, session, id_, op, payload):
+        self.session = session
+        self.id = id_
+        self.op = op
+        self.input = payload.get("input")
+        caller = payload.get("caller")
+        self.caller = caller if isinstance(caller, dict) else {}
+        meta = payload.get("metadata")
+        self.metadata = meta if isinstance(meta, dict) else {}
+        self.traceparent = self.metadata.get("traceparent")
+        parent = payload.get("parentRequestId")
+        self.parent_request_id = parent if isinstance(parent, str) else None
+        window = payload.get("window")
+        self.windowed = isinstance(window, int) and not isinstance(window, bool) and window >= 0
+        self.credit = window if self.windowed else 0
+        self.cancelled = threading.Event()
+        self.children = set()
+        self.ended = False
+        self.timers = []
+        self._cond = threading.Condition()
+
+    def add_credit(self, n):
+        with self._cond:
+            self.credit += n
+            self._cond.notify_all()
+
+    def emit(self, output):
+        """Sends one subscription output once credit allows; returns False when the call has ended."""
+        with self._cond:
+            while self.windowed and self.credit <= 0 and not self.ended:
+                self._cond.wait(1.0)
+            if self.ended:
+                return False
+            if self.windowed:
+                self.credit -= 1
+        try:
+            self.session.send("call.responded", self.id, {"output": output})
+        except (TypeError, ValueError) as e:
+            self.finish(CallError(INTERNAL, "the handler of %s yielded a value that is not JSON: %s"
+                                  % (self.op, e), False))
+            return False
+        except FrameTooLong as e:
+            self.finish(CallError(RESOURCE_EXHAUSTED, "an output of %s is too big to send: %s" % (self.op, e), False))
+            return False
+        except TransportError:
+            self.stop("the connection closed")
+            return False
+        return True
+
+    def finish(self, error=None, output=None, has_output=False):
+        """Ends the call: ``output`` (query/mutation), ``call.completed``, or ``error``. Only the first
+        end is sent; a call already ended (aborted, timed out) sends nothing."""
+        with self._cond:
+            if self.ended:
+                return
+            self.ended = True
+            self._cond.notify_all()
+        for t in self.timers:
+            t.cancel()
+        try:
+            if error is not None:
+                self.session.send("call.error", self.id, error.to_payload())
+            elif has_output:
+                try:
+                    self.session.send("call.responded", self.id, {"output": output})
+                except (TypeError, ValueError) as e:
+                    self.session.send("call.error", self.id, CallError(
+                        INTERNAL, "the handler of %s returned a value that is not JSON: %s" % (self.op, e),
+                        False).to_payload())
+                except FrameTooLong as e:
+                    self.session.send("call.error", self.id, CallError(
+                        RESOURCE_EXHAUSTED, "the output of %s is too big to send: %s" % (self.op, e),
+                        False).to_payload())
+            else:
+                self.session.send("call.completed", self.id, {})
+        except TransportError:
+            pass
+
+    def stop(self, reason, error=None):
+        """Ends the call from outside the handler (abort, deadline, lost connection): the handler is
+        cancelled, its children aborted; ``error`` (e.g. TIMEOUT) is sent when given."""
+        if error is not None:
+            self.finish(error)
+        else:
+            with self._cond:
+                self.ended = True
+                self._cond.notify_all()
+            for t in self.timers:
+                t.cancel()
+        self.cancelled.set()
+        for child in list(self.children):
+            self.session.abort(child, "the call it was made for ended: " + reason)
+
+
+class Server:
+    """Serves the calls of every session of one mesh with the handlers of ``serve=``."""
+
+    def __init__(self, handlers, executor, timers, mesh, max_in_flight=1024):
+        self._handlers = handlers
+        self._executor = executor
+        self._timers = timers
+        self._mesh = mesh
+        self._max_in_flight = max_in_flight
+        self._calls = {}
+        self._lock = threading.Lock()
+
+    def in_flight(self):
+        """Returns how many calls are being served."""
+        with self._lock:
+            return len(self._calls)
+
+    def requested(self, session, id_, payload):
+        """A ``call.requested`` arrived (on the reader thread): check it and hand it to the pool."""
+        op = payload.get("operationId")
+        handler = self._handlers.get(op) if isinstance(op, str) else None
+        if handler is None:
+            session.send("call.error", id_, CallError("NOT_FOUND", "this spoke serves no operation %r" % (op,),
+                                                      False).to_payload())
+            return
+        call = InboundCall(session, id_, op, payload)
+        with self._lock:
+            if (session, id_) in self._calls:
+                busy = "request id %s is already in flight on this connection; use a new id per call" % id_
+            elif len(self._calls) >= self._max_in_flight:
+                busy = "this spoke is serving %d calls, its limit; try again later" % len(self._calls)
+            else:
+                busy = None
+                self._calls[(session, id_)] = call
+        if busy:
+            session.send("call.error", id_, CallError(RESOURCE_EXHAUSTED, busy, True).to_payload())
+            return
+        self._arm_deadlines(call, payload)
+        try:
+            self._executor.submit(self._run, call, handler)
+        except RuntimeError:  # the pool is shut down: the mesh is closing
+            self._release(call)
+            call.finish(CallError("UNAVAILABLE", "the spoke is shutting down", True))
+
+    def _arm_deadlines(self, call, payload):
+        t = payload.get("timeoutMs")
+        if isinstance(t, int) and not isinstance(t, bool) and t > 0:
+            call.timers.append(self._timers.schedule(t / 1000.0, lambda: call.stop("its timeout passed", CallError(
+                TIMEOUT, "%s did not finish within %d ms" % (call.op, t), True))))
+
+    def aborted(self, session, id_, payload):
+        """The caller aborted a call we serve; returns whether we knew it."""
+        with self._lock:
+            call = self._calls.get((session, id_))
+        if call is None:
+            return False
+        reason = payload.get("reason")
+        call.stop(reason if isinstance(reason, str) else "aborted by the caller")
+        return True
+
+    def credited(self, session, id_, payload):
+        """The caller credited a stream we serve with ``n`` more outputs."""
+        n = payload.get("n")
+        with self._lock:
+            call = self._calls.get((session, id_))
+        if call is not None and isinstance(n, int) and not isinstance(n, bool) and n > 0:
+            call.add_credit(n)
+
+    def connection_closed(self, session):
+        """Stops every call served on a session that ended."""
+        with self._lock:
+            mine = [c for (s, _), c in self._calls.items() if s is session]
+        for call in mine:
+            call.stop("the connection closed")
+
+    def _release(self, call):
+        with self._lock:
+            if self._calls.get((call.session, call.id)) is call:
+                del self._calls[(call.session, call.id)]
+
+    def _run(self, call, handler):
+        try:
+            if call.ended:
+                return
+            ctx = Context(call, self._mesh)
+            result = handler.fn(call.input, ctx)
+            if handler.op_type == specs_mod.SUBSCRIPTION:
+                self._stream(call, result)
+            elif inspect.isgenerator(result):
+                result.close()
+                call.finish(CallError(INTERNAL, "the handler of %s returned a generator, but the operation is a "
+                                      "%s; declare opType subscription to stream" % (call.op, handler.op_type), False))
+            else:
+                call.finish(output=result, has_output=True)
+        except CallError as e:
+            call.finish(e)
+        except Exception as e:
+            log.warning("handler of %s failed: %r", call.op, e, exc_info=True)
+            call.finish(CallError(INTERNAL, "the handler of %s failed: %s: %s" % (call.op, type(e).__name__, e), False))
+        finally:
+            self._release(call)
+
+    @staticmethod
+    def _stream(call, result):
+        if not inspect.isgenerator(result):
+            if result is not None and not call.emit(result):
+                return
+            call.finish()
+            return
+        try:
+            for out in result:
+                if not call.emit(out):
+                    return
+        finally:
+            result.close()  # runs the generator's finally blocks at its current yield
+        call.finish()

@@ -1,0 +1,99 @@
+"""One thread that runs delayed tasks: heartbeats and the deadlines of calls being served.
+
+A timer per call would be a thread per call; this keeps a heap instead. Tasks must be short (they run
+on the timer thread one after another); a task that raises is logged and does not stop the others.
+"""
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+
+__all__ = ["Timers"]
+
+log = logging.getLogger("callmesh")
+
+
+class _Handle:
+    __slots__ = ("cancelled", "_timers")
+
+    def __init__(self, timers):
+        self.cancelled = False
+        self._timers = timers
+
+    def cancel(self):
+        """Makes sure the task does not run (if it has not started yet)."""
+        if not self.cancelled:
+            self.cancelled = True
+            self._timers._cancelled_one()
+
+
+class Timers:
+    """Runs ``fn()`` after ``delay`` seconds on a daemon thread, started on first use, until ``stop()``."""
+
+    def __init__(self, name="callmesh-timers"):
+        self._name = name
+        self._heap = []
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread = None
+        self._stopped = False
+        self._cancelled = 0
+
+    def schedule(self, delay, fn):
+        """Returns a handle whose ``cancel()`` stops ``fn`` from running ``delay`` seconds from now."""
+        handle = _Handle(self)
+        with self._cond:
+            if self._stopped:
+                handle.cancelled = True
+                return handle
+            entry = (time.monotonic() + max(0.0, delay), next(self._seq), handle, fn)
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            # Wake the thread only when it must wait less than it does: a call's deadline is usually
+            # later than the next heartbeat, so serving a call costs no thread switch here.
+            if self._heap[0] is entry:
+                self._cond.notify()
+        return handle
+
+    def _cancelled_one(self):
+        # Cancelled entries stay in the heap until due; when they are most of it, drop them at once
+        # (a busy spoke cancels a deadline per call).
+        with self._cond:
+            self._cancelled += 1
+            if self._cancelled > 1024 and self._cancelled * 2 > len(self._heap):
+                self._heap = [e for e in self._heap if not e[2].cancelled]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
+
+    def stop(self):
+        """Drops every task not yet run and ends the thread."""
+        with self._cond:
+            self._stopped = True
+            self._heap.clear()
+            self._cond.notify()
+
+    def _run(self):
+        while True:
+            with self._cond:
+                while True:
+                    if self._stopped:
+                        return
+                    if self._heap:
+                        wait = self._heap[0][0] - time.monotonic()
+                        if wait <= 0:
+                            _, _, handle, fn = heapq.heappop(self._heap)
+                            if handle.cancelled:
+                                self._cancelled -= 1
+                                continue
+                            break
+                        self._cond.wait(wait)
+                    else:
+                        self._cond.wait()
+            try:
+                fn()
+            except Exception:  # a task's failure must not end the timers
+                log.exception("callmesh timer task failed")
