@@ -20,13 +20,15 @@ COPY hub/target/callmesh-hub.jar /opt/callmesh/callmesh-hub.jar
 
 # The jar's own CALLMESH_* variables (SPEC §6). Inside the container the hub listens on all of the
 # container's interfaces; what reaches it is decided where the port is published (-p 127.0.0.1:7400:7400,
-# a Kubernetes Service). The hub key is made on first start in the state volume and kept there.
+# a Kubernetes Service). The hub key is made on first start in the state volume and kept there, with the
+# jobs (jobs.db, SQLite) in the same data directory.
 # /etc/callmesh is meant to be a mounted directory (not a single file), so that edits of authorized_keys
 # reach the hub, which reloads it on change. CALLMESH_JAVA_OPTS is read by the entrypoint only.
 ENV CALLMESH_LISTEN=0.0.0.0:7400 \
     CALLMESH_HTTP=0.0.0.0:7480 \
     CALLMESH_AUTHORIZED_KEYS=/etc/callmesh/authorized_keys \
     CALLMESH_HUB_KEY=/var/lib/callmesh/hub_key \
+    CALLMESH_DATA_DIR=/var/lib/callmesh \
     CALLMESH_JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Xshare:auto"
 
 USER callmesh

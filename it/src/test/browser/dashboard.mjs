@@ -44,6 +44,7 @@ try {
   await page.waitForSelector('#operations li[data-name="/dev1/fs/readFile"]');
   await page.waitForSelector("#spokes li");
   results.spokes = await page.$$eval("#spokes li", (lis) => lis.map((li) => li.firstChild.textContent));
+  results.spokeLabels = await page.$$eval("#spokes li .labels", (els) => els.map((e) => e.textContent));
   await page.click('#operations li[data-name="/dev1/fs/readFile"]');
   await page.waitForFunction(() => document.getElementById("schema").textContent.includes("inputSchema"));
   await page.fill("#call-input", JSON.stringify({ path: "README.md" }));
@@ -51,6 +52,21 @@ try {
   await page.waitForFunction(() => document.getElementById("result").textContent.includes("content"));
   results.callResult = JSON.parse(await page.textContent("#result"));
   results.schema = JSON.parse(await page.textContent("#schema"));
+
+  // 1b. Jobs: the Call panel's operation and input started as a job, listed with its state, its outputs shown;
+  //     then a running job aborted with its Abort button.
+  await page.click("#job-button");
+  await page.waitForSelector("#jobs li .state.completed");
+  results.jobList = await page.$$eval("#jobs li", (lis) => lis.map((li) => li.firstChild.textContent));
+  await page.click("#jobs li");
+  await page.waitForFunction(() => document.getElementById("job-detail").textContent.includes("\"outputs\""));
+  results.jobDetail = JSON.parse(await page.textContent("#job-detail"));
+  await page.fill("#call-path", "/dev1/bash/exec");
+  await page.fill("#call-input", JSON.stringify({ command: "sleep 30" }));
+  await page.click("#job-button");
+  await page.click("#jobs li button.abort");
+  await page.waitForSelector("#jobs li .state.aborted");
+  results.jobStates = await page.$$eval("#jobs li .state", (s) => s.map((e) => e.textContent));
   results.pageErrors = pageErrors;
   if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
 
@@ -74,6 +90,41 @@ try {
     caller.close();
     return { outputs, listed, answer, alerts: window.alerts, missing };
   }, { admin: process.env.ADMIN_TOKEN, spokeToken: process.env.BROWSER_TOKEN });
+
+  // 3. JSON-RPC 2.0 from the page's own WebSocket (same origin): auth first, a call, a subscription, a close.
+  results.jsonrpc = await page.evaluate(async (token) => {
+    const ws = new WebSocket(`${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/v1/jsonrpc`);
+    const inbox = [];
+    let wake = null;
+    ws.onmessage = (m) => { inbox.push(JSON.parse(m.data)); if (wake) wake(); };
+    await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+    const next = async () => { while (!inbox.length) await new Promise((r) => { wake = r; }); return inbox.shift(); };
+    const send = (o) => ws.send(JSON.stringify({ jsonrpc: "2.0", ...o }));
+    send({ id: 1, method: "/dev1/fs/stat", params: { path: "README.md" } });
+    const before = await next();
+    send({ id: 2, method: "auth.authenticate", params: { token } });
+    const auth = await next();
+    send({ id: 3, method: "/dev1/fs/readFile", params: { path: "README.md" } });
+    const read = await next();
+    send({ id: 4, method: "/dev1/bash/exec", params: { command: "echo one; echo two" } });
+    const sub = await next();
+    const outputs = [];
+    let end;
+    for (;;) {
+      const n = await next();
+      if (n.method === "subscription") outputs.push(n.params.output); else { end = n; break; }
+    }
+    send({ id: 5, method: "/dev1/fs/writeFile", params: { path: "big.txt", content: "x".repeat(200000) } });
+    const big = await next(); // one message of 200 kB, sent as the browser sends it
+    send({ id: 6, method: "/dev1/fs/readFile", params: { path: "big.txt" } });
+    const bigRead = await next();
+    const closed = new Promise((r) => { ws.onclose = (e) => r(e.code); });
+    ws.close(1000);
+    return { before: before.error.data.code, identity: auth.result.identity.id, content: read.result.content,
+      subscription: sub.result.subscription, outputs, end: end.method, sameSubscription: end.params.subscription
+        === sub.result.subscription, bigWritten: big.result.size, bigRead: bigRead.result.content.length,
+      closeCode: await closed };
+  }, process.env.ADMIN_TOKEN);
 } catch (err) {
   results.error = String(err && err.stack || err);
 } finally {

@@ -1,5 +1,6 @@
 // The callmesh dashboard: plain DOM, no framework; everything goes through /callmesh.js.
 import { Callmesh } from "./callmesh.js";
+import { startJobs } from "./jobs.js";
 
 const $ = (id) => document.getElementById(id);
 let mesh = null;
@@ -22,19 +23,32 @@ function describe(err) {
   return err.code ? `${err.code}: ${err.message}` : String(err);
 }
 
+function status(text, on) {
+  $("status").textContent = text;
+  $("status").className = on ? "status on" : "status";
+}
+
 async function signIn(token) {
   $("signin-error").textContent = "";
   try {
-    mesh = await Callmesh.connect({ token, onClose: () => { $("status").textContent = "disconnected"; $("status").className = "status"; } });
+    // A hub that restarts is dialled again (with backoff); what the page shows is then loaded afresh.
+    mesh = await Callmesh.connect({ token, reconnect: true,
+      onClose: (err) => status(mesh.state === "reconnecting" ? "reconnecting…" : `disconnected: ${describe(err)}`, false),
+      onReconnect: () => {
+        status(`signed in as ${mesh.welcome.identity.id}`, true);
+        spokes.clear();
+        loadOperations().catch((err) => show(describe(err), true));
+        watchSpokes();
+      } });
   } catch (err) {
     $("signin-error").textContent = `Could not sign in: ${describe(err)}`;
     return;
   }
   sessionStorage.setItem("callmesh-token", token);
-  $("status").textContent = `signed in as ${mesh.welcome.identity.id}`;
-  $("status").className = "status on";
+  status(`signed in as ${mesh.welcome.identity.id}`, true);
   $("signin").hidden = true;
   $("app").hidden = false;
+  startJobs(mesh, input);
   await Promise.all([loadOperations(), watchSpokes()]);
 }
 
@@ -82,6 +96,9 @@ function renderSpokes() {
     const li = el("li");
     const where = s.hub ? `on hub ${s.hub}` : "";
     li.append(el("div", s.name), el("div", [s.identity, s.transport, s.remoteAddress, where].filter(Boolean).join(" · "), "meta"));
+    // pool and labels: what fan-out targets (--label) and pooled calls (/POOL/...) go by
+    const tags = [s.pool ? `pool ${s.pool}` : "", ...Object.entries(s.labels || {}).map(([k, v]) => `${k}=${v}`)];
+    if (tags.some(Boolean)) li.append(el("div", tags.filter(Boolean).join(" · "), "meta labels"));
     list.append(li);
   }
   $("spoke-count").textContent = `(${spokes.size})`;
@@ -97,8 +114,13 @@ async function watchSpokes() {
     return;
   }
   mesh.stream("/hub/spokes/watch", {}, (ev) => {
-    if (ev.event === "joined") spokes.set(ev.spoke, { name: ev.spoke, identity: "", transport: "", remoteAddress: `joined ${ev.at}`, hub: ev.hub });
-    else spokes.delete(ev.spoke);
+    if (ev.event === "joined") {
+      spokes.set(ev.spoke, { name: ev.spoke, identity: "", transport: "", remoteAddress: `joined ${ev.at}`, hub: ev.hub });
+      mesh.call("/hub/spokes/list", {}).then((out) => { // its labels and pool
+        const now = out.spokes.find((x) => x.name === ev.spoke);
+        if (now && spokes.has(ev.spoke)) { spokes.set(ev.spoke, now); renderSpokes(); }
+      }).catch(() => {});
+    } else spokes.delete(ev.spoke);
     renderSpokes();
     loadOperations();
   }).done.catch(() => {});

@@ -145,8 +145,17 @@ public final class BenchMain {
     if (scenarios.contains(CrossHubScenario.NAME) && systems.contains(Systems.CALLMESH)) {
       new CrossHubScenario(this).run();
     }
+    if (scenarios.contains(WebSocketScenario.NAME) && systems.contains(Systems.CALLMESH)) {
+      new WebSocketScenario(this).run();
+    }
     if (scenarios.contains("spokes_10k") && systems.contains(Systems.CALLMESH)) {
       new FleetScenario(this).run();
+    }
+    if (scenarios.contains(FanoutScenario.NAME) && systems.contains(Systems.CALLMESH)) {
+      new FanoutScenario(this).run();
+    }
+    if (scenarios.contains(JobScenario.NAME) && systems.contains(Systems.CALLMESH)) {
+      new JobScenario(this).run();
     }
   }
 
@@ -240,7 +249,9 @@ public final class BenchMain {
         "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", hubId,
         // No HTTP port (several hubs may run), no per-identity rate cap (the benchmark is one identity), and
         // room for spokes_10k: 10,000 spokes and the caller.
-        "--http", "off", "--max-calls-per-second", "0", "--max-connections", "20000", "--max-connections-per-source", "20000"));
+        "--http", "off", "--max-calls-per-second", "0", "--max-connections", "20000", "--max-connections-per-source", "20000",
+        // each start its own data directory (the hub's key and jobs), in the run's work directory
+        "--data-dir", work.resolve("data-" + hubId + "-" + System.nanoTime()).toString()));
     cmd.addAll(List.of(extra));
     return cmd;
   }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The callmesh responder: one JVM holding one or many spoke sessions, each serving {@code /echo/echo},
- * which returns its input. With {@code --count 1} the spoke is named PREFIX; otherwise
+ * which returns its input (and {@code /fs/stat}, from memory). With {@code --count 1} the spoke is named PREFIX; otherwise
  * PREFIX-00000, PREFIX-00001, ... Prints {@code connected to URL} once every session is up.
  *
  * <pre>
@@ -33,11 +33,18 @@ public final class EchoSpoke {
   private EchoSpoke() {
   }
 
-  /** @return the registry with {@code /echo/echo} */
+  /**
+   * @return the registry with {@code /echo/echo}, and {@code /fs/stat} answered from memory (the fan-out
+   *     scenario's operation: a spoke's cheapest real-looking answer, without touching a disk)
+   */
   static OperationRegistry registry() {
     OperationSpec echo = new OperationSpec("/echo/echo", "echo", OperationType.QUERY,
         "Returns its input unchanged.", new JsonObject().put("type", "object"), new JsonObject(), null);
-    return OperationRegistry.create().register(echo, (ctx, input) -> Future.succeededFuture(input));
+    OperationSpec stat = new OperationSpec("/fs/stat", "fs", OperationType.QUERY,
+        "The same made-up file for every path.", new JsonObject().put("type", "object"), new JsonObject(), null);
+    return OperationRegistry.create().register(echo, (ctx, input) -> Future.succeededFuture(input))
+        .register(stat, (ctx, input) -> Future.succeededFuture(new JsonObject().put("path", input.getString("path", "."))
+            .put("type", "file").put("size", 4096).put("modifiedAt", "2026-01-01T00:00:00Z").put("mode", "0644")));
   }
 
   /** @return the spoke name of number i among count */
@@ -52,7 +59,7 @@ public final class EchoSpoke {
     int count = Integer.parseInt(args[3]);
     int parallel = args.length > 4 ? Integer.parseInt(args[4]) : 32;
     OperationRegistry registry = registry();
-    JsonArray ops = new JsonArray().add(registry.spec("/echo/echo").toJson());
+    JsonArray ops = new JsonArray().add(registry.spec("/echo/echo").toJson()).add(registry.spec("/fs/stat").toJson());
     Vertx vertx = Vertx.vertx();
     ConnectOptions base = new ConnectOptions().setHubUrl(hub).setCredentials(Credentials.key(key));
     HubConnector connector = new HubConnector(vertx, base);

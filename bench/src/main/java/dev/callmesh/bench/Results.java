@@ -26,7 +26,10 @@ final class Results {
     METRICS.put("throughput_64k", List.of("mbps"));
     METRICS.put("fanout_100_spokes", List.of("rps", "p99_us"));
     METRICS.put(CrossHubScenario.NAME, CrossHubScenario.METRICS);
+    METRICS.put(WebSocketScenario.NAME, WebSocketScenario.METRICS);
     METRICS.put("spokes_10k", List.of("heap_mib", "handshakes_per_s", "p99_us"));
+    METRICS.put(FanoutScenario.NAME, FanoutScenario.METRICS);
+    METRICS.put(JobScenario.NAME, JobScenario.METRICS);
     METRICS.put("spoke_footprint", List.of("rss_mib", "start_ms"));
   }
 

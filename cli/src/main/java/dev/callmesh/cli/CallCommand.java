@@ -1,6 +1,7 @@
 package dev.callmesh.cli;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.call.CallStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -60,8 +61,8 @@ final class CallCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    return OperationKind.of(client, request).compose(kind -> OperationKind.SUBSCRIPTION.equals(kind)
-        ? collect(client) : print(client.call(request), Output::result));
+    return OperationKind.of(client, request).compose(type -> type == OperationType.SUBSCRIPTION
+        ? collect(client) : print(client.call(request, OperationKind.options(type)), Output::result));
   }
 
   /**

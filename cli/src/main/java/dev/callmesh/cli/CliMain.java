@@ -10,12 +10,14 @@ import picocli.CommandLine.Command;
     description = {"Calls operations of spokes through a callmesh hub, and lists what exists.",
         "Connection options (--hub, --key) go before or after the command; they also read",
         "CALLMESH_HUB and CALLMESH_KEY, and an encrypted key reads CALLMESH_KEY_PASSPHRASE."},
-    subcommands = {CallCommand.class, StreamCommand.class, ServicesCommand.class, SchemaCommand.class, SpokesCommand.class,
-        KeygenCommand.class, TokenCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CallCommand.class, StreamCommand.class, FanoutCommand.class, ServicesCommand.class, SchemaCommand.class,
+        SpokesCommand.class, KeygenCommand.class, TokenCommand.class, DemoCommand.class, JobCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  callmesh demo",
         "  callmesh --hub tcp://127.0.0.1:7400 --key ~/.ssh/id_ed25519 services",
-        "  callmesh call /dev1/fs/readFile '{\"path\":\"README.md\"}'"})
+        "  callmesh call /dev1/fs/readFile '{\"path\":\"README.md\"}'",
+        "  callmesh fanout --label role=ci /bash/run '{\"command\":\"uptime\"}'"})
 public final class CliMain implements Runnable {
 
   /** The version printed by {@code --version} and sent in {@code auth.hello}. */

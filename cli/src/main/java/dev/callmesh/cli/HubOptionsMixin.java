@@ -1,6 +1,7 @@
 package dev.callmesh.cli;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.client.ClientOptions;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.SshKeyPair;
@@ -47,6 +48,16 @@ final class HubOptionsMixin {
   @Option(names = "--cert-key", paramLabel = "PEM", scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "Private key of --cert, PEM (env CALLMESH_CERT_KEY)")
   Path certKey;
+
+  /** How many times a command tries a query again when --retries and CALLMESH_RETRIES are not given. */
+  static final int DEFAULT_RETRIES = 0;
+
+  @Option(names = "--retries", paramLabel = "N", scope = picocli.CommandLine.ScopeType.INHERIT,
+      description = "Try a query again up to N times (0 to 100) when it fails with a retryable error (UNAVAILABLE,"
+          + " TIMEOUT, RESOURCE_EXHAUSTED), after jittered waits and within its deadline; when its hub is lost,"
+          + " on the next hub of --hub. Mutations and subscriptions are never tried again"
+          + " (env CALLMESH_RETRIES; default " + DEFAULT_RETRIES + ")")
+  Integer retries;
 
   /**
    * @return the hub URLs from the flag, the environment or the default, in the order they are tried
@@ -98,9 +109,28 @@ final class HubOptionsMixin {
   }
 
   /**
-   * @return a future of a client connected with these options, to the first of {@link #hubUrls()} that answers
-   * @throws IllegalArgumentException (a usage error) when only one of --cert and --cert-key is given, or the
-   *     key is a public key
+   * @return how many times a query may be tried again, from the flag, the environment or the default
+   * @throws IllegalArgumentException (a usage error) when it is not a whole number from 0 to 100
+   */
+  int retries() {
+    Integer n = FlagOrEnv.value(retries, "CALLMESH_RETRIES", v -> {
+      try {
+        return Integer.valueOf(v);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("CALLMESH_RETRIES must be a whole number from 0 to 100, not '" + v + "'");
+      }
+    });
+    if (n != null && (n < 0 || n > 100)) {
+      throw new IllegalArgumentException("--retries must be from 0 to 100, not " + n);
+    }
+    return n == null ? DEFAULT_RETRIES : n;
+  }
+
+  /**
+   * @return a future of a client connected with these options, to the first of {@link #hubUrls()} that answers;
+   *     it tries queries again {@link #retries()} times, and moves to the next hub when it loses its own
+   * @throws IllegalArgumentException (a usage error) when only one of --cert and --cert-key is given, the
+   *     key is a public key, or --retries is out of range
    */
   Future<CallmeshClient> connect(Vertx vertx) {
     Path certPath = FlagOrEnv.value(cert, "CALLMESH_CERT", Path::of);
@@ -109,19 +139,21 @@ final class HubOptionsMixin {
       throw new IllegalArgumentException("a client certificate needs both --cert and --cert-key (env CALLMESH_CERT and"
           + " CALLMESH_CERT_KEY); " + (certPath == null ? "--cert" : "--cert-key") + " is missing");
     }
+    int maxRetries = retries();
     SshKeyPair pair;
     try {
       pair = loadKey(); // a usage error (IllegalArgumentException) is thrown, as documented above
     } catch (CallException e) {
       return Future.failedFuture(e);
     }
-    return CallmeshClient.connect(vertx, new ConnectOptions()
+    return CallmeshClient.connect(vertx, new ClientOptions(new ConnectOptions()
         .setHubUrls(hubUrls())
         .setCredentials(Credentials.key(pair))
         .setSshKey(pair)
         .setCaFile(FlagOrEnv.value(ca, "CALLMESH_CA", Path::of))
         .setKnownHosts(FlagOrEnv.value(knownHosts, "CALLMESH_KNOWN_HOSTS", Path::of))
         .setClientCert(certPath, certKeyPath)
-        .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)));
+        .setClient(new io.vertx.core.json.JsonObject().put("name", "callmesh-cli").put("version", CliMain.VERSION)))
+        .setMaxRetries(maxRetries));
   }
 }

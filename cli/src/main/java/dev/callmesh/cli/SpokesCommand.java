@@ -22,13 +22,24 @@ final class SpokesCommand extends ClientCommand {
 
   private static int table(JsonObject out) {
     JsonArray spokes = out.getJsonArray("spokes");
-    Table t = new Table("NAME", "IDENTITY", "TRANSPORT", "REMOTE", "CONNECTED", "OPS", "IN-FLIGHT", "HUB");
+    Table t = new Table("NAME", "IDENTITY", "TRANSPORT", "REMOTE", "CONNECTED", "OPS", "IN-FLIGHT", "HUB", "POOL", "LABELS");
     for (int i = 0; i < spokes.size(); i++) {
       JsonObject s = spokes.getJsonObject(i);
+      String pool = s.getString("pool");
       t.row(s.getString("name"), s.getString("identity"), s.getString("transport"), s.getString("remoteAddress"),
-          s.getString("connectedAt"), s.getValue("operations"), s.getValue("inFlight"), s.getString("hub"));
+          s.getString("connectedAt"), s.getValue("operations"), s.getValue("inFlight"), s.getString("hub"),
+          pool == null ? "-" : pool, labels(s.getJsonObject("labels")));
     }
     t.print();
     return 0;
+  }
+
+  /** @return the labels as {@code k=v,k2=v2} sorted by key, or {@code -} for none */
+  static String labels(JsonObject labels) {
+    if (labels == null || labels.isEmpty()) {
+      return "-";
+    }
+    return new java.util.TreeMap<>(labels.getMap()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        .collect(java.util.stream.Collectors.joining(","));
   }
 }

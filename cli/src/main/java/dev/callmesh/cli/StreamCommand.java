@@ -1,6 +1,7 @@
 package dev.callmesh.cli;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.call.CallStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -63,8 +64,8 @@ final class StreamCommand extends ClientCommand {
 
   @Override
   Future<Integer> run(CallmeshClient client) {
-    return OperationKind.of(client, request).compose(kind -> OperationKind.SINGLE.equals(kind)
-        ? print(client.call(request), StreamCommand::line) : stream(client));
+    return OperationKind.of(client, request).compose(type -> type == OperationType.QUERY || type == OperationType.MUTATION
+        ? print(client.call(request, OperationKind.options(type)), StreamCommand::line) : stream(client));
   }
 
   /** A query or mutation streamed: its one output as one line, and the end. */

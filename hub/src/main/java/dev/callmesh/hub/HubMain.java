@@ -48,14 +48,19 @@ public final class HubMain implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Where the hub keeps its state, made mode 0700 if missing: its key (DIR/hub_key, so tokens "
-          + "outlive a restart). It must be a writable directory, or the hub does not start (default ./callmesh-data"
-          + " unless --hub-key is given; env CALLMESH_DATA_DIR)")
+          + "outlive a restart) and its jobs (DIR/jobs.db, SQLite; DIR/native holds the SQLite library while the hub "
+          + "runs). It must be a writable directory, or the hub does not start (default ./callmesh-data; env "
+          + "CALLMESH_DATA_DIR)")
   Path dataDir;
 
   @Option(names = "--hub-key", paramLabel = "FILE",
       description = "The hub's own ed25519 key, made (mode 0600) on first start if missing (default DIR/hub_key of "
           + "--data-dir; env CALLMESH_HUB_KEY)")
   Path hubKey;
+
+  @Option(names = "--job-retention", paramLabel = "DURATION",
+      description = "How long an ended job is kept with its outputs (default 7d; env CALLMESH_JOB_RETENTION)")
+  String jobRetention;
 
   @Option(names = "--hub-id", paramLabel = "ID",
       description = "Hub id signed into every handshake (default the host name; env CALLMESH_HUB_ID)")
@@ -114,6 +119,11 @@ public final class HubMain implements Callable<Integer> {
       description = "Hubs join only a cluster of the same name (default callmesh; env CALLMESH_CLUSTER_NAME)")
   String clusterName;
 
+  @Option(names = "--allowed-origins", paramLabel = "ORIGIN,...",
+      description = "Origins whose pages may use the HTTP API and WebSockets besides the hub's own, e.g. "
+          + "https://app.example.com; a request with any other Origin gets 403 (env CALLMESH_ALLOWED_ORIGINS)")
+  String allowedOrigins;
+
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (env CALLMESH_CONFIG)")
   Path config;
 
@@ -162,10 +172,11 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(authorizedKeys, "CALLMESH_AUTHORIZED_KEYS", Path::of, o::setAuthorizedKeys);
     FlagOrEnv.apply(hubKey, "CALLMESH_HUB_KEY", Path::of, o::setHubKey);
     FlagOrEnv.apply(dataDir, "CALLMESH_DATA_DIR", Path::of, o::setDataDir);
-    if (o.getDataDir() == null && o.getHubKey() == null) {
-      // The default directory only when something needs it: a hub given its key (read-only containers) makes none.
-      o.setDataDir(Path.of(DEFAULT_DATA_DIR));
+    if (o.getDataDir() == null) {
+      o.setDataDir(Path.of(DEFAULT_DATA_DIR)); // the jobs live there, even when --hub-key puts the key elsewhere
     }
+    FlagOrEnv.apply(jobRetention, "CALLMESH_JOB_RETENTION", x -> x,
+        v -> o.getJobs().setRetentionMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(hubId, "CALLMESH_HUB_ID", x -> x, o::setHubId);
     FlagOrEnv.apply(maxFrameBytes, "CALLMESH_MAX_FRAME_BYTES", Integer::valueOf, o::setMaxFrameBytes);
     FlagOrEnv.apply(maxJsonDepth, "CALLMESH_MAX_JSON_DEPTH", Integer::valueOf, o::setMaxJsonDepth);
@@ -180,6 +191,8 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
     FlagOrEnv.apply(metrics, "CALLMESH_METRICS", x -> x, v -> o.setMetrics(onOff("--metrics", v)));
+    FlagOrEnv.apply(allowedOrigins, "CALLMESH_ALLOWED_ORIGINS", x -> x,
+        v -> o.getWeb().setAllowedOrigins(WebOptions.parseOrigins(v)));
     clusterOptions(o);
     Path cert = FlagOrEnv.value(tlsCert, "CALLMESH_TLS_CERT", Path::of);
     Path certKey = FlagOrEnv.value(tlsKey, "CALLMESH_TLS_KEY", Path::of);

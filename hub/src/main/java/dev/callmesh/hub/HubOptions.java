@@ -58,21 +58,18 @@ public class HubOptions {
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
   private ClusterOptions cluster;
+  private final WebOptions web = new WebOptions();
+  private JobOptions jobs = new JobOptions();
 
   /** Default options. */
-  public HubOptions() {
-  }
+  public HubOptions() { }
 
   /** A copy of other. */
   public HubOptions(HubOptions other) {
     this(other.toJson());
   }
 
-  /**
-   * From a config file's JSON: {@code listen}, {@code authorizedKeys}, {@code hubId},
-   * {@code maxFrameBytes}, {@code heartbeat} (a duration such as "15s"), {@code handshakeTimeout},
-   * {@code metrics} (a boolean), and the other keys {@link #toJson()} writes.
-   */
+  /** From a config file's JSON: the keys {@link #toJson()} writes, durations such as "15s" ({@code heartbeat}, {@code jobRetention}). */
   public HubOptions(JsonObject json) {
     HubOptionsJson.fill(this, json);
   }
@@ -90,6 +87,22 @@ public class HubOptions {
   /** @param cluster how to join a cluster, or {@code null} for standalone; @return this */
   public HubOptions setCluster(ClusterOptions cluster) {
     this.cluster = cluster == null ? null : new ClusterOptions(cluster);
+    return this;
+  }
+
+  /** @return what browsers meet on the HTTP side, the origins allowed besides the hub's own: set them on it */
+  public WebOptions getWeb() {
+    return web;
+  }
+
+  /** @return how jobs are kept: retention and bounds */
+  public JobOptions getJobs() {
+    return jobs;
+  }
+
+  /** @param jobs how jobs are kept; @return this */
+  public HubOptions setJobs(JobOptions jobs) {
+    this.jobs = new JobOptions(java.util.Objects.requireNonNull(jobs, "jobs"));
     return this;
   }
 
@@ -136,13 +149,7 @@ public class HubOptions {
     return tlsCert != null;
   }
 
-  /**
-   * Makes the TCP listener and the HTTP API speak TLS 1.3 (tls://, https://, wss://).
-   *
-   * @param cert the PEM certificate chain
-   * @param key its PEM private key
-   * @return this
-   */
+  /** Makes both listeners speak TLS 1.3 (tls, https, wss): {@code cert} the PEM chain, {@code key} its PEM key; @return this */
   public HubOptions setTls(Path cert, Path key) {
     if ((cert == null) != (key == null) || (key != null && key.toString().isEmpty())) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
@@ -166,11 +173,7 @@ public class HubOptions {
     return hubKey;
   }
 
-  /**
-   * @param file the hub's own ed25519 key (OpenSSH format), made on first start if missing; {@code null}
-   *     for {@code hub_key} in the {@link #setDataDir data directory}, without one a key in memory only
-   * @return this
-   */
+  /** @param file the hub's ed25519 key (OpenSSH), made if missing; {@code null}: {@code hub_key} of {@link #setDataDir}; @return this */
   public HubOptions setHubKey(Path file) {
     this.hubKey = file;
     return this;
@@ -180,7 +183,10 @@ public class HubOptions {
     return dataDir;
   }
 
-  /** @param dir where the hub keeps its state (its key, unless {@link #setHubKey}), made 0700 when missing; {@code null} (the default here; the command's is ./callmesh-data): none @return this */
+  /**
+   * @param dir where the hub keeps its state, made 0700 when missing: its key (unless {@link #setHubKey}) and its jobs ({@code
+   *     jobs.db}); {@code null} (here the default; the command's is ./callmesh-data): none, both kept in memory only; @return this
+   */
   public HubOptions setDataDir(Path dir) {
     this.dataDir = dir;
     return this;
@@ -226,10 +232,7 @@ public class HubOptions {
     return this;
   }
 
-  /**
-   * @return the bounds on JSON read from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters,
-   *     strings as long as a frame
-   */
+  /** @return the bounds on JSON from peers: {@link #getMaxJsonDepth()}, numbers of 100 characters, strings as long as a frame */
   public JsonLimits getJsonLimits() {
     return new JsonLimits(maxJsonDepth, JsonLimits.DEFAULT_MAX_NUMBER_LENGTH, maxFrameBytes);
   }
@@ -330,11 +333,7 @@ public class HubOptions {
     return metrics;
   }
 
-  /**
-   * @param on whether to collect metrics and serve them, in the Prometheus text format, at {@code GET /metrics}
-   *     on the HTTP port (without authentication: keep that port on a private interface)
-   * @return this
-   */
+  /** @param on whether to serve Prometheus metrics at {@code GET /metrics} of the HTTP port, without authentication; @return this */
   public HubOptions setMetrics(boolean on) {
     this.metrics = on;
     return this;

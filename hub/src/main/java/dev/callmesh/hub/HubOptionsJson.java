@@ -65,6 +65,15 @@ final class HubOptionsJson {
     if (json.getJsonObject("cluster") != null) {
       o.setCluster(new ClusterOptions(json.getJsonObject("cluster")));
     }
+    if (json.getJsonObject("jobs") != null) {
+      o.setJobs(new JobOptions(json.getJsonObject("jobs")));
+    }
+    if (json.containsKey("jobRetention")) {
+      o.getJobs().setRetentionMs(Durations.parse(json.getString("jobRetention")).toMillis());
+    }
+    if (json.getValue("allowedOrigins") != null) {
+      o.getWeb().setAllowedOrigins(new WebOptions(json).getAllowedOrigins());
+    }
   }
 
   /** @return the options as config-file JSON, as {@link #fill} reads it */
@@ -90,6 +99,9 @@ final class HubOptionsJson {
         .put("maxInFlight", o.getMaxInFlight())
         .put("shutdownGrace", o.getShutdownGraceMs() + "ms")
         .put("metrics", o.isMetrics())
-        .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson());
+        .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson())
+        .put("jobRetention", o.getJobs().getRetentionMs() + "ms")
+        .put("jobs", new JsonObject().put("maxRunningPerIdentity", o.getJobs().getMaxRunningPerIdentity()))
+        .put("allowedOrigins", o.getWeb().toJson().getValue("allowedOrigins"));
   }
 }

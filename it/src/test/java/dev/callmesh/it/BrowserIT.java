@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard and the browser client in a real Chromium (Debian's), driven by playwright-core:
- * signed out only the sign-in box shows and nothing throws; sign in with #token=, see the spokes and operations, call one; stream from the module; serve an
- * operation from the browser and call it through the hub.
+ * signed out only the sign-in box shows and nothing throws; sign in with #token=, see the spokes and operations, call one;
+ * start it as a job, see its outputs, abort a running job; stream from the module; serve an operation from the browser
+ * and call it through the hub; JSON-RPC 2.0 from the page's own WebSocket (auth first, a call, a subscription to its
+ * end, 200 kB each way, a normal close).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class BrowserIT {
@@ -31,14 +33,16 @@ class BrowserIT {
     Path npm = Tools.require("npm");
     Path scripts = prepareScripts(npm);
     try (Mesh mesh = new Mesh()) {
-      Path spokeKey = mesh.spokeKey("dev1");
+      Path spokeKey = mesh.key("dev1");
+      mesh.authorize("name=\"dev1\",spoke=\"dev1,dev1-pool\"", spokeKey); // dev1-pool: its pool
       Path admin = mesh.userKey("admin", "/dev1/*,/hub/*,/browser-1/*");
       Path browser = mesh.key("browser");
       mesh.authorize("name=\"browser\",spoke=\"browser-*\"", browser);
       Path root = mesh.root("dev1");
       Files.writeString(root.resolve("README.md"), "# seen in a browser\n");
       mesh.startHub(0);
-      mesh.startSpoke("dev1", spokeKey, root);
+      mesh.startSpoke("dev1", spokeKey, root,
+          java.util.Map.of("CALLMESH_LABELS", "role=ci,region=eu", "CALLMESH_POOL", "dev1-pool"));
       String adminJwt = token(mesh, admin, "token");
       String browserToken = token(mesh, browser, "token", "--offline");
 
@@ -66,9 +70,15 @@ class BrowserIT {
       assertEquals("signed in as admin", r.getString("status"));
       assertFalse(r.getString("urlAfterSignIn").contains("token"), "the token is cleared from the address bar");
       assertEquals(new JsonArray().add("dev1"), r.getJsonArray("spokes"));
+      assertEquals(new JsonArray().add("pool dev1-pool · region=eu · role=ci"), r.getJsonArray("spokeLabels"),
+          "the spokes list shows each spoke's pool and labels");
       assertEquals("# seen in a browser\n", r.getJsonObject("callResult").getString("content"));
       assertEquals("/dev1/fs/readFile", r.getJsonObject("schema").getString("name"));
       assertFalse(r.getJsonObject("schema").encode().contains("__absolute_uri__"), "schemas are served as written");
+      assertEquals(new JsonArray().add("completed /dev1/fs/readFile"), r.getJsonArray("jobList"), "the job started from the Call panel");
+      assertEquals("completed", r.getJsonObject("jobDetail").getString("state"));
+      assertEquals("# seen in a browser\n", r.getJsonObject("jobDetail").getJsonArray("outputs").getJsonObject(0).getString("content"));
+      assertEquals(new JsonArray().add("aborted").add("completed"), r.getJsonArray("jobStates"), "the running job was aborted");
 
       JsonObject module = r.getJsonObject("module");
       JsonArray outputs = module.getJsonArray("outputs");
@@ -84,6 +94,18 @@ class BrowserIT {
       assertEquals(new JsonArray().add("hello browser"), module.getJsonArray("alerts"));
       assertEquals("NOT_FOUND", module.getString("missing"));
       assertTrue(Files.size(shot) > 10_000, "a screenshot of the dashboard was taken");
+
+      JsonObject rpc = r.getJsonObject("jsonrpc");
+      assertEquals("UNAUTHENTICATED", rpc.getString("before"), "before auth.authenticate: " + rpc.encode());
+      assertEquals("admin", rpc.getString("identity"));
+      assertEquals("# seen in a browser\n", rpc.getString("content"));
+      JsonArray rpcOutputs = rpc.getJsonArray("outputs");
+      assertEquals(new JsonObject().put("exitCode", 0), rpcOutputs.getJsonObject(rpcOutputs.size() - 1), rpc.encode());
+      assertEquals("subscription.completed", rpc.getString("end"));
+      assertEquals(Boolean.TRUE, rpc.getBoolean("sameSubscription"));
+      assertEquals(200_000, rpc.getInteger("bigWritten"), "a 200 kB message from the browser: " + rpc.encode());
+      assertEquals(200_000, rpc.getInteger("bigRead"), "and a 200 kB answer to it");
+      assertEquals(1000, rpc.getInteger("closeCode"));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.callmesh.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.client.CallmeshClient;
@@ -36,6 +37,7 @@ class ClusterIT {
   static Mesh mesh;
   static Path spokeKey;
   static Path admin;
+  static Path other;
   static Path root;
   static Mesh.ClusterHub hub1;
   static Mesh.ClusterHub hub2;
@@ -48,6 +50,7 @@ class ClusterIT {
     spokeKey = mesh.key("dev");
     mesh.authorize("name=\"dev\",spoke=\"dev*\"", spokeKey);
     admin = mesh.userKey("admin", "/*");
+    other = mesh.userKey("other", "/*");
     root = mesh.root("dev");
     Files.writeString(root.resolve("README.md"), "# clustered\n");
     hub1 = mesh.startClusterHub("hub1", name, null);
@@ -171,12 +174,64 @@ class ClusterIT {
       who.add(((JsonObject) f.await(20, TimeUnit.SECONDS)).getString("stdout"));
     }
     assertEquals(java.util.Set.of("dev-p1", "dev-p2"), who);
+    // a fan-out from hub3 reaches the spokes of the other hubs
+    CallStream fan = client.subscribe(new JsonObject().put("operationId", "/hub/fanout").put("input", new JsonObject()
+        .put("target", new JsonObject().put("spokes", "dev-p?").put("labels", new JsonObject().put("zone", "b")))
+        .put("operation", "/fs/readFile").put("input", new JsonObject().put("path", "who.txt"))), 16);
+    List<Object> entries = new CopyOnWriteArrayList<>();
+    io.vertx.core.Promise<Void> fanned = io.vertx.core.Promise.promise();
+    fan.handler(entries::add).exceptionHandler(fanned::tryFail).endHandler(fanned::tryComplete);
+    fanned.future().await(20, TimeUnit.SECONDS);
+    assertEquals(1, entries.size(), entries.toString());
+    assertEquals("dev-p2", ((JsonObject) entries.get(0)).getString("spoke"));
+    assertEquals("dev-p2", ((JsonObject) entries.get(0)).getJsonObject("output").getString("content"));
     // the pool lives on while one member is left
     p1.kill();
     waitUntil(Duration.ofSeconds(10), "hub3 drops dev-p1", () -> !spokesSeenBy(client).containsKey("dev-p1"));
     assertEquals("dev-p2", ((JsonObject) client.call("/devpool/bash/run", new JsonObject().put("command", "cat who.txt"))
         .await(20, TimeUnit.SECONDS)).getString("stdout"));
     p2.kill();
+  }
+
+  @Test
+  @Order(1)
+  void anyHubAnswersForAJobAnotherHubStarted() throws Exception {
+    Path r = mesh.root("dev-j");
+    JavaProcess spoke = mesh.startSpoke(hub2.url(), "dev-j", spokeKey, r, true);
+    CallmeshClient starter = mesh.client(admin, hub1.url());
+    waitUntil(Duration.ofSeconds(10), "hub1 lists dev-j", () -> spokesSeenBy(starter).containsKey("dev-j"));
+    String job = ((JsonObject) starter.call("/hub/jobs/start", new JsonObject().put("operationId", "/dev-j/bash/exec")
+        .put("input", new JsonObject().put("command", "for i in 1 2 3; do echo $i; sleep 0.2; done"))).await())
+        .getString("job");
+    // another hub of the cluster reads it, watches it to its end, and lists it
+    CallmeshClient reader = mesh.client(admin, hub3.url());
+    List<Object> outputs = new CopyOnWriteArrayList<>();
+    CallStream watch = reader.subscribe(new JsonObject().put("operationId", "/hub/jobs/watch")
+        .put("input", new JsonObject().put("job", job)), 16);
+    io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+    watch.handler(outputs::add).exceptionHandler(ended::tryFail).endHandler(ended::tryComplete);
+    ended.future().await(20, TimeUnit.SECONDS);
+    assertEquals(List.of(1L, 2L, 3L, 4L), outputs.stream().map(o -> ((JsonObject) o).getLong("seq")).toList(),
+        outputs.toString());
+    assertEquals(0, ((JsonObject) outputs.get(3)).getJsonObject("output").getInteger("exitCode"));
+    JsonObject got = (JsonObject) reader.call("/hub/jobs/get", new JsonObject().put("job", job)).await();
+    assertEquals("completed", got.getString("state"), got.encode());
+    JsonArray listed = ((JsonObject) reader.call("/hub/jobs/list", new JsonObject()).await()).getJsonArray("jobs");
+    assertTrue(listed.stream().anyMatch(j -> job.equals(((JsonObject) j).getString("job"))), listed.encode());
+    // another identity is told there is no such job, on any hub
+    CallmeshClient stranger = mesh.client(other, hub3.url());
+    CallException hidden = assertThrows(CallException.class,
+        () -> stranger.call("/hub/jobs/get", new JsonObject().put("job", job)).await());
+    assertEquals("NOT_FOUND", hidden.code());
+    // a running job is aborted from a hub that did not start it
+    String sleeper = ((JsonObject) starter.call("/hub/jobs/start", new JsonObject().put("operationId", "/dev-j/bash/run")
+        .put("input", new JsonObject().put("command", "sleep 30"))).await()).getString("job");
+    JsonObject aborted = (JsonObject) mesh.client(admin, hub2.url())
+        .call("/hub/jobs/abort", new JsonObject().put("job", sleeper)).await();
+    assertEquals("aborted", aborted.getString("state"), aborted.encode());
+    assertEquals("aborted", ((JsonObject) reader.call("/hub/jobs/get", new JsonObject().put("job", sleeper)).await())
+        .getString("state"));
+    spoke.kill();
   }
 
   @Test

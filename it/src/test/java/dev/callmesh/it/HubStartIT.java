@@ -83,6 +83,29 @@ class HubStartIT {
   }
 
   @Test
+  void aHubKeyElsewhereStillKeepsTheJobsInTheDefaultDataDirectory() throws Exception {
+    Path key = mesh.dir.resolve("elsewhere_key");
+    ports(hub("--hub-key", key.toString()));
+    Path data = mesh.dir.resolve("callmesh-data");
+    assertTrue(Files.isRegularFile(data.resolve("jobs.db")), "the jobs live in ./callmesh-data");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("jobs.db"))));
+    assertTrue(!Files.exists(data.resolve("hub_key")), "the key is where --hub-key says");
+  }
+
+  @Test
+  void aJobsDatabaseThatIsNotSqliteStopsTheHubNamingItAndIsLeftAsItWas() throws Exception {
+    Path data = Files.createDirectories(mesh.dir.resolve("state"));
+    Path db = data.resolve("jobs.db");
+    byte[] garbage = "this is not a database, but someone's notes\n".repeat(200).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Files.write(db, garbage);
+    JavaProcess hub = hub("--data-dir", data.toString());
+    assertNotEquals(0, hub.awaitExit(Duration.ofSeconds(30)));
+    assertTrue(hub.stderr().contains(db.toAbsolutePath().toString()) && hub.stderr().contains("not a SQLite database"),
+        hub.stderr());
+    assertTrue(java.util.Arrays.equals(garbage, Files.readAllBytes(db)), "the file is left exactly as it was");
+  }
+
+  @Test
   void aDataDirectoryThatIsAFileStopsTheHubNamingIt() throws Exception {
     Path file = Files.writeString(mesh.dir.resolve("not-a-dir"), "x");
     JavaProcess hub = hub("--data-dir", file.toString());

@@ -3,6 +3,7 @@ package dev.callmesh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.callmesh.client.CallmeshClient;
+import dev.callmesh.client.ClientOptions;
 import dev.callmesh.protocol.auth.SshKeyPair;
 import dev.callmesh.protocol.client.ConnectOptions;
 import dev.callmesh.protocol.client.Credentials;
@@ -99,6 +100,9 @@ final class Mesh implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + fixedPort, "--authorized-keys",
         keys.toString(), "--hub-id", "it-hub", "--hub-key", dir.resolve("hub_key").toString(), "--http", "127.0.0.1:0"));
     args.addAll(List.of(extra));
+    if (!args.contains("--data-dir")) {
+      args.addAll(List.of("--data-dir", dir.resolve("hub-data").toString())); // the same one when restarted
+    }
     hub = start("hub", hubJar, args);
     String line = hub.awaitLine(l -> l.contains(" listening on "), START);
     port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1).trim());
@@ -132,7 +136,7 @@ final class Mesh implements AutoCloseable {
   ClusterHub startClusterHub(String id, String cluster, String peers, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:0", "--authorized-keys", keys.toString(),
         "--hub-id", id, "--hub-key", dir.resolve("hub_key").toString(), "--http", "127.0.0.1:0",
-        "--cluster", "127.0.0.1:0", "--cluster-name", cluster));
+        "--cluster", "127.0.0.1:0", "--cluster-name", cluster, "--data-dir", dir.resolve("data-" + id).toString()));
     if (peers != null) {
       args.addAll(List.of("--cluster-peers", peers));
     }
@@ -152,14 +156,17 @@ final class Mesh implements AutoCloseable {
     return start(name, hubJar, List.of(args));
   }
 
-  /** @return a Java client connected to the hub URL with the key */
+  /**
+   * @return a Java client connected to the hub URL with the key. Like every client of this class it does not
+   *     try calls again (so a test sees the hub's own answer, one call per call); it does reconnect.
+   */
   CallmeshClient client(Path key, String hubUrl) throws Exception {
     if (vertx == null) {
       vertx = Vertx.vertx();
     }
-    CallmeshClient c = CallmeshClient.connect(vertx, new ConnectOptions()
+    CallmeshClient c = CallmeshClient.connect(vertx, new ClientOptions(new ConnectOptions()
         .setHubUrl(HubUrl.parse(hubUrl))
-        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).await();
+        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).setMaxRetries(0)).await();
     clients.add(c);
     return c;
   }
@@ -239,9 +246,9 @@ final class Mesh implements AutoCloseable {
     if (vertx == null) {
       vertx = Vertx.vertx();
     }
-    CallmeshClient c = CallmeshClient.connect(vertx, new ConnectOptions()
+    CallmeshClient c = CallmeshClient.connect(vertx, new ClientOptions(new ConnectOptions()
         .setHubUrl(HubUrl.parse("tcp://127.0.0.1:" + port))
-        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).await();
+        .setCredentials(Credentials.key(SshKeyPair.load(key, null)))).setMaxRetries(0)).await();
     clients.add(c);
     return c;
   }

@@ -89,13 +89,16 @@ class StandardSpecsTest {
     assertEquals(Set.of("/search/grep", "/search/files"), names("search"));
     assertEquals(Set.of("/services/list", "/services/schema"), names("services"));
     assertEquals(Set.of("/hub/services/register", "/hub/spokes/list", "/hub/spokes/watch", "/hub/auth/token",
-        "/hub/cluster/members"), names("hub"));
+        "/hub/cluster/members", "/hub/fanout", "/hub/jobs/start", "/hub/jobs/get", "/hub/jobs/watch", "/hub/jobs/list",
+        "/hub/jobs/abort"), names("hub"));
+    assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/hub/jobs/watch").opType());
     assertTrue(StandardSpecs.namespace("nope").isEmpty());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/fs/watch").opType());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/bash/exec").opType());
     assertEquals(OperationType.MUTATION, StandardSpecs.get("/bash/run").opType());
     assertEquals(OperationType.QUERY, StandardSpecs.get("/search/files").opType());
     assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/search/grep").opType());
+    assertEquals(OperationType.SUBSCRIPTION, StandardSpecs.get("/hub/fanout").opType());
     assertEquals(StandardSpecs.get("/fs/stat").toJson(), StandardSpecs.get("/fs/stat").toJson());
   }
 

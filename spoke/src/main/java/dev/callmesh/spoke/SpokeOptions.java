@@ -2,6 +2,7 @@ package dev.callmesh.spoke;
 
 import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.protocol.labels.Labels;
+import dev.callmesh.protocol.labels.SpokeNames;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -34,8 +35,6 @@ public class SpokeOptions {
   public static final int DEFAULT_STREAM_THREADS = 64;
   /** Fewest stream threads: one command with its stdin needs 3. */
   public static final int MIN_STREAM_THREADS = 3;
-
-  private static final String NAME = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 
   private List<HubUrl> hubUrls = List.of(HubUrl.parse(DEFAULT_HUB));
   private String name;
@@ -157,11 +156,7 @@ public class SpokeOptions {
 
   /** @param pool a pool name (the rules of spoke names), or {@code null} for none; @return this */
   public SpokeOptions setPool(String pool) {
-    if (pool != null && !pool.matches(NAME)) {
-      throw new IllegalArgumentException("pool name must be 1-63 of a-z, 0-9 and '-', starting and ending "
-          + "with a letter or digit, not '" + pool + "'");
-    }
-    this.pool = pool;
+    this.pool = pool == null ? null : SpokeNames.check(pool, "pool name");
     return this;
   }
 
@@ -172,11 +167,7 @@ public class SpokeOptions {
 
   /** @param name the spoke name to register as; @return this */
   public SpokeOptions setName(String name) {
-    if (name == null || !name.matches(NAME)) {
-      throw new IllegalArgumentException("spoke name must be 1-63 of a-z, 0-9 and '-', starting and ending "
-          + "with a letter or digit, not '" + name + "'");
-    }
-    this.name = name;
+    this.name = SpokeNames.check(name, "spoke name");
     return this;
   }
 

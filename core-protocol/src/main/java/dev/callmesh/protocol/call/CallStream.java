@@ -15,7 +15,8 @@ import java.util.ArrayDeque;
  * most {@code window} more outputs, and {@link #fetch(long)} lets exactly that many more through.
  * <p>
  * The stream ends with {@code endHandler} on {@code call.completed}, or {@code exceptionHandler} with a
- * {@link CallException} on {@code call.error}, a timeout or a lost connection. Methods may be called
+ * {@link CallException} on {@code call.error}, a timeout or a lost connection; an end that comes before its
+ * handler is set is delivered when it is set. Methods may be called
  * from any thread; handlers run on the connection's context.
  */
 public final class CallStream implements ReadStream<Object> {
@@ -74,13 +75,19 @@ public final class CallStream implements ReadStream<Object> {
 
   @Override
   public CallStream exceptionHandler(Handler<Throwable> handler) {
-    onContext(() -> this.exceptionHandler = handler);
+    onContext(() -> {
+      this.exceptionHandler = handler;
+      drain();
+    });
     return this;
   }
 
   @Override
   public CallStream endHandler(Handler<Void> handler) {
-    onContext(() -> this.endHandler = handler);
+    onContext(() -> {
+      this.endHandler = handler;
+      drain();
+    });
     return this;
   }
 
@@ -117,12 +124,12 @@ public final class CallStream implements ReadStream<Object> {
       handler.handle(next);
     }
     if (queue.isEmpty() && !ended && (completed || error != null)) {
-      ended = true;
-      if (error != null) {
-        if (exceptionHandler != null) {
-          exceptionHandler.handle(error);
-        }
-      } else if (endHandler != null) {
+      // An end that comes before its handler is set waits for it (the handlers may be set in any order).
+      if (error != null && exceptionHandler != null) {
+        ended = true;
+        exceptionHandler.handle(error);
+      } else if (error == null && endHandler != null) {
+        ended = true;
         endHandler.handle(null);
       }
     }

@@ -7,6 +7,7 @@ import dev.callmesh.protocol.EventTypes;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.transport.EnvelopeTransport;
+import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -50,9 +51,18 @@ final class ClientHandshake {
     // TLS handshake is done: the connection is made, then closed before a word of callmesh.
     boolean tls = transport.transportName().equals("tls") || transport.transportName().equals("wss");
     transport.closeHandler(v -> fail(CallException.of(ErrorCode.UNAVAILABLE,
-        "the hub closed the connection during the handshake"
+        "the hub closed the connection during the handshake" + closeFrame()
             + (tls && !helloSent ? TlsSettings.closedDuringHandshakeHint(options) : ""))));
     transport.handler(this::onEnvelope);
+  }
+
+  /** @return the close code and reason a WebSocket hub sent, as {@code " (3000: why)"}, or {@code ""} */
+  private String closeFrame() {
+    if (transport instanceof WebSocketTransport ws && ws.closeStatusCode() != null && ws.closeStatusCode() != 1006) {
+      String reason = ws.closeReason();
+      return " (" + ws.closeStatusCode() + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")";
+    }
+    return "";
   }
 
   private void onEnvelope(EventEnvelope e) {

@@ -247,4 +247,34 @@ class StreamingEngineTest {
       }));
     })));
   }
+
+  @Test
+  void anEndOrAnErrorThatCameBeforeItsHandlerIsDeliveredWhenTheHandlerIsSet(Vertx vertx, VertxTestContext tc) {
+    vertx.runOnContext(v -> Loopback.open(vertx, 1 << 20).onComplete(tc.succeeding(lb -> {
+      CallEngine client = CallEngine.create(lb.client(), call -> { }, OPTS);
+      CallEngine.create(lb.server(), call -> {
+        if (call.operationId().equals("/empty")) {
+          call.complete();
+        } else {
+          call.fail(CallException.of(ErrorCode.NOT_FOUND, "nothing here"));
+        }
+      }, OPTS);
+      // GIVEN streams whose output handler is set, and which end before their end or exception handler is
+      CallStream empty = CallStream.open(client, new JsonObject().put("operationId", "/empty"), 4).handler(o -> { });
+      CallStream failing = CallStream.open(client, new JsonObject().put("operationId", "/fails"), 4).handler(o -> { });
+      vertx.setTimer(300, t -> {
+        // WHEN the handlers are set after the end arrived THEN each is told
+        AtomicInteger told = new AtomicInteger();
+        empty.endHandler(end -> told.incrementAndGet());
+        failing.exceptionHandler(e -> tc.verify(() -> {
+          assertEquals("NOT_FOUND", ((CallException) e).code());
+          told.incrementAndGet();
+        }));
+        vertx.setTimer(100, t2 -> tc.verify(() -> {
+          assertEquals(2, told.get(), "the end and the error that came first were delivered");
+          tc.completeNow();
+        }));
+      });
+    })));
+  }
 }

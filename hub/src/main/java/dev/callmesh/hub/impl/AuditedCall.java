@@ -15,7 +15,8 @@ import org.slf4j.event.Level;
  * its trace id. Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be
  * routed apart; the line carries the MDC keys of {@link CallLog} (the caller's request id, the full
  * operation path, the trace id).
- * The same end is counted in the hub's metrics ({@link HubMetrics#callEnded}).
+ * The same end is counted in the hub's metrics ({@link HubMetrics#callEnded}). A call over HTTP is told its
+ * traceparent at once, for its answer's header.
  */
 final class AuditedCall extends ObservedCall {
 
@@ -32,6 +33,9 @@ final class AuditedCall extends ObservedCall {
     this.identity = identity;
     this.transport = transport;
     this.metrics = metrics;
+    if (call instanceof HttpCall http) {
+      http.traceparent(traceparent()); // an HTTP answer carries the call's traceparent header
+    }
   }
 
   @Override

@@ -47,4 +47,37 @@ final class CallRate {
   int perSecond() {
     return perSecond;
   }
+
+  /**
+   * What an identity's bucket holds now, for the {@code RateLimit-*} headers.
+   *
+   * @param limit the most calls it may make at once: the bucket's size, two seconds' worth
+   * @param remaining the calls it may make now
+   * @param resetSeconds seconds until the bucket is full again
+   * @param retryAfterSeconds seconds until it may make one call (0 when it may now)
+   */
+  record Budget(int limit, int remaining, int resetSeconds, int retryAfterSeconds) {
+  }
+
+  /**
+   * Reads the identity's bucket without taking from it (calls are not slowed: the same short lock as
+   * {@link #tryCall}, only when asked).
+   *
+   * @return its budget now, or {@code null} when calls are not limited
+   */
+  Budget budget(String identity) {
+    if (perSecond == 0) {
+      return null;
+    }
+    double capacity = 2.0 * perSecond;
+    double tokens = capacity;
+    Bucket b = buckets.get(identity);
+    if (b != null) {
+      synchronized (b) {
+        tokens = Math.min(capacity, b.tokens + (System.nanoTime() - b.refilledAt) / 1e9 * perSecond);
+      }
+    }
+    return new Budget((int) capacity, (int) Math.floor(tokens), (int) Math.ceil((capacity - tokens) / perSecond),
+        tokens >= 1 ? 0 : (int) Math.ceil((1 - tokens) / perSecond));
+  }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class HelloCheck {
 
   /** Spoke names: 1 to 63 of a-z, 0-9 and -, starting and ending with a letter or digit; not hub or services. */
-  static final Pattern SPOKE_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  static final Pattern SPOKE_NAME = dev.callmesh.protocol.labels.SpokeNames.NAME;
   /** The most operations one spoke may register. */
   static final int MAX_OPERATIONS = 1000;
 

@@ -1,12 +1,24 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.mcp.McpEndpoint;
 import dev.callmesh.hub.impl.metrics.MetricsEndpoint;
+import dev.callmesh.hub.impl.openapi.OpenApiEndpoint;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.auth.AuthException;
+import dev.callmesh.hub.impl.http.EveryResponse;
+import dev.callmesh.hub.impl.http.HttpAnswer;
+import dev.callmesh.hub.impl.http.HttpServerSettings;
+import dev.callmesh.hub.impl.http.Idempotency;
+import dev.callmesh.hub.impl.http.IdempotencyStore;
 import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.hub.impl.http.Negotiation;
+import dev.callmesh.hub.impl.http.RequestBodies;
+import dev.callmesh.hub.impl.http.RequestIds;
+import dev.callmesh.hub.impl.jobs.JobRoutes;
 import dev.callmesh.protocol.auth.TimestampToken;
+import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.trace.TraceParent;
 import dev.callmesh.protocol.transport.impl.WebSocketTransport;
 import io.vertx.core.Future;
@@ -20,7 +32,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,13 +41,17 @@ import java.util.function.BooleanSupplier;
  * static files. Every call goes through the same {@link HubRouter} as calls on connections, so the same
  * allow lists apply.
  */
-final class HttpApi {
+final class HttpApi implements JobRoutes.Gateway {
+
+  /** The routing context key of the request's authenticated principal. */
+  private static final String PRINCIPAL = "callmesh.principal";
 
   private final HubAcceptor hub;
   private final Routing routing;
   private final HubHealth health;
   private final BooleanSupplier shuttingDown;
-  private final AtomicLong ids = new AtomicLong();
+  private final Idempotency idempotency;
+  private final HttpBatch batch;
 
   /**
    * @param hub the way in, for WebSockets, and what it holds: options, authentication, sessions, metrics
@@ -48,6 +64,10 @@ final class HttpApi {
     this.routing = routing;
     this.health = health;
     this.shuttingDown = shuttingDown;
+    // A clustered hub keeps idempotency keys in the cluster-wide map, so a repeat may reach any hub.
+    IdempotencyStore store = hub.options.getCluster() == null ? IdempotencyStore.memory() : IdempotencyStore.shared(hub.vertx);
+    this.idempotency = new Idempotency(store, ctx -> authenticated(ctx).map(Principal::id));
+    this.batch = new HttpBatch(hub, routing, shuttingDown, this::authenticated);
   }
 
   /** @return a future of the listening server; must run on the hub's context */
@@ -56,9 +76,10 @@ final class HttpApi {
         .setHost(hub.options.getHttp().host())
         .setPort(hub.options.getHttp().port())
         .setMaxWebSocketMessageSize(hub.options.getMaxFrameBytes())
-        .setMaxWebSocketFrameSize(Math.min(hub.options.getMaxFrameBytes(), 65536))
+        .setMaxWebSocketFrameSize(hub.options.getMaxFrameBytes()) // a browser sends a message as one frame
         .setTcpNoDelay(true);
     TlsServerSettings.apply(options, hub.options);
+    HttpServerSettings.apply(options, hub.options.isTls()); // HTTP/2 (ALPN, h2c), compression
     return ListenFailure.named(hub.vertx.createHttpServer(options)
         .connectionHandler(conn -> {
           hub.metrics.httpConnectionOpened(conn);
@@ -69,19 +90,36 @@ final class HttpApi {
 
   private Router router() {
     Router router = Router.router(hub.vertx);
+    router.route().handler(EveryResponse::handle); // X-Request-Id, Retry-After
+    router.route().handler(new OriginCheck(hub.options.isTls(), hub.options.getWeb()));
     router.get("/healthz").handler(health.liveness());
     router.get("/readyz").handler(health.readiness());
     if (hub.metrics.enabled()) {
       router.get("/metrics").handler(MetricsEndpoint.handler(hub.metrics.registry()));
     }
     router.get("/v1/ws").handler(this::webSocket);
+    router.route("/v1/*").handler(Negotiation::handle); // 406, 415
+    JsonRpcEndpoint.mount(router, hub, routing, shuttingDown); // JSON-RPC 2.0: WebSocket and POST
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(hub.options.getMaxFrameBytes()));
+    router.post("/v1/*").handler(new RequestBodies(hub.options.getMaxFrameBytes(), hub.options.getJsonLimits())::handle);
+    idempotency.route(router); // POST /v1/call, /v1/jobs, /v1/fanout with Idempotency-Key
+    router.post("/v1/batch").handler(batch::handle);
     router.post("/v1/auth/token").handler(this::token);
     router.post("/v1/call/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), false));
     router.post("/v1/stream/*").handler(ctx -> call(ctx, "/" + ctx.pathParam("*"), body(ctx), true));
+    router.post("/v1/fanout/*").handler(ctx -> {
+      HttpFanout fanout = HttpFanout.of(ctx, body(ctx), hub.options.getMaxFrameBytes());
+      if (fanout != null) {
+        route(ctx, fanout.payload(), fanout::call);
+      }
+    });
     router.get("/v1/services").handler(ctx -> call(ctx, "/services/list", query(ctx, "spoke", "prefix"), false));
     router.get("/v1/services/schema").handler(ctx -> call(ctx, "/services/schema", query(ctx, "name"), false));
     router.get("/v1/spokes").handler(ctx -> call(ctx, "/hub/spokes/list", new JsonObject(), false));
+    JobRoutes.mount(router, this);
+    HttpGateway gateway = new HttpGateway(hub, routing, shuttingDown);
+    router.get(OpenApiEndpoint.PATH).handler(OpenApiEndpoint.create(gateway));
+    McpEndpoint.create(gateway).mount(router);
     HttpFallbacks.v1(router, hub.options.getMaxFrameBytes()); // every other /v1 answer is a JSON error
     router.route("/*").handler(HttpFallbacks::revalidate);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
@@ -133,6 +171,24 @@ final class HttpApi {
     if (input == null) {
       return; // the body was answered as invalid
     }
+    JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
+    String timeout = ctx.request().getParam("timeoutMs");
+    if (timeout != null && timeout.matches("\\d{1,9}")) {
+      payload.put("timeoutMs", Long.parseLong(timeout));
+    }
+    route(ctx, payload, (id, onEnd) -> new HttpCall(HttpAnswer.of(ctx), ctx.response(), id, payload, sse, onEnd));
+  }
+
+  /**
+   * Routes a call made over HTTP as the bearer of the request's token, through the same {@link HubRouter} as
+   * calls on connections; answers the request itself when the hub is shutting down or the token is missing or
+   * not accepted.
+   *
+   * @param payload the {@code call.requested} payload; the request's {@code traceparent} header is added to it
+   * @param calls makes the call that answers the request, from its request id and what to run when it ends
+   */
+  @Override
+  public void route(RoutingContext ctx, JsonObject payload, BiFunction<String, Runnable, InboundCall> calls) {
     if (shuttingDown.getAsBoolean()) {
       error(ctx, CallException.of(ErrorCode.UNAVAILABLE, "the hub is shutting down; try again in a moment"));
       return;
@@ -144,27 +200,47 @@ final class HttpApi {
       return;
     }
     identify(ctx, token).onSuccess(principal -> {
-      JsonObject payload = new JsonObject().put("operationId", operation).put("input", input);
-      String timeout = ctx.request().getParam("timeoutMs");
-      if (timeout != null && timeout.matches("\\d{1,9}")) {
-        payload.put("timeoutMs", Long.parseLong(timeout));
-      }
       String traceparent = ctx.request().getHeader(TraceParent.METADATA_KEY);
       if (traceparent != null) {
         TraceParent.putHeader(payload, traceparent); // W3C Trace Context over HTTP; the router checks it
       }
       HubConnection caller = hub.sessions.httpCaller(principal);
-      HttpCall call = new HttpCall(ctx.response(), "http-" + ids.incrementAndGet(), payload, sse,
-          () -> hub.sessions.forget(caller));
+      InboundCall call = calls.apply(RequestIds.of(ctx), () -> hub.sessions.forget(caller));
       new HubRouter(routing, caller).handle(call);
+      if (call instanceof HttpCall http) {
+        http.open(); // a stream's head, unless the call has already answered
+      }
     });
   }
 
-  /** @return the identity of the token, also allowed to connect from the client's address; on failure answered */
+  /** @return the identity of the request's bearer token, as {@link #identify}; without one answered 401 */
+  private Future<Principal> authenticated(RoutingContext ctx) {
+    String token = bearer(ctx);
+    if (token == null) {
+      CallException e = CallException.of(ErrorCode.UNAUTHENTICATED,
+          "send Authorization: Bearer TOKEN (make one with 'callmesh token' or 'callmesh token --offline')");
+      error(ctx, e);
+      return Future.failedFuture(e);
+    }
+    return identify(ctx, token);
+  }
+
+  /**
+   * @return the identity of the token, also allowed to connect from the client's address (once per request: an
+   *     earlier handler's answer is reused), whose responses then carry the RateLimit headers; on failure answered
+   */
   private Future<Principal> identify(RoutingContext ctx, String token) {
+    Principal known = ctx.get(PRINCIPAL);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     String host = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
     return hub.auth.verifyToken(token).compose(p -> p.key().mayConnectFrom(host) ? Future.succeededFuture(p)
             : Future.failedFuture(CallException.of(ErrorCode.FORBIDDEN, "identity " + p.id() + " may not connect from " + host)))
+        .onSuccess(p -> {
+          ctx.put(PRINCIPAL, p);
+          RateLimitHeaders.add(ctx, routing.callRate(), p.id());
+        })
         .onFailure(err -> error(ctx, err instanceof CallException ce ? ce
             : CallException.of(err instanceof AuthException ae ? ae.code() : ErrorCode.UNAUTHENTICATED, err.getMessage())));
   }
@@ -178,7 +254,8 @@ final class HttpApi {
   }
 
   /** @return the body as a JSON object within the hub's JSON limits ({} when empty), or {@code null} after answering 400 */
-  private JsonObject body(RoutingContext ctx) {
+  @Override
+  public JsonObject body(RoutingContext ctx) {
     String text = ctx.body() == null ? null : ctx.body().asString();
     if (text == null || text.isBlank()) {
       return new JsonObject();
@@ -214,10 +291,11 @@ final class HttpApi {
     if (e.is(ErrorCode.UNAUTHENTICATED)) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"callmesh\"");
     }
-    json(ctx, HttpStatus.of(e), new JsonObject().put("error", e.toPayload()));
+    HttpAnswer.of(ctx).error(HttpStatus.of(e), e);
   }
 
+  /** Answers a JSON value, in the format the request asked for. */
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    HttpAnswer.of(ctx).end(status, body);
   }
 }

@@ -1,9 +1,11 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.http.HttpAnswer;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
 import dev.callmesh.protocol.call.InboundCall;
+import dev.callmesh.protocol.trace.TraceParent;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,8 +15,9 @@ import java.util.function.LongConsumer;
 
 /**
  * A call that arrived over HTTP, answered on its response: {@code 200 {"output":..}} or
- * {@code {"error":..}} with its status for {@code /v1/call}; {@code text/event-stream} events
- * ({@code responded}, {@code completed}, {@code error}) for {@code /v1/stream}. The client closing the
+ * {@code {"error":..}} with its status for {@code /v1/call} (in the format the request asked for, see
+ * {@link HttpAnswer}); {@code text/event-stream} events ({@code responded}, {@code completed}, {@code error}) for
+ * {@code /v1/stream}, never compressed. The answer carries the call's {@code traceparent} header. The client closing the
  * request aborts the call. For streams, each event written credits the upstream call by one, so a slow
  * HTTP reader holds the spoke back instead of filling the hub's memory.
  */
@@ -23,6 +26,7 @@ final class HttpCall implements InboundCall {
   /** The window a stream over HTTP asks the spoke for. */
   static final int STREAM_WINDOW = 64;
 
+  private final HttpAnswer answer;
   private final HttpServerResponse response;
   private final String id;
   private final JsonObject payload;
@@ -34,6 +38,19 @@ final class HttpCall implements InboundCall {
   private LongConsumer creditHandler;
 
   HttpCall(HttpServerResponse response, String id, JsonObject payload, boolean sse, Runnable onEnd) {
+    this(HttpAnswer.plainJson(response), response, id, payload, sse, onEnd);
+  }
+
+  /**
+   * @param answer how its JSON answer is written (the request's format, its idempotency capture)
+   * @param response the response it is answered on
+   * @param id its id: the request's {@code X-Request-Id}, which the audit line shows
+   * @param payload the call's payload
+   * @param sse whether it is answered as a {@code text/event-stream}
+   * @param onEnd run once when it ends
+   */
+  HttpCall(HttpAnswer answer, HttpServerResponse response, String id, JsonObject payload, boolean sse, Runnable onEnd) {
+    this.answer = answer;
     this.response = response;
     this.id = id;
     this.payload = payload;
@@ -44,8 +61,8 @@ final class HttpCall implements InboundCall {
       response.setChunked(true)
           .putHeader("Content-Type", "text/event-stream; charset=utf-8")
           .putHeader("Cache-Control", "no-cache")
+          .putHeader("Content-Encoding", "identity") // never compressed: each event must reach the client at once
           .putHeader("X-Accel-Buffering", "no");
-      response.write(": callmesh stream " + id + "\n\n");
     }
     response.closeHandler(v -> {
       CallException gone = CallException.of(ErrorCode.ABORTED, "the HTTP client went away");
@@ -53,6 +70,25 @@ final class HttpCall implements InboundCall {
         abortHandler.handle(gone);
       }
     });
+  }
+
+  /**
+   * Sets the {@code traceparent} header of the answer (the hub's, of this call), then {@link #open}s it.
+   *
+   * @param traceparent a valid traceparent header
+   */
+  void traceparent(String traceparent) {
+    if (!response.headWritten()) {
+      response.putHeader(TraceParent.METADATA_KEY, traceparent);
+    }
+    open();
+  }
+
+  /** Starts a stream's answer (its head and a comment line), so the client sees it has begun; else nothing. */
+  void open() {
+    if (sse && !done && !response.headWritten()) {
+      response.write(": callmesh stream " + id + "\n\n");
+    }
   }
 
   @Override
@@ -83,8 +119,7 @@ final class HttpCall implements InboundCall {
       complete();
     } else if (end(null)) {
       // A spoke's output (RawJson) goes into the body as it came, without being decoded.
-      response.putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer("{\"output\":").appendBuffer(json(output)).appendString("}"));
+      answer.end(200, Buffer.buffer("{\"output\":").appendBuffer(json(output)).appendString("}"));
     }
   }
 
@@ -127,7 +162,7 @@ final class HttpCall implements InboundCall {
     if (sse) {
       response.end("event: completed\ndata: {}\n\n");
     } else {
-      response.putHeader("Content-Type", "application/json").end(new JsonObject().put("output", (Object) null).encode());
+      answer.end(200, new JsonObject().put("output", (Object) null));
     }
   }
 
@@ -139,8 +174,7 @@ final class HttpCall implements InboundCall {
     if (sse) {
       response.end("event: error\ndata: " + error.toPayload().encode() + "\n\n");
     } else {
-      response.setStatusCode(HttpStatus.of(error)).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", error.toPayload()).encode());
+      answer.error(HttpStatus.of(error), error);
     }
   }
 

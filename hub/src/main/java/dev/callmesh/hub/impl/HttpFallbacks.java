@@ -1,8 +1,8 @@
 package dev.callmesh.hub.impl;
 
+import dev.callmesh.hub.impl.http.HttpAnswer;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -55,11 +55,13 @@ final class HttpFallbacks {
 
   /** @return the methods the endpoint at path takes, or {@code null} when there is none */
   private static String allowed(String path) {
-    if (path.startsWith("/v1/call/") || path.startsWith("/v1/stream/") || path.equals("/v1/auth/token")) {
+    if (path.startsWith("/v1/call/") || path.startsWith("/v1/stream/") || path.startsWith("/v1/fanout/")
+        || path.equals("/v1/auth/token") || path.equals("/v1/batch")) {
       return "POST";
     }
     return switch (path) {
       case "/v1/ws", "/v1/services", "/v1/services/schema", "/v1/spokes" -> "GET";
+      case JsonRpcEndpoint.PATH -> "GET, POST";
       default -> null;
     };
   }
@@ -68,7 +70,6 @@ final class HttpFallbacks {
     if (ctx.response().ended() || ctx.response().headWritten()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", e.toPayload()).encode());
+    HttpAnswer.of(ctx).error(status, e);
   }
 }

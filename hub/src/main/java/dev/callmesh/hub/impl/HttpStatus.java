@@ -4,7 +4,7 @@ import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 
 /** The HTTP status of each error code (README, HTTP API). */
-final class HttpStatus {
+public final class HttpStatus {
 
   private HttpStatus() {
   }
@@ -14,7 +14,7 @@ final class HttpStatus {
    *     codes ({@code FILE_NOT_FOUND}, {@code FILE_EXISTS}, {@code NOT_A_DIRECTORY}, {@code IS_A_DIRECTORY});
    *     500 for every other code
    */
-  static int of(CallException e) {
+  public static int of(CallException e) {
     ErrorCode code = e.standardCode();
     if (code == null) {
       return switch (e.code()) {

@@ -23,7 +23,7 @@ final class HubAcceptor {
   final Targets targets;
   final Sessions sessions;
   final HubMetrics metrics;
-  private final ConnectionLimits limits;
+  final ConnectionLimits limits;
   private final BooleanSupplier shuttingDown;
 
   HubAcceptor(Vertx vertx, HubOptions options, Authenticator auth, Targets targets, Sessions sessions,

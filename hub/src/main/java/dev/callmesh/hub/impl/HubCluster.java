@@ -61,6 +61,24 @@ public interface HubCluster {
   /** @return calls other hubs have passed on to this hub that still run */
   int callsFromPeers();
 
+  /** @return the ids of the other hubs of the cluster now (none when standalone) */
+  Future<java.util.List<String>> peers();
+
+  /**
+   * Opens a call to one of the hub's own operations on another hub ({@code /hub/jobs/*}), over the link
+   * calls between hubs take. The request carries the caller, stamped by this hub.
+   *
+   * @throws IllegalStateException when standalone
+   */
+  dev.callmesh.protocol.call.OutboundCall openOnPeer(String hub, dev.callmesh.protocol.call.CallRequest request,
+                                                     boolean stream, dev.callmesh.protocol.call.CallObserver observer);
+
+  /**
+   * @param handler serves the {@code /hub/*} calls other hubs make on this one (their caller already
+   *     authenticated and stamped by the hub it entered); before it is set, such calls fail UNAVAILABLE
+   */
+  void servePeers(dev.callmesh.protocol.call.CallHandler handler);
+
   /**
    * Leaves the cluster: the other hubs drop this hub's spokes and fail its calls.
    *

@@ -19,6 +19,8 @@ final class HubConnection {
   CallEngine engine;
   /** The route of a spoke's connection (null for a client); used on the connection's context. */
   LocalRoute route;
+  /** A caller without an engine that stays (a JSON-RPC WebSocket), or {@code null}. */
+  volatile Edge edge;
 
   HubConnection(String session, Principal principal, String spokeName) {
     this.session = session;

@@ -3,6 +3,8 @@ package dev.callmesh.hub.impl;
 import dev.callmesh.hub.Hub;
 import dev.callmesh.hub.HubOptions;
 import dev.callmesh.hub.RoutingTable;
+import dev.callmesh.hub.impl.jobs.JobService;
+import dev.callmesh.hub.impl.jobs.JobStore;
 import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.operations.OperationType;
@@ -44,6 +46,7 @@ public final class HubImpl implements Hub {
   private final HubMetrics metrics;
   private final Routing routing;
   private final HubAcceptor acceptor;
+  private final JobService jobs;
   private volatile boolean shuttingDown;
   private NetServer server;
   private HttpServer http;
@@ -60,7 +63,9 @@ public final class HubImpl implements Hub {
     this.sessions = new Sessions(this.options.getHubId(), routes, new CallEngineOptions().setHeartbeatMs(this.options.getHeartbeatMs())
         .setMaxInboundInFlight(this.options.getMaxInFlight()), this::router);
     Targets targets = new Targets(routes);
-    OperationRegistry local = HubOperations.registry(targets, sessions, auth, cluster);
+    this.jobs = new JobService(vertx, targets, this.options.getHubId(), this.options.getDataDir(), this.options.getJobs(),
+        JobStore.DEFAULT_MAX_OUTPUT_BYTES);
+    OperationRegistry local = HubOperations.registry(targets, sessions, auth, cluster, jobs);
     this.metrics = HubMeters.create(vertx, this.options, routes, local, sessions, auth, cluster);
     this.routing = new Routing(targets, local, new CallRate(this.options.getMaxCallsPerSecond()), metrics);
     this.acceptor = new HubAcceptor(vertx, this.options, auth, targets, sessions, metrics, () -> shuttingDown);
@@ -90,7 +95,9 @@ public final class HubImpl implements Hub {
 
   /** Runs on the hub verticle's context: its listeners, and so every connection, live there. */
   private Future<Hub> listen() {
-    return auth.start().compose(v -> cluster.start()).compose(v -> {
+    // The jobs open once the hub is a member: a hub the cluster refuses never touches them.
+    io.vertx.core.Context hub = vertx.getOrCreateContext();
+    return auth.start().compose(v -> cluster.start()).compose(v -> jobs.open(hub)).compose(v -> {
       NetServerOptions tcp = new NetServerOptions()
           .setHost(options.getListen().host())
           .setPort(options.getListen().port())
@@ -172,7 +179,7 @@ public final class HubImpl implements Hub {
     long deadline = System.nanoTime() + grace.toNanos();
     Promise<Void> drained = Promise.promise();
     vertx.runOnContext(v -> vertx.setPeriodic(0, 50, t -> {
-      if (sessions.callsInFlight() + cluster.callsFromPeers() == 0 || System.nanoTime() > deadline) {
+      if (sessions.callsInFlight() + cluster.callsFromPeers() + jobs.runningCount() == 0 || System.nanoTime() > deadline) {
         vertx.cancelTimer(t);
         log.info("hub {} shutting down ({} calls were still running)", options.getHubId(), sessions.callsInFlight());
         drained.complete();
@@ -187,7 +194,8 @@ public final class HubImpl implements Hub {
     shuttingDown = true;
     // bye first, then the listeners: closing a listener also closes its connections, which would race
     // with the bye (each connection closes within a second of its bye, even when its peer does not read).
-    Future<Void> undeployed = sessions.byeAll(ErrorCode.UNAVAILABLE, "the hub is shutting down")
+    // Running jobs end failed (UNAVAILABLE) and the jobs database closes before the spokes are told bye.
+    Future<Void> undeployed = jobs.close().transform(ar -> sessions.byeAll(ErrorCode.UNAVAILABLE, "the hub is shutting down"))
         .transform(ar -> cluster.leave()).transform(ar -> {
       Future<Void> stopped = server == null ? Future.succeededFuture() : server.close();
       return http == null ? stopped : stopped.compose(v -> http.close());

@@ -10,6 +10,10 @@ import dev.callmesh.operations.StandardSpecs;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.hub.impl.http.JwtIssuer;
+import dev.callmesh.hub.impl.jobs.JobCaller;
+import dev.callmesh.hub.impl.jobs.JobOperations;
+import dev.callmesh.hub.impl.jobs.JobPeers;
+import dev.callmesh.hub.impl.jobs.JobService;
 import dev.callmesh.protocol.auth.AuthException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -44,9 +48,11 @@ final class HubOperations {
    * @param sessions the callers, found by the session id the router puts in {@code payload.caller}
    * @param auth the issuer of tokens
    * @param cluster the hubs of the cluster
+   * @param jobs the jobs, for {@code /hub/jobs/*}
    * @return a registry with the hub's own operations
    */
-  static OperationRegistry registry(Targets targets, Sessions sessions, Authenticator auth, HubCluster cluster) {
+  static OperationRegistry registry(Targets targets, Sessions sessions, Authenticator auth, HubCluster cluster,
+                                    JobService jobs) {
     HubOperations ops = new HubOperations(targets, sessions, auth, cluster);
     ops.registry = OperationRegistry.create()
         .register(StandardSpecs.get("/services/list"), ops::list)
@@ -56,7 +62,13 @@ final class HubOperations {
         .register(StandardSpecs.get(HubRouter.TOKEN), ops::token)
         .register(StandardSpecs.get("/hub/cluster/members"), (ctx, in) -> cluster.members()
             .map(m -> new JsonObject().put("members", m)))
-        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch);
+        .registerSubscription(StandardSpecs.get("/hub/spokes/watch"), ops::watch)
+        .registerSubscription(StandardSpecs.get(Fanout.PATH), new Fanout(targets, sessions)::handle);
+    JobOperations.register(ops.registry, jobs, ctx -> {
+      Principal p = ops.caller(ctx).principal;
+      return new JobCaller(p.id(), p::mayCall, p.rights());
+    }, cluster instanceof SingleHub ? null : new JobPeers(cluster));
+    cluster.servePeers(JobOperations.forPeers(jobs));
     return ops.registry;
   }
 

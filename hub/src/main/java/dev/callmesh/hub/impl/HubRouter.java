@@ -1,6 +1,7 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.hub.RoutingTable;
+import dev.callmesh.hub.impl.jobs.JobOperations;
 import dev.callmesh.operations.OperationSpec;
 import dev.callmesh.operations.OperationType;
 import dev.callmesh.protocol.CallException;
@@ -59,16 +60,20 @@ final class HubRouter implements CallHandler {
 
   /**
    * @return whether the connection may call the operation: its allow list says so, or it is
-   *     {@code /hub/auth/token}, or {@code /hub/services/register} from a spoke
+   *     {@code /hub/auth/token}, or {@code /hub/fanout} (each spoke's call is checked on its own), or a job
+   *     operation (each job is its owner's alone, and starting one needs the right to call its operation), or
+   *     {@code /hub/services/register} from a spoke
    */
   static boolean permits(HubConnection conn, String op) {
-    return conn.mayCall(op) || op.equals(TOKEN) || (op.equals(REGISTER) && conn.spokeName != null);
+    return conn.mayCall(op) || op.equals(TOKEN) || op.equals(Fanout.PATH) || op.startsWith(JobOperations.PREFIX)
+        || (op.equals(REGISTER) && conn.spokeName != null);
   }
 
   @Override
   public void handle(InboundCall raw) {
-    AuditedCall call = new AuditedCall(raw, conn.key().id(), conn.engine == null ? "http" : conn.engine.transport().transportName(),
-        routing.metrics());
+    String transport = conn.engine != null ? conn.engine.transport().transportName()
+        : raw instanceof JsonRpcCall ? "jsonrpc" : "http";
+    AuditedCall call = new AuditedCall(raw, conn.key().id(), transport, routing.metrics());
     if (!routing.callRate().tryCall(conn.key().id())) {
       call.fail(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "identity " + conn.key().id() + " is over its limit of "
           + routing.callRate().perSecond() + " calls per second; slow down and try again"));

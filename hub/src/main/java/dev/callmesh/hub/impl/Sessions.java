@@ -103,6 +103,15 @@ final class Sessions {
     sessions.remove(conn.session, conn);
   }
 
+  /**
+   * @param conn a connection or HTTP caller
+   * @return a handler that routes calls as made by that caller (what its own calls go through); a fan-out
+   *     sends each spoke's call through it
+   */
+  CallHandler router(HubConnection conn) {
+    return routers.apply(conn);
+  }
+
   /** @return the connection of the session, or {@code null} */
   HubConnection get(String session) {
     return session == null ? null : sessions.get(session);
@@ -111,13 +120,18 @@ final class Sessions {
   /** authorized_keys changed: connections of removed keys are closed, the others take their key's new rights. */
   void keysChanged(AuthorizedKeys keys) {
     for (HubConnection conn : sessions.values()) {
-      if (conn.engine == null) {
+      if (conn.engine == null && conn.edge == null) {
         continue; // an HTTP request: checked again on its next request
       }
       AuthorizedKey now = keys.find(conn.key().key()).orElse(null);
       if (now == null) {
         log.info("key of {} was removed from authorized_keys; closing its connection", conn.key().id());
-        conn.engine.transport().bye(ErrorCode.UNAUTHENTICATED, "your key was removed from the hub's authorized_keys");
+        String why = "your key was removed from the hub's authorized_keys";
+        if (conn.engine != null) {
+          conn.engine.transport().bye(ErrorCode.UNAUTHENTICATED, why);
+        } else {
+          conn.edge.close(ErrorCode.UNAUTHENTICATED, why);
+        }
       } else {
         conn.principal = conn.principal.withKey(now);
       }
@@ -128,7 +142,7 @@ final class Sessions {
   int callsServing() {
     int n = 0;
     for (HubConnection c : sessions.values()) {
-      n += c.engine == null ? 1 : c.engine.inboundCount();
+      n += c.engine == null ? edgeCalls(c) : c.engine.inboundCount();
     }
     return n;
   }
@@ -137,9 +151,15 @@ final class Sessions {
   int callsInFlight() {
     int n = 0;
     for (HubConnection c : sessions.values()) {
-      n += c.engine == null ? 1 : c.engine.inboundCount() + c.engine.pendingCount();
+      n += c.engine == null ? edgeCalls(c) : c.engine.inboundCount() + c.engine.pendingCount();
     }
     return n;
+  }
+
+  /** @return the calls of a caller without an engine: an HTTP request's one, or those of an {@link Edge} */
+  private static int edgeCalls(HubConnection c) {
+    Edge edge = c.edge;
+    return edge == null ? 1 : edge.callsInFlight();
   }
 
   /** @return calls the hub has sent on its connections and awaits the end of */
@@ -162,6 +182,9 @@ final class Sessions {
       if (c.engine != null) {
         c.engine.transport().bye(code, message);
         closing.add(c.engine.closeFuture());
+      } else if (c.edge != null) {
+        c.edge.close(code, message);
+        closing.add(c.edge.closed());
       }
     }
     return Future.join(closing).mapEmpty();

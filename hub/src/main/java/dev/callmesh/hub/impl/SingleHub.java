@@ -60,6 +60,22 @@ final class SingleHub implements HubCluster {
   }
 
   @Override
+  public Future<java.util.List<String>> peers() {
+    return Future.succeededFuture(java.util.List.of());
+  }
+
+  @Override
+  public dev.callmesh.protocol.call.OutboundCall openOnPeer(String hub, dev.callmesh.protocol.call.CallRequest request,
+      boolean stream, dev.callmesh.protocol.call.CallObserver observer) {
+    throw new IllegalStateException("a standalone hub has no other hubs");
+  }
+
+  @Override
+  public void servePeers(dev.callmesh.protocol.call.CallHandler handler) {
+    // no other hubs call a standalone hub
+  }
+
+  @Override
   public Future<Void> leave() {
     return Future.succeededFuture();
   }

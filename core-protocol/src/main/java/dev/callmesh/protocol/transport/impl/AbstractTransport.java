@@ -57,6 +57,14 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
   /** Closes at once, dropping what is unsent (below Vert.x's pipeline, which would wait for the flush). */
   abstract void closeNow();
 
+  /**
+   * Closes once the last envelope ({@code bye}, {@code auth.denied}) has been written: gracefully, unless a
+   * transport has a way to say why (a WebSocket's close code).
+   */
+  Future<Void> closeAfterLast(EventEnvelope last) {
+    return closeGracefully();
+  }
+
   /** @return whether we stopped reading after a violation or a last envelope */
   final boolean ignoring() {
     return closed;
@@ -188,7 +196,7 @@ abstract class AbstractTransport implements EnvelopeTransport, Backlog.Connectio
       return;
     }
     closed = true; // nothing more is read or sent
-    write(last.encode()).onComplete(ar -> closeGracefully());
+    write(last.encode()).onComplete(ar -> closeAfterLast(last));
     // A peer that does not read must not keep the connection open: cut it off after a moment.
     context.owner().setTimer(BYE_LINGER_MS, t -> closeNow());
   }

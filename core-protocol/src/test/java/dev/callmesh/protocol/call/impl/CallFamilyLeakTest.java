@@ -31,6 +31,7 @@ class CallFamilyLeakTest {
   static final int IN_FLIGHT = 500;
 
   @Test
+  @io.vertx.junit5.Timeout(value = 120, timeUnit = TimeUnit.SECONDS) // Vert.x's own wait, 30 s unless told
   void parentsThatEndLeaveNoEntries(Vertx vertx, VertxTestContext tc) {
     CallEngineOptions options = new CallEngineOptions().setHeartbeatMs(0);
     AtomicReference<CallEngineImpl> serverRef = new AtomicReference<>();

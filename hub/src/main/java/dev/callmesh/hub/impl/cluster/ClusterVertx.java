@@ -1,10 +1,15 @@
 package dev.callmesh.hub.impl.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NetworkConfig;
 import dev.callmesh.hub.ClusterOptions;
 import dev.callmesh.hub.HubOptions;
+import dev.callmesh.hub.impl.http.IdempotencyStore;
 import dev.callmesh.hub.impl.metrics.MeterRegistries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +37,8 @@ public final class ClusterVertx {
   static final int HEARTBEAT_SECONDS = 1;
   /** How long a member may stay silent before it is removed. */
   static final int MAX_SILENCE_SECONDS = 4;
+  /** The heap each member gives the shared idempotency answers: 64 MB. */
+  static final int IDEMPOTENCY_MEGABYTES_PER_MEMBER = 64;
 
   private ClusterVertx() {
   }
@@ -89,6 +96,11 @@ public final class ClusterVertx {
     if (cluster.getPeers().isEmpty()) {
       join.getTcpIpConfig().addMember(address + ":" + cluster.getMember().port());
     }
+    // The HTTP API's Idempotency-Key answers (IdempotencyStore.shared): at most 64 MB of them per member, least
+    // recently used first (each answer is at most 1 MiB, and lives 24 h).
+    config.addMapConfig(new MapConfig(IdempotencyStore.SHARED_MAP).setEvictionConfig(new EvictionConfig()
+        .setEvictionPolicy(EvictionPolicy.LRU).setMaxSizePolicy(MaxSizePolicy.USED_HEAP_SIZE)
+        .setSize(IDEMPOTENCY_MEGABYTES_PER_MEMBER)));
     return config;
   }
 }

@@ -9,6 +9,10 @@ import com.hazelcast.map.IMap;
 import dev.callmesh.hub.HubOptions;
 import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.hub.impl.HubCluster;
+import dev.callmesh.protocol.call.CallHandler;
+import dev.callmesh.protocol.call.CallObserver;
+import dev.callmesh.protocol.call.CallRequest;
+import dev.callmesh.protocol.call.OutboundCall;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,6 +49,7 @@ public final class HazelcastHubCluster implements HubCluster {
   private HazelcastInstance hazelcast;
   private IMap<String, String> members;
   private PeerLinks links;
+  private volatile CallHandler peerOperations;
   private String node;
   private Context context;
 
@@ -73,7 +78,8 @@ public final class HazelcastHubCluster implements HubCluster {
     node = hazelcast.getCluster().getLocalMember().getUuid().toString();
     members = hazelcast.getMap(MEMBERS);
     HazelcastDirectory directory = new HazelcastDirectory(vertx, hazelcast.getMap(HazelcastDirectory.MAP));
-    links = new PeerLinks(context, options.getHubId(), options.getMaxFrameBytes(), options.getJsonLimits(), table::local);
+    links = new PeerLinks(context, options.getHubId(), options.getMaxFrameBytes(), options.getJsonLimits(), table::local,
+        () -> peerOperations);
     return vertx.executeBlocking(this::claimHubId, false)
         .compose(v -> links.start())
         .compose(v -> {
@@ -202,6 +208,25 @@ public final class HazelcastHubCluster implements HubCluster {
   @Override
   public int callsFromPeers() {
     return links == null ? 0 : links.callsFromPeers();
+  }
+
+  @Override
+  public Future<List<String>> peers() {
+    return members().map(all -> all.stream().map(JsonObject.class::cast).filter(m -> !m.getBoolean("self"))
+        .map(m -> m.getString("hub")).toList());
+  }
+
+  @Override
+  public OutboundCall openOnPeer(String hub, CallRequest request, boolean stream, CallObserver observer) {
+    if (links == null) {
+      throw new IllegalStateException("the hub has not joined its cluster");
+    }
+    return links.link(hub).open(request, stream, observer);
+  }
+
+  @Override
+  public void servePeers(CallHandler handler) {
+    this.peerOperations = handler;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.callmesh.hub.RoutingTable;
 import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.call.CallEngine;
 import dev.callmesh.protocol.call.CallEngineOptions;
+import dev.callmesh.protocol.call.CallHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -35,12 +36,12 @@ final class PeerLinks {
   private MessageConsumer<Buffer> consumer;
 
   PeerLinks(Context context, String selfId, int maxFrameBytes, JsonLimits limits,
-            Function<String, RoutingTable.Route> localRoutes) {
+            Function<String, RoutingTable.Route> localRoutes, java.util.function.Supplier<CallHandler> hubOperations) {
     this.context = context;
     this.selfId = selfId;
     this.maxFrameBytes = maxFrameBytes;
     this.limits = limits;
-    this.router = new PeerRouter(selfId, localRoutes);
+    this.router = new PeerRouter(selfId, localRoutes, hubOperations);
   }
 
   /** @return the event bus address of a hub */
