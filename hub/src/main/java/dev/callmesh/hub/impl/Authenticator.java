@@ -81,9 +81,12 @@ final class Authenticator {
     AuthorizedKeys keys = keysWatcher.keys();
     byte[] message = AuthMessages.challengeMessage(options.getHubId(), nonce);
     return workers.executeBlocking(() -> SshSig.verify(signature, AuthMessages.NAMESPACE, message), false)
-        .compose(pk -> keys.find(pk).map(k -> Future.succeededFuture(Principal.of(k, Principal.Proof.SIGNATURE)))
-            .orElseGet(() -> Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
-                "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there"))));
+        .compose(pk -> keys.find(pk).map(Future::succeededFuture)
+            // A key added a moment ago is let in now, not at the next poll of the file.
+            .orElseGet(() -> keysWatcher.recheck().map(fresh -> fresh == null ? null : fresh.find(pk).orElse(null)))
+            .compose(k -> k != null ? Future.succeededFuture(Principal.of(k, Principal.Proof.SIGNATURE))
+                : Future.failedFuture(new AuthException(ErrorCode.UNAUTHENTICATED,
+                    "key " + pk.fingerprint() + " is not in the hub's authorized_keys; add its .pub line there"))));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.callmesh.hub.impl;
 
 import dev.callmesh.protocol.auth.AuthorizedKeys;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds the hub's authorized_keys and reloads them when the file changes (by modification time and
- * size, checked every poll period). A file that becomes unreadable keeps the last good keys.
+ * size, checked every poll period, and at once when an unknown key asks: see {@link #recheck()}). A file
+ * that becomes unreadable keeps the last good keys.
  * <p>
  * A file that is missing or unreadable at start does not stop the hub: until a first load succeeds,
  * {@link #keys()} is {@code null} (the hub denies every connection and reports itself not ready), and
@@ -32,8 +34,10 @@ final class KeysWatcher {
   private final Consumer<AuthorizedKeys> onChange;
   private volatile AuthorizedKeys keys;
   private volatile String problem = "not loaded yet";
-  private String stamp = "";
+  private String stamp = "";  // guarded by this (loads run on workers)
   private long timer = -1;
+  private Context context;
+  private Future<AuthorizedKeys> recheck;  // the one in progress, guarded by this
 
   KeysWatcher(Vertx vertx, Path file, long pollMs, Consumer<AuthorizedKeys> onChange) {
     this.vertx = vertx;
@@ -49,7 +53,8 @@ final class KeysWatcher {
    *     then tells which)
    */
   Future<Void> start() {
-    return vertx.executeBlocking(this::load, false).transform(ar -> {
+    context = vertx.getOrCreateContext();
+    return context.executeBlocking(this::load, false).transform(ar -> {
       if (ar.succeeded()) {
         keys = ar.result();
         problem = null;
@@ -58,12 +63,12 @@ final class KeysWatcher {
         log.warn("{}; every connection is denied (UNAVAILABLE) and /readyz answers 503 until it can be read",
             describe(ar.cause()));
       }
-      timer = vertx.setPeriodic(pollMs, t -> poll());
+      timer = vertx.setPeriodic(pollMs, t -> check());
       return Future.succeededFuture();
     });
   }
 
-  private AuthorizedKeys load() throws IOException {
+  private synchronized AuthorizedKeys load() throws IOException {
     try {
       String next = stamp();
       AuthorizedKeys loaded = AuthorizedKeys.load(file, w -> log.warn("{}", w));
@@ -88,16 +93,39 @@ final class KeysWatcher {
     return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
   }
 
-  private void poll() {
-    vertx.executeBlocking(() -> {
-      String now;
-      try {
-        now = stamp();
-      } catch (IOException e) {
-        return null;
+  private synchronized AuthorizedKeys loadIfChanged() throws IOException {
+    String now;
+    try {
+      now = stamp();
+    } catch (IOException e) {
+      return null;
+    }
+    return now.equals(stamp) ? null : load();
+  }
+
+  /**
+   * Looks at the file now rather than at the next poll, for a key that is not known: it may have been added
+   * a moment ago, and its spoke started straight away. Concurrent asks share one look.
+   *
+   * @return a future of the keys in force after the look (on the hub's context)
+   */
+  Future<AuthorizedKeys> recheck() {
+    synchronized (this) {
+      if (recheck == null) {
+        Future<AuthorizedKeys> f = check().transform(ar -> Future.succeededFuture(keys));
+        recheck = f;
+        f.onComplete(ar -> {
+          synchronized (this) {
+            recheck = null;
+          }
+        });
       }
-      return now.equals(stamp) ? null : load();
-    }, false).onSuccess(loaded -> {
+      return recheck;
+    }
+  }
+
+  private Future<AuthorizedKeys> check() {
+    return context.executeBlocking(this::loadIfChanged, false).onSuccess(loaded -> {
       if (loaded != null) {
         boolean first = keys == null;
         keys = loaded;
