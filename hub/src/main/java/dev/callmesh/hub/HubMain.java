@@ -93,6 +93,10 @@ public final class HubMain implements Callable<Integer> {
       description = "Calls one connection may have running at once (default 10000; env CALLMESH_MAX_IN_FLIGHT)")
   Integer maxInFlight;
 
+  @Option(names = "--event-loops", paramLabel = "N",
+      description = "Event loops the TCP connections are spread over, 1 to 64 (default: one per core; env CALLMESH_EVENT_LOOPS)")
+  Integer eventLoops;
+
   @Option(names = "--shutdown-grace", paramLabel = "DURATION",
       description = "On SIGTERM, how long calls in flight may finish before bye (default 10s; env CALLMESH_SHUTDOWN_GRACE)")
   String shutdownGrace;
@@ -188,6 +192,7 @@ public final class HubMain implements Callable<Integer> {
         o::setMaxConnectionsPerSource);
     FlagOrEnv.apply(maxCallsPerSecond, "CALLMESH_MAX_CALLS_PER_SECOND", Integer::valueOf, o::setMaxCallsPerSecond);
     FlagOrEnv.apply(maxInFlight, "CALLMESH_MAX_IN_FLIGHT", Integer::valueOf, o::setMaxInFlight);
+    FlagOrEnv.apply(eventLoops, "CALLMESH_EVENT_LOOPS", Integer::valueOf, o::setEventLoops);
     FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
     FlagOrEnv.apply(metrics, "CALLMESH_METRICS", x -> x, v -> o.setMetrics(onOff("--metrics", v)));

@@ -36,6 +36,8 @@ public class HubOptions {
   public static final long DEFAULT_KEYS_POLL_MS = 1_000;
   /** Whether the HTTP port serves Prometheus metrics at {@code /metrics} (unauthenticated): on. */
   public static final boolean DEFAULT_METRICS = true;
+  /** How many event loops share the hub's connections: one per core. */
+  public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
 
   private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
   private Path authorizedKeys = Path.of("authorized_keys");
@@ -57,6 +59,7 @@ public class HubOptions {
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
+  private int eventLoops = DEFAULT_EVENT_LOOPS;
   private ClusterOptions cluster;
   private final WebOptions web = new WebOptions();
   private JobOptions jobs = new JobOptions();
@@ -211,10 +214,7 @@ public class HubOptions {
 
   /** @param n 1 KiB to 64 MiB; @return this */
   public HubOptions setMaxFrameBytes(int n) {
-    if (n < 1024 || n > MAX_MAX_FRAME_BYTES) {
-      throw new IllegalArgumentException("max frame bytes must be 1024 to " + MAX_MAX_FRAME_BYTES);
-    }
-    this.maxFrameBytes = n;
+    this.maxFrameBytes = within(1024, MAX_MAX_FRAME_BYTES, n, "max frame bytes");
     return this;
   }
 
@@ -225,10 +225,7 @@ public class HubOptions {
 
   /** @param depth at least 16; deeper input costs the peer its connection ({@code bye PROTOCOL}); @return this */
   public HubOptions setMaxJsonDepth(int depth) {
-    if (depth < 16) {
-      throw new IllegalArgumentException("max JSON depth must be at least 16");
-    }
-    this.maxJsonDepth = depth;
+    this.maxJsonDepth = (int) atLeast(16, depth, "max JSON depth");
     return this;
   }
 
@@ -243,10 +240,7 @@ public class HubOptions {
 
   /** @param ms 0 (off) or at least 100 ms; @return this */
   public HubOptions setHeartbeatMs(long ms) {
-    if (ms < 0 || (ms > 0 && ms < 100)) {
-      throw new IllegalArgumentException("heartbeat must be 0 (off) or at least 100ms");
-    }
-    this.heartbeatMs = ms;
+    this.heartbeatMs = ms == 0 ? 0 : atLeast(100, ms, "heartbeat (ms), unless 0 (off),");
     return this;
   }
 
@@ -256,10 +250,7 @@ public class HubOptions {
 
   /** @param ms at least 100 ms; @return this */
   public HubOptions setHandshakeTimeoutMs(long ms) {
-    if (ms < 100) {
-      throw new IllegalArgumentException("handshake timeout must be at least 100ms");
-    }
-    this.handshakeTimeoutMs = ms;
+    this.handshakeTimeoutMs = atLeast(100, ms, "handshake timeout (ms)");
     return this;
   }
 
@@ -269,10 +260,7 @@ public class HubOptions {
 
   /** @param ms how often authorized_keys is checked for changes, at least 100 ms; @return this */
   public HubOptions setKeysPollMs(long ms) {
-    if (ms < 100) {
-      throw new IllegalArgumentException("keys poll period must be at least 100ms");
-    }
-    this.keysPollMs = ms;
+    this.keysPollMs = atLeast(100, ms, "keys poll period (ms)");
     return this;
   }
 
@@ -282,7 +270,7 @@ public class HubOptions {
 
   /** @param n at least 1; @return this */
   public HubOptions setMaxConnections(int n) {
-    this.maxConnections = atLeast(1, n, "max connections");
+    this.maxConnections = (int) atLeast(1, n, "max connections");
     return this;
   }
 
@@ -292,7 +280,7 @@ public class HubOptions {
 
   /** @param n at least 1; @return this */
   public HubOptions setMaxConnectionsPerSource(int n) {
-    this.maxConnectionsPerSource = atLeast(1, n, "max connections per source");
+    this.maxConnectionsPerSource = (int) atLeast(1, n, "max connections per source");
     return this;
   }
 
@@ -302,7 +290,7 @@ public class HubOptions {
 
   /** @param n calls per second per identity, 0 for no limit; @return this */
   public HubOptions setMaxCallsPerSecond(int n) {
-    this.maxCallsPerSecond = atLeast(0, n, "max calls per second");
+    this.maxCallsPerSecond = (int) atLeast(0, n, "max calls per second");
     return this;
   }
 
@@ -312,7 +300,7 @@ public class HubOptions {
 
   /** @param n calls one connection may have running at once, at least 1; @return this */
   public HubOptions setMaxInFlight(int n) {
-    this.maxInFlight = atLeast(1, n, "max in flight");
+    this.maxInFlight = (int) atLeast(1, n, "max in flight");
     return this;
   }
 
@@ -322,10 +310,7 @@ public class HubOptions {
 
   /** @param ms how long a graceful shutdown waits for calls in flight, 0 or more; @return this */
   public HubOptions setShutdownGraceMs(long ms) {
-    if (ms < 0) {
-      throw new IllegalArgumentException("shutdown grace must not be negative");
-    }
-    this.shutdownGraceMs = ms;
+    this.shutdownGraceMs = atLeast(0, ms, "shutdown grace (ms)");
     return this;
   }
 
@@ -339,7 +324,24 @@ public class HubOptions {
     return this;
   }
 
-  private static int atLeast(int min, int n, String what) {
+  public int getEventLoops() {
+    return eventLoops;
+  }
+
+  /** @param n how many event loops share the connections (TCP and HTTP), 1 to 64; each connection stays on one; @return this */
+  public HubOptions setEventLoops(int n) {
+    this.eventLoops = within(1, 64, n, "event loops");
+    return this;
+  }
+
+  private static int within(int min, int max, int n, String what) {
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(what + " must be " + min + " to " + max);
+    }
+    return n;
+  }
+
+  private static long atLeast(long min, long n, String what) {
     if (n < min) {
       throw new IllegalArgumentException(what + " must be at least " + min);
     }

@@ -62,6 +62,7 @@ final class HubOptionsJson {
       o.setKeysPollMs(Durations.parse(json.getString("keysPoll")).toMillis());
     }
     o.setMetrics(json.getBoolean("metrics", o.isMetrics()));
+    o.setEventLoops(json.getInteger("eventLoops", o.getEventLoops()));
     if (json.getJsonObject("cluster") != null) {
       o.setCluster(new ClusterOptions(json.getJsonObject("cluster")));
     }
@@ -99,6 +100,7 @@ final class HubOptionsJson {
         .put("maxInFlight", o.getMaxInFlight())
         .put("shutdownGrace", o.getShutdownGraceMs() + "ms")
         .put("metrics", o.isMetrics())
+        .put("eventLoops", o.getEventLoops())
         .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson())
         .put("jobRetention", o.getJobs().getRetentionMs() + "ms")
         .put("jobs", new JsonObject().put("maxRunningPerIdentity", o.getJobs().getMaxRunningPerIdentity()))

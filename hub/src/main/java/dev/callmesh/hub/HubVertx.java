@@ -3,6 +3,7 @@ package dev.callmesh.hub;
 import dev.callmesh.hub.impl.metrics.MeterRegistries;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 
 /** The Vert.x instance a hub process runs on. */
 public final class HubVertx {
@@ -19,9 +20,15 @@ public final class HubVertx {
    */
   public static Future<Vertx> create(HubOptions options) {
     if (options.getCluster() == null) {
-      return Future.succeededFuture(MeterRegistries.vertx(options.isMetrics()));
+      return Future.succeededFuture(MeterRegistries.builder(options.isMetrics(), vertxOptions(options)).build());
     }
     // Only a clustered hub loads the cluster classes (and Hazelcast's).
     return dev.callmesh.hub.impl.cluster.ClusterVertx.build(options);
+  }
+
+  /** @return Vert.x's defaults, with at least as many event loops as the hub spreads its connections over */
+  public static VertxOptions vertxOptions(HubOptions options) {
+    VertxOptions v = new VertxOptions();
+    return v.setEventLoopPoolSize(Math.max(v.getEventLoopPoolSize(), options.getEventLoops()));
   }
 }

@@ -21,8 +21,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +46,7 @@ public final class HubImpl implements Hub {
   private final HubAcceptor acceptor;
   private final JobService jobs;
   private volatile boolean shuttingDown;
-  private NetServer server;
+  private TcpListeners server;
   private HttpServer http;
   private String deploymentId;
 
@@ -98,15 +96,10 @@ public final class HubImpl implements Hub {
     // The jobs open once the hub is a member: a hub the cluster refuses never touches them.
     io.vertx.core.Context hub = vertx.getOrCreateContext();
     return auth.start().compose(v -> cluster.start()).compose(v -> jobs.open(hub)).compose(v -> {
-      NetServerOptions tcp = new NetServerOptions()
-          .setHost(options.getListen().host())
-          .setPort(options.getListen().port())
-          .setTcpNoDelay(true);
-      TlsServerSettings.apply(tcp, options);
-      server = vertx.createNetServer(tcp);
-      server.connectHandler(socket -> acceptor.accept(EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp",
-          options.getMaxFrameBytes(), options.getJsonLimits()), null));
-      return ListenFailure.named(server.listen(), "TCP", "--listen", options.getListen());
+      // Each connection lives on the event loop of the server that accepted it.
+      server = new TcpListeners(vertx, options, socket -> acceptor.accept(EnvelopeTransport.create(socket,
+          options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes(), options.getJsonLimits()), null));
+      return server.listen();
     }).compose(s -> {
       if (options.getHttp() == null) {
         return Future.succeededFuture(s);
@@ -119,9 +112,9 @@ public final class HubImpl implements Hub {
       });
     }).map(s -> {
       AuthorizedKeys keys = auth.keys();
-      log.info("hub {} listening on {}://{}:{} with {}", options.getHubId(), options.isTls() ? "tls" : "tcp",
-          options.getListen().host(), s.actualPort(), keys == null ? "no authorized keys yet (not ready)"
-              : keys.size() + " authorized keys");
+      log.info("hub {} listening on {}://{}:{} ({} event loops) with {}", options.getHubId(), options.isTls() ? "tls" : "tcp",
+          options.getListen().host(), s.actualPort(), options.getEventLoops(), keys == null
+              ? "no authorized keys yet (not ready)" : keys.size() + " authorized keys");
       return this;
     });
   }
@@ -158,12 +151,17 @@ public final class HubImpl implements Hub {
 
   @Override
   public int port() {
-    return server == null ? -1 : server.actualPort();
+    return server == null ? -1 : server.port();
   }
 
   @Override
   public int httpPort() {
     return http == null ? -1 : http.actualPort();
+  }
+
+  /** @return the contexts the hub's connections live on, one per event loop in use (for tests) */
+  java.util.Set<io.vertx.core.Context> connectionContexts() {
+    return sessions.contexts();
   }
 
   @Override

@@ -162,6 +162,13 @@ final class Sessions {
     return edge == null ? 1 : edge.callsInFlight();
   }
 
+  /** @return the contexts of the connections (not the HTTP callers): the event loops they live on */
+  java.util.Set<io.vertx.core.Context> contexts() {
+    java.util.Set<io.vertx.core.Context> out = new java.util.HashSet<>();
+    sessions.values().stream().filter(c -> c.engine != null).forEach(c -> out.add(c.engine.transport().context()));
+    return out;
+  }
+
   /** @return calls the hub has sent on its connections and awaits the end of */
   int pendingCount() {
     int n = 0;

@@ -65,7 +65,7 @@ public final class ClusterVertx {
               ? options.getClientCa() : options.getTlsCert()).toString()))
           .setClientAuth(ClientAuth.REQUIRED);
     }
-    VertxOptions vertxOptions = new VertxOptions().setEventBusOptions(bus);
+    VertxOptions vertxOptions = dev.callmesh.hub.HubVertx.vertxOptions(options).setEventBusOptions(bus);
     return MeterRegistries.builder(options.isMetrics(), vertxOptions)
         .withClusterManager(new HazelcastClusterManager(config))
         .buildClustered();

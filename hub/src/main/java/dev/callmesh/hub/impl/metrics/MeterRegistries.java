@@ -28,15 +28,6 @@ public final class MeterRegistries {
 
   /**
    * @param metrics whether Vert.x should report its own metrics
-   * @return a Vert.x instance; with {@code metrics}, one reporting its servers, pools and the JVM to a
-   *     Prometheus registry named {@value #REGISTRY_NAME}
-   */
-  public static Vertx vertx(boolean metrics) {
-    return builder(metrics, new VertxOptions()).build();
-  }
-
-  /**
-   * @param metrics whether Vert.x should report its own metrics
    * @param options the options to start from (a clustered hub sets its event bus in them)
    * @return a builder of a Vert.x instance; with {@code metrics}, one reporting its servers, pools and the
    *     JVM to a Prometheus registry named {@value #REGISTRY_NAME}
