@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
  * Deadlines for many entries that share few durations (most calls use the default timeout): entries of
  * one duration expire in the order they were added, so each duration keeps a linked list and one
  * timer for its head, instead of one Vert.x timer per entry. Adding and removing are O(1) and make no
- * garbage beyond the entry's node. Confined to one context. A consumer that throws is logged and does
- * not stop the other entries from expiring.
+ * garbage beyond the entry's node. A lane that empties keeps its timer until it fires (then goes away if
+ * still empty), so calls made one at a time do not each set and cancel a timer; past a few lanes, an empty
+ * one goes at once, so odd durations do not pile up timers. Confined to one context. A consumer that
+ * throws is logged and does not stop the other entries from expiring.
  *
  * @param <T> what the entries carry
  */
@@ -49,6 +51,8 @@ public final class Deadlines<T> {
   }
 
   private static final Logger log = LoggerFactory.getLogger(Deadlines.class);
+  /** How many lanes may wait empty for their timer. */
+  private static final int KEPT_LANES = 8;
 
   private final Vertx vertx;
   private final Consumer<T> expired;
@@ -99,14 +103,22 @@ public final class Deadlines<T> {
     }
     node.prev = node.next = null;
     node.lane = null;
-    if (lane.head == null) {
-      // An empty lane goes away, so that odd durations do not pile up lanes.
+    if (lane.head == null && lanes.size() > KEPT_LANES) {
+      drop(lane);
+    }
+  }
+
+  private void drop(Lane<T> lane) {
+    if (lane.timerId >= 0) {
       vertx.cancelTimer(lane.timerId);
+      lane.timerId = -1;
+    }
+    if (lanes.get(lane.durationMs) == lane) {
       lanes.remove(lane.durationMs);
     }
   }
 
-  /** @return how many durations have entries queued (each has one timer) */
+  /** @return how many durations have a lane (entries queued, or a timer still to fire; each has one timer) */
   public int lanes() {
     return lanes.size();
   }
@@ -123,7 +135,12 @@ public final class Deadlines<T> {
         log.warn("a deadline's consumer failed; the other deadlines go on", e);
       }
     }
-    if (lane.head != null && lane.timerId < 0 && lanes.get(lane.durationMs) == lane) {
+    if (lanes.get(lane.durationMs) != lane) {
+      return; // dropped by a consumer's cancel
+    }
+    if (lane.head == null) {
+      drop(lane); // empty since its last entry went: no timer until the next entry
+    } else if (lane.timerId < 0) {
       long waitMs = Math.max(1, (lane.head.deadline - now + 999_999) / 1_000_000);
       lane.timerId = vertx.setTimer(waitMs, t -> fire(lane));
     }

@@ -4,23 +4,17 @@ import dev.callmesh.hub.impl.metrics.HubMetrics;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.call.InboundCall;
 import dev.callmesh.protocol.call.ObservedCall;
-import dev.callmesh.protocol.log.CallLog;
 import dev.callmesh.protocol.trace.TraceParent;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Writes one audit line when a call through the hub ends: who, what, how it ended, how long it took, and
  * its trace id. Never the input, the outputs or any token. Logger {@code callmesh.audit}, so it can be
- * routed apart; the line carries the MDC keys of {@link CallLog} (the caller's request id, the full
- * operation path, the trace id).
+ * routed apart; the line carries the MDC keys of {@code CallLog} (the caller's request id, the full
+ * operation path, the trace id). The line is queued on the {@link AuditTrail}, which logs it a moment later.
  * The same end is counted in the hub's metrics ({@link HubMetrics#callEnded}). A call over HTTP is told its
  * traceparent at once, for its answer's header.
  */
 final class AuditedCall extends ObservedCall {
-
-  private static final Logger audit = LoggerFactory.getLogger("callmesh.audit");
 
   private final String identity;
   private final String transport;
@@ -42,11 +36,9 @@ final class AuditedCall extends ObservedCall {
   protected void ended(CallException error) {
     long nanos = System.nanoTime() - started;
     metrics.callEnded(call.operationId(), error == null ? null : error.code(), nanos);
-    if (audit.isInfoEnabled()) {
-      String traceId = trace().traceId();
-      CallLog.log(audit, Level.INFO, call.id(), call.operationId(), traceId,
-          "call id={} identity={} op={} outcome={} durationMs={} transport={} trace={}", call.id(), identity,
-          call.operationId(), outcome(error), nanos / 1_000_000, transport, traceId);
+    if (AuditTrail.enabled()) {
+      AuditTrail.shared().add(new AuditTrail.Line(call.id(), identity, call.operationId(), outcome(error),
+          nanos / 1_000_000, transport, trace().traceId()));
     }
   }
 

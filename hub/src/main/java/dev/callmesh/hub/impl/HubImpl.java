@@ -200,6 +200,9 @@ public final class HubImpl implements Hub {
     });
     Future<Void> closed = deploymentId == null ? undeployed
         : undeployed.compose(v -> vertx.undeploy(deploymentId)).onComplete(ar -> deploymentId = null);
-    return closed.onComplete(ar -> metrics.close());
+    return closed.onComplete(ar -> {
+      metrics.close();
+      AuditTrail.shared().flush(); // the audit lines of the last calls, before the process may exit
+    });
   }
 }

@@ -79,11 +79,7 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public void reply(Object output) {
-    engine.onContext(() -> {
-      if (end(null)) {
-        send(output(output), false);
-      }
-    });
+    engine.onContext(() -> end(null, () -> send(output(output), false)));
   }
 
   @Override
@@ -113,8 +109,7 @@ final class InboundCallImpl implements InboundCall {
         return;
       }
       if (held.isEmpty()) {
-        end(null);
-        engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject());
+        end(null, () -> engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject()));
       } else {
         completeWhenFlushed = true;
       }
@@ -123,11 +118,7 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public void fail(CallException error) {
-    engine.onContext(() -> {
-      if (end(error)) {
-        engine.send(EventTypes.CALL_ERROR, id, error.toPayload());
-      }
-    });
+    engine.onContext(() -> end(error, () -> engine.send(EventTypes.CALL_ERROR, id, error.toPayload())));
   }
 
   @Override
@@ -179,8 +170,7 @@ final class InboundCallImpl implements InboundCall {
       send(held.poll(), true);
     }
     if (held.isEmpty() && completeWhenFlushed) {
-      end(null);
-      engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject());
+      end(null, () -> engine.send(EventTypes.CALL_COMPLETED, id, new JsonObject()));
       return;
     }
     drained();
@@ -241,11 +231,8 @@ final class InboundCallImpl implements InboundCall {
   }
 
   private void endEarly(CallException error, String reason, boolean answer) {
-    if (!end(error)) {
+    if (!end(error, answer ? () -> engine.send(EventTypes.CALL_ERROR, id, error.toPayload()) : null)) {
       return;
-    }
-    if (answer) {
-      engine.send(EventTypes.CALL_ERROR, id, error.toPayload());
     }
     engine.abortChildrenOf(id, reason);
     if (abortHandler != null) {
@@ -254,13 +241,20 @@ final class InboundCallImpl implements InboundCall {
     }
   }
 
-  private boolean end(CallException outcome) {
+  /**
+   * Ends the call once: the answer (if any) is sent first, so the caller does not wait for the end handler
+   * (the hub's audit line and metrics).
+   */
+  private boolean end(CallException outcome, Runnable answer) {
     if (done) {
       return false;
     }
     done = true;
     held.clear();
     engine.ended(this);
+    if (answer != null) {
+      answer.run();
+    }
     if (endHandler != null) {
       Guard.run("end handler", operationId, () -> endHandler.handle(outcome));
     }
