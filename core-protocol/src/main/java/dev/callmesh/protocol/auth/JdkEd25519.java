@@ -2,18 +2,21 @@ package dev.callmesh.protocol.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
 /**
- * Conversions between raw 32-byte Ed25519 keys and the JDK's key objects (provider {@code SunEC}), for
- * the APIs that take JCA keys: sshj's login for ssh:// hub URLs and the hub's JWT key. Signing and
- * verifying are {@link Ed25519}'s.
+ * The JDK's own Ed25519 (provider {@code SunEC}), and conversions between raw 32-byte keys and JDK key
+ * objects: {@link Ed25519}'s path while Bouncy Castle's tables are not built yet, key generation, and the
+ * APIs that take JCA keys (sshj's login for ssh:// hub URLs, the hub's JWT key). No JCA provider is
+ * registered (sshj would register Bouncy Castle's).
  */
 final class JdkEd25519 {
 
@@ -35,6 +38,22 @@ final class JdkEd25519 {
       return KeyFactory.getInstance("Ed25519", PROVIDER);
     } catch (java.security.NoSuchProviderException e) {
       return KeyFactory.getInstance("Ed25519");
+    }
+  }
+
+  static Signature signature() throws NoSuchAlgorithmException {
+    try {
+      return Signature.getInstance("Ed25519", PROVIDER);
+    } catch (java.security.NoSuchProviderException e) {
+      return Signature.getInstance("Ed25519");
+    }
+  }
+
+  static KeyPairGenerator keyPairGenerator() throws NoSuchAlgorithmException {
+    try {
+      return KeyPairGenerator.getInstance("Ed25519", PROVIDER);
+    } catch (java.security.NoSuchProviderException e) {
+      return KeyPairGenerator.getInstance("Ed25519");
     }
   }
 

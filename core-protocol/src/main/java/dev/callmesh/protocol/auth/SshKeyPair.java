@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.interfaces.EdECPrivateKey;
 import java.util.EnumSet;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
@@ -34,7 +36,7 @@ public final class SshKeyPair {
   private volatile PrivateKey jdkPrivateKey;
 
   private SshKeyPair(byte[] seed, SshPublicKey publicKey) throws GeneralSecurityException {
-    if (seed.length != Ed25519.KEY_LENGTH) {
+    if (seed.length != SshPublicKey.RAW_LENGTH) {
       throw new GeneralSecurityException("an Ed25519 private key seed is 32 bytes, not " + seed.length);
     }
     this.seed = seed.clone();
@@ -104,15 +106,15 @@ public final class SshKeyPair {
     }
   }
 
-  /** @return a new key pair from a random seed ({@link java.security.SecureRandom}) */
+  /** @return a new random key pair from the JDK's generator */
   public static SshKeyPair generate() {
-    byte[] seed = Ed25519.newSeed();
     try {
-      return new SshKeyPair(seed, SshPublicKey.fromRaw(Ed25519.publicFromSeed(seed)));
+      KeyPair pair = JdkEd25519.keyPairGenerator().generateKeyPair();
+      byte[] seed = ((EdECPrivateKey) pair.getPrivate()).getBytes()
+          .orElseThrow(() -> new IllegalStateException("the JDK did not expose the new key's seed"));
+      return new SshKeyPair(seed, SshPublicKey.fromJdk(pair.getPublic()));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("a new Ed25519 key failed its own check", e);
-    } finally {
-      java.util.Arrays.fill(seed, (byte) 0);
+      throw new IllegalStateException("the JDK cannot generate Ed25519 keys", e);
     }
   }
 

@@ -10,10 +10,18 @@ import java.security.KeyFactory;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Strict RFC 8032 signing and verification. */
+/** Strict RFC 8032 signing and verification, on both paths: the JDK's (cold) and Bouncy Castle's (warm). */
 class Ed25519Test {
+
+  /** One of the two verification paths. */
+  private interface Path {
+    boolean verify(byte[] publicRaw, byte[] message, byte[] signature64);
+  }
+
+  private static final List<Path> PATHS = List.of(Ed25519::verifyCold, Ed25519::verifyWarm);
 
   private static final byte[] MESSAGE = "hello".getBytes(StandardCharsets.UTF_8);
 
@@ -61,6 +69,30 @@ class Ed25519Test {
 
     assertFalse(Arrays.equals(sig, malleated));
     assertFalse(Ed25519.verify(pair.publicKey(), MESSAGE, malleated));
+    for (Path path : PATHS) {
+      assertTrue(path.verify(pair.publicKey().raw(), MESSAGE, sig));
+      assertFalse(path.verify(pair.publicKey().raw(), MESSAGE, malleated));
+    }
+  }
+
+  @Test
+  void bothPathsSignAlike() {
+    byte[] seed = new byte[32];
+    new java.security.SecureRandom().nextBytes(seed);
+    byte[] pub = new byte[32];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, pub, 0);
+    assertArrayEquals(Ed25519.signCold(seed, MESSAGE), Ed25519.signWarm(seed, pub, MESSAGE));
+  }
+
+  @Test
+  void keepsWorkingOnceTheTablesAreBuilt() throws Exception {
+    SshKeyPair pair = SshKeyPair.generate();
+    for (int i = 0; i < 2 * Ed25519.COLD_OPERATIONS; i++) {
+      assertTrue(Ed25519.verify(pair.publicKey(), MESSAGE, pair.sign(MESSAGE)));
+    }
+    org.bouncycastle.math.ec.rfc8032.Ed25519.precompute();
+    Thread.sleep(50);
+    assertTrue(Ed25519.verify(pair.publicKey(), MESSAGE, pair.sign(MESSAGE)));
   }
 
   @Test
@@ -87,9 +119,15 @@ class Ed25519Test {
     byte[] sig = hex.parseHex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555"
         + "fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
 
-    assertArrayEquals(pub, Ed25519.publicFromSeed(seed));
-    assertArrayEquals(sig, Ed25519.sign(seed, pub, new byte[0]));
+    byte[] derived = new byte[32];
+    org.bouncycastle.math.ec.rfc8032.Ed25519.generatePublicKey(seed, 0, derived, 0);
+    assertArrayEquals(pub, derived);
+    assertArrayEquals(sig, Ed25519.signWarm(seed, pub, new byte[0]));
+    assertArrayEquals(sig, Ed25519.signCold(seed, new byte[0]));
     assertTrue(Ed25519.verify(SshPublicKey.fromRaw(pub), new byte[0], sig));
+    for (Path path : PATHS) {
+      assertTrue(path.verify(pub, new byte[0], sig));
+    }
   }
 
   @Test
@@ -114,6 +152,12 @@ class Ed25519Test {
   /** Encodings the JDK refused (it threw "y value is too large" or "Invalid point") stay refused. */
   @Test
   void rejectsNonCanonicalEncodingsOfRAndA() {
+    for (Path path : PATHS) {
+      rejectsNonCanonicalEncodingsOfRAndA(path);
+    }
+  }
+
+  private static void rejectsNonCanonicalEncodingsOfRAndA(Path path) {
     byte[] identity = littleEndian(BigInteger.ONE);
     byte[] identityAsPPlusOne = littleEndian(P.add(BigInteger.ONE));
     byte[] identityWithSignBit = identity.clone();
@@ -125,19 +169,19 @@ class Ed25519Test {
     // R = y with y >= p, each value of the 19 the 255 bits leave room for.
     for (int y = 0; y < 19; y++) {
       byte[] r = littleEndian(P.add(BigInteger.valueOf(y)));
-      assertFalse(Ed25519.verify(pair.publicKey(), MESSAGE, signature(r, Arrays.copyOfRange(good, 32, 64))));
-      assertFalse(Ed25519.verify(SshPublicKey.fromRaw(identity), MESSAGE, signature(r, zeroS)));
+      assertFalse(path.verify(pair.publicKey().raw(), MESSAGE, signature(r, Arrays.copyOfRange(good, 32, 64))));
+      assertFalse(path.verify(identity, MESSAGE, signature(r, zeroS)));
     }
     // R or A with x = 0 but the sign bit set (RFC 8032 5.1.3 step 4), or A as y = p + 1.
-    assertFalse(Ed25519.verify(SshPublicKey.fromRaw(identity), MESSAGE, signature(identityWithSignBit, zeroS)));
-    assertFalse(Ed25519.verify(SshPublicKey.fromRaw(identityWithSignBit), MESSAGE, signature(identity, zeroS)));
-    assertFalse(Ed25519.verify(SshPublicKey.fromRaw(identityAsPPlusOne), MESSAGE, signature(identity, zeroS)));
+    assertFalse(path.verify(identity, MESSAGE, signature(identityWithSignBit, zeroS)));
+    assertFalse(path.verify(identityWithSignBit, MESSAGE, signature(identity, zeroS)));
+    assertFalse(path.verify(identityAsPPlusOne, MESSAGE, signature(identity, zeroS)));
     // A y with no x on the curve.
-    assertFalse(Ed25519.verify(SshPublicKey.fromRaw(littleEndian(BigInteger.TWO)), MESSAGE, good));
+    assertFalse(path.verify(littleEndian(BigInteger.TWO), MESSAGE, good));
     // S with its top bit set.
     byte[] highS = good.clone();
     highS[63] |= (byte) 0x80;
-    assertFalse(Ed25519.verify(pair.publicKey(), MESSAGE, highS));
+    assertFalse(path.verify(pair.publicKey().raw(), MESSAGE, highS));
   }
 
   /**
@@ -146,6 +190,12 @@ class Ed25519Test {
    */
   @Test
   void refusesSmallOrderKeysTheJdkAccepted() {
+    for (Path path : PATHS) {
+      refusesSmallOrderKeys(path);
+    }
+  }
+
+  private static void refusesSmallOrderKeys(Path path) {
     byte[] identity = littleEndian(BigInteger.ONE);
     byte[] orderTwo = littleEndian(P.subtract(BigInteger.ONE));
     byte[] orderFour = littleEndian(BigInteger.ZERO);
@@ -153,8 +203,8 @@ class Ed25519Test {
     byte[] anyMessageSignature = signature(identity, new byte[32]);
 
     for (byte[] key : new byte[][] {identity, orderTwo, orderFour, orderEight}) {
-      assertFalse(Ed25519.verify(SshPublicKey.fromRaw(key), MESSAGE, anyMessageSignature));
-      assertFalse(Ed25519.verify(SshPublicKey.fromRaw(key), MESSAGE, signature(key, new byte[32])));
+      assertFalse(path.verify(key, MESSAGE, anyMessageSignature));
+      assertFalse(path.verify(key, MESSAGE, signature(key, new byte[32])));
     }
   }
 }
