@@ -14,7 +14,9 @@ import java.util.Arrays;
 
 /**
  * The JDK's own Ed25519 (provider {@code SunEC}), and conversions between raw 32-byte keys and JDK key
- * objects. Other providers (Bouncy Castle, which sshj registers) are deliberately not used.
+ * objects: {@link Ed25519}'s path while Bouncy Castle's tables are not built yet, key generation, and the
+ * APIs that take JCA keys (sshj's login for ssh:// hub URLs, the hub's JWT key). No JCA provider is
+ * registered (sshj would register Bouncy Castle's).
  */
 final class JdkEd25519 {
 

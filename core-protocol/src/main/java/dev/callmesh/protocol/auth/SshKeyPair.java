@@ -13,14 +13,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
 import java.util.EnumSet;
 import net.schmizz.sshj.userauth.password.PasswordFinder;
 import net.schmizz.sshj.userauth.password.Resource;
 
 /**
- * An {@code ssh-ed25519} key pair that signs with the JDK's Ed25519: loaded from an OpenSSH private key
+ * An {@code ssh-ed25519} key pair that signs with {@link Ed25519}: loaded from an OpenSSH private key
  * file (through sshj), or freshly generated and written in the format {@code ssh-keygen} uses.
  */
 public final class SshKeyPair {
@@ -32,15 +31,18 @@ public final class SshKeyPair {
   private static final long MAX_FILE_BYTES = 64 * 1024;
 
   private final byte[] seed;
-  private final PrivateKey privateKey;
   private final SshPublicKey publicKey;
+  /** Made on first use: only an ssh:// login and the hub's JWT key need the JDK's form. */
+  private volatile PrivateKey jdkPrivateKey;
 
   private SshKeyPair(byte[] seed, SshPublicKey publicKey) throws GeneralSecurityException {
+    if (seed.length != SshPublicKey.RAW_LENGTH) {
+      throw new GeneralSecurityException("an Ed25519 private key seed is 32 bytes, not " + seed.length);
+    }
     this.seed = seed.clone();
-    this.privateKey = JdkEd25519.privateFromSeed(seed);
     this.publicKey = publicKey;
     byte[] probe = "callmesh key check".getBytes(StandardCharsets.UTF_8);
-    if (!Ed25519.verify(publicKey.jdkKey(), probe, sign(probe))) {
+    if (!Ed25519.verify(publicKey, probe, sign(probe))) {
       throw new GeneralSecurityException("the private key does not match its public key");
     }
   }
@@ -86,7 +88,7 @@ public final class SshKeyPair {
           : "; regenerate it with: ssh-keygen -t ed25519";
       throw new IOException("cannot read the private key " + privateKeyFile + hint, e);
     }
-    // sshj may hand back a Bouncy Castle key: keep only the seed and let the JDK rebuild the key.
+    // sshj may hand back a Bouncy Castle or a JDK key: keep only the seed.
     byte[] seed = JdkEd25519.seedFromPrivate(sshjPrivate);
     if (seed == null) {
       throw new IOException("cannot read the private key " + privateKeyFile
@@ -126,7 +128,7 @@ public final class SshKeyPair {
    *     it to sign tokens; keep it out of logs
    */
   public String privateKeyPem() {
-    return pem("PRIVATE KEY", privateKey.getEncoded());
+    return pem("PRIVATE KEY", jdkPrivateKey().getEncoded());
   }
 
   /** @return the public key as PEM ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo) */
@@ -147,7 +149,16 @@ public final class SshKeyPair {
    * @return the JDK private key
    */
   public PrivateKey jdkPrivateKey() {
-    return privateKey;
+    PrivateKey k = jdkPrivateKey;
+    if (k == null) {
+      try {
+        k = JdkEd25519.privateFromSeed(seed);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("the JDK does not accept this Ed25519 private key", e);
+      }
+      jdkPrivateKey = k;
+    }
+    return k;
   }
 
   /**
@@ -155,14 +166,7 @@ public final class SshKeyPair {
    * @return the raw 64-byte Ed25519 signature (RFC 8032, deterministic)
    */
   public byte[] sign(byte[] message) {
-    try {
-      Signature signer = JdkEd25519.signature();
-      signer.initSign(privateKey);
-      signer.update(message);
-      return signer.sign();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK failed to sign with Ed25519", e);
-    }
+    return Ed25519.sign(seed, publicKey.rawView(), message);
   }
 
   /**

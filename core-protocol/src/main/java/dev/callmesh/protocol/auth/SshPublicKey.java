@@ -22,16 +22,12 @@ public final class SshPublicKey {
 
   private final byte[] raw;
   private final byte[] blob;
-  private final PublicKey jdkKey;
+  /** Made on first use: only an ssh:// login and the hub's JWT key need the JDK's form. */
+  private volatile PublicKey jdkKey;
 
   private SshPublicKey(byte[] raw) {
     this.raw = raw.clone();
     this.blob = new SshWire.Writer().string(KEY_TYPE).string(raw).toByteArray();
-    try {
-      this.jdkKey = JdkEd25519.publicFromRaw(raw);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the JDK does not accept this Ed25519 public key: " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -116,9 +112,27 @@ public final class SshPublicKey {
     return raw.clone();
   }
 
-  /** @return the key as a JDK ({@code SunEC}) public key, usable with {@code Signature "Ed25519"} */
+  /** @return the raw key itself, not a copy: for verification in this package, never to be changed */
+  byte[] rawView() {
+    return raw;
+  }
+
+  /**
+   * @return the key as a JDK ({@code SunEC}) public key, for APIs that take JCA keys (an SSH client, a
+   *     JOSE library); callmesh verifies with {@link Ed25519#verify}
+   */
   public PublicKey jdkKey() {
-    return jdkKey;
+    PublicKey k = jdkKey;
+    if (k == null) {
+      try {
+        k = JdkEd25519.publicFromRaw(raw);
+      } catch (GeneralSecurityException e) {
+        // The JDK's key factory takes any 32 bytes; its Signature checks the point.
+        throw new IllegalStateException("the JDK does not accept this Ed25519 public key: " + e.getMessage(), e);
+      }
+      jdkKey = k;
+    }
+    return k;
   }
 
   /** @return the SHA-256 of the wire blob (32 bytes): the key id of signed-timestamp tokens (docs/PROTOCOL.md, "Handshake") */

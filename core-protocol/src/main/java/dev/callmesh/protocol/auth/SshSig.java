@@ -101,7 +101,7 @@ public final class SshSig {
       throw fail("the signature's public key is malformed: " + e.getMessage());
     }
     byte[] signed = signedData(namespace, p.reserved, hash, digest(hash, message));
-    if (!Ed25519.verify(key.jdkKey(), signed, p.rawSignature)) {
+    if (!Ed25519.verify(key, signed, p.rawSignature)) {
       throw fail("the signature does not verify for key " + key.fingerprint()
           + "; sign exactly the message you were given, with no trailing newline");
     }

@@ -61,7 +61,7 @@ public final class TimestampToken {
     long ts = ByteBuffer.wrap(raw, 32, 8).getLong();
     AuthorizedKey entry = keys.findByKeyId(keyId).orElseThrow(() -> fail(
         "the token's key is not in the hub's authorized_keys; ask the hub's operator to add your public key"));
-    if (!Ed25519.verify(entry.key().jdkKey(), Arrays.copyOfRange(raw, 0, 40), Arrays.copyOfRange(raw, 40, BYTES))) {
+    if (!Ed25519.verify(entry.key(), Arrays.copyOfRange(raw, 0, 40), Arrays.copyOfRange(raw, 40, BYTES))) {
       throw fail("the token's signature does not verify for key " + entry.key().fingerprint()
           + "; create a new token with that key");
     }

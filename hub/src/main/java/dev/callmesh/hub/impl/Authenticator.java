@@ -39,7 +39,7 @@ final class Authenticator {
     this.vertx = vertx;
     this.options = options;
     this.keysWatcher = new KeysWatcher(vertx, options.getAuthorizedKeys(), options.getKeysPollMs(), onKeysChanged);
-    // Ed25519 verification is CPU work of about a millisecond: one thread per core, off the event loops.
+    // Ed25519 verification is CPU work (about 90 µs): one thread per core, off the event loops.
     this.workers = vertx.createSharedWorkerExecutor("callmesh-auth", Runtime.getRuntime().availableProcessors());
   }
 
