@@ -19,7 +19,7 @@ import java.util.function.LongConsumer;
  * hub's metrics. Each is run in rounds after a warm-up; the median round is printed. The audit line is
  * measured as the hub's CPU per call with and without it (bench/README.md, "Per-call costs").
  *
- * <pre>java -cp callmesh-bench.jar dev.callmesh.bench.PerCallCosts</pre>
+ * <pre>java -cp bench/target/callmesh-bench.jar:hub/target/callmesh-hub.jar dev.callmesh.bench.PerCallCosts</pre>
  */
 public final class PerCallCosts {
 
