@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the callmesh benchmark: callmesh vs NATS vs a plain TCP relay, every scenario, side by side.
-#   bench/run.sh            full run (stable medians; about 20 minutes on 2 cores)
-#   bench/run.sh --quick    short run (under 5 minutes once built)
+#   bench/run.sh            full run (stable medians; 30 minutes or more on 2 cores)
+#   bench/run.sh --quick    short run (about 6 minutes once built; every measurement still warms up until steady)
 # Writes bench/results/latest.json and bench/results/latest.md and prints the table.
 set -euo pipefail
 

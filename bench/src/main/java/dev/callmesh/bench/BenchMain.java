@@ -26,11 +26,16 @@ import java.util.Locale;
  */
 public final class BenchMain {
 
-  /** How long and how often: the quick plan fits in five minutes, the full one gives stable medians. */
-  record Plan(String mode, int reps, long warmMs, long measureMs, int reps10k, int spokes10k, int footprintReps, long idleMs,
-              long jitWarmMs) {
-    static final Plan QUICK = new Plan("quick", 2, 1_000, 2_500, 1, 10_000, 2, 2_000, 4_500);
-    static final Plan FULL = new Plan("full", 5, 5_000, 10_000, 3, 10_000, 5, 5_000, 15_000);
+  /**
+   * How long and how often: the quick plan fits in a few minutes, the full one gives stable medians. Each
+   * measurement first warms up until its rate is steady ({@link LoadDriver.WarmUp}), then measures.
+   */
+  record Plan(String mode, int reps, LoadDriver.WarmUp warmUp, long measureMs, int reps10k, int spokes10k, int footprintReps,
+              long idleMs, long jitWarmMs, LoadDriver.WarmUp jitWarmUp) {
+    static final Plan QUICK = new Plan("quick", 2, new LoadDriver.WarmUp(2_000, 15_000, 5_000), 2_500, 1, 10_000, 2, 2_000,
+        4_500, new LoadDriver.WarmUp(2_000, 30_000, 0));
+    static final Plan FULL = new Plan("full", 5, new LoadDriver.WarmUp(5_000, 30_000, 5_000), 10_000, 3, 10_000, 5, 5_000,
+        15_000, new LoadDriver.WarmUp(5_000, 60_000, 0));
   }
 
   static final int IN_FLIGHT = 64;
@@ -50,7 +55,7 @@ public final class BenchMain {
   private Path authorizedKeys;
 
   final List<String> systems;
-  private final List<String> scenarios;
+  final List<String> scenarios;
 
   private BenchMain(Plan plan, Path root, Path work, Path jar, List<String> systems, List<String> scenarios) {
     this.systems = systems;
@@ -107,37 +112,7 @@ public final class BenchMain {
     authorizedKeys = work.resolve("authorized_keys");
     Files.writeString(authorizedKeys, "name=\"bench\",spoke=\"*\",allow=\"/*\" " + key.publicKey().toOpenSsh("bench") + "\n");
 
-    JsonObject small = Systems.input(PAYLOAD_SMALL);
-    JsonObject large = Systems.input(PAYLOAD_LARGE);
-    boolean alternating = List.of("latency_100b", "throughput_100b", "throughput_64k", "fanout_100_spokes").stream()
-        .anyMatch(scenarios::contains);
-    for (int rep = 0; alternating && rep < plan.reps(); rep++) {
-      System.out.printf("%n== repetition %d of %d%n", rep + 1, plan.reps());
-      for (String sys : order(rep)) {
-        measure("latency_100b", sys, small, "echo", 1, 1, r -> {
-          results.add("latency_100b", sys, "p50_us", r.quantileUs(0.50));
-          results.add("latency_100b", sys, "p99_us", r.quantileUs(0.99));
-          results.add("latency_100b", sys, "p999_us", r.quantileUs(0.999));
-        });
-      }
-      for (String sys : order(rep)) {
-        measure("throughput_100b", sys, small, "echo", 1, IN_FLIGHT,
-            r -> results.add("throughput_100b", sys, "rps", r.rps()));
-      }
-      for (String sys : order(rep)) {
-        measure("throughput_64k", sys, large, "echo", 1, IN_FLIGHT,
-            r -> results.add("throughput_64k", sys, "mbps", r.rps() * PAYLOAD_LARGE / 1e6));
-      }
-      for (String sys : order(rep)) {
-        measure("fanout_100_spokes", sys, small, "fan", FANOUT, IN_FLIGHT, r -> {
-          results.add("fanout_100_spokes", sys, "rps", r.rps());
-          results.add("fanout_100_spokes", sys, "p99_us", r.quantileUs(0.99));
-        });
-      }
-    }
-    if (scenarios.contains("fanout_100_spokes")) {
-      results.note("relay has no fan-out figure: it pairs one caller connection with one responder connection.");
-    }
+    new RequestReply(this).run();
     if (scenarios.contains("spoke_footprint")) {
       new FootprintScenario(this).run();
     }
@@ -174,7 +149,7 @@ public final class BenchMain {
     try {
       s = Stack.start(this, sys);
       stacks.put(sys, s);
-      jitWarmUp(s);
+      RequestReply.jitWarmUp(this, s);
       return s;
     } catch (Exception e) {
       results.note(sys + " could not start: " + e.getMessage());
@@ -183,49 +158,10 @@ public final class BenchMain {
     }
   }
 
-  /**
-   * Once per started stack: load of every shape, so the JIT has compiled the paths of all processes
-   * before the first measurement (the per-measurement warm-up then only settles the phase).
-   */
-  private void jitWarmUp(Stack s) {
-    long each = plan.jitWarmMs() / 3;
-    try {
-      LoadDriver.run(s.target(Systems.input(PAYLOAD_SMALL), "echo", 1), IN_FLIGHT, 0, each);
-      LoadDriver.run(s.target(Systems.input(PAYLOAD_LARGE), "echo", 1), 8, 0, each);
-      LoadDriver.Target fan = s.target(Systems.input(PAYLOAD_SMALL), "fan", FANOUT);
-      LoadDriver.run(fan != null ? fan : s.target(Systems.input(PAYLOAD_SMALL), "echo", 1), IN_FLIGHT, 0, each);
-    } catch (Exception e) {
-      System.err.println("warm-up of " + s.system + " failed: " + e);
-    }
-  }
-
-  private void measure(String scenario, String sys, JsonObject input, String prefix, int n, int inFlight,
-                       java.util.function.Consumer<LoadDriver.Result> record) {
-    if (!scenarios.contains(scenario) || (n > 1 && sys.equals(Systems.RELAY))) {
-      return;
-    }
-    Stack stack = stack(sys);
-    if (stack == null) {
-      return;
-    }
-    LoadDriver.Target target = stack.target(input, prefix, n);
-    try {
-      LoadDriver.Result r = LoadDriver.run(target, inFlight, plan.warmMs(), plan.measureMs());
-      report(scenario, sys, r);
-      if (r.errors() > 0) {
-        stack.broken = true;
-      }
-      if (r.calls() > 0) {
-        record.accept(r);
-      }
-    } catch (Exception e) {
-      stack.broken = true;
-      results.note(scenario + " " + sys + " failed: " + e.getMessage());
-      System.err.println(scenario + " " + sys + " failed: " + e);
-    }
-  }
-
   void report(String scenario, String sys, LoadDriver.Result r) {
+    if (!r.warmUp().isEmpty()) {
+      System.out.printf(Locale.ROOT, "%-18s %-9s %s%n", scenario, sys, r.warmUp());
+    }
     System.out.printf(Locale.ROOT, "%-18s %-9s %9.0f req/s  p50 %8.1f us  p99 %8.1f us  p999 %8.1f us%s%n",
         scenario, sys, r.rps(), r.quantileUs(0.5), r.quantileUs(0.99), r.quantileUs(0.999),
         r.errors() > 0 ? "  errors " + r.errors() : "");
@@ -339,8 +275,13 @@ public final class BenchMain {
         .put("date", ZonedDateTime.now().withNano(0).toString())
         .put("mode", plan.mode())
         .put("repetitions", plan.reps() + " (spokes_10k " + plan.reps10k() + ", spoke_footprint " + plan.footprintReps() + ")")
+        .put("jit_warmup", String.format(Locale.ROOT, "once per started stack, as the warm-up, with at least %d calls of 100 B,"
+            + " %d of 64 KiB and %d of fan-out, at most %d ms each", RequestReply.JIT_CALLS, RequestReply.JIT_CALLS / 20,
+            RequestReply.JIT_CALLS / 2, plan.jitWarmUp().capMs()))
         .put("jit_warmup_ms", plan.jitWarmMs())
-        .put("warmup_ms", plan.warmMs())
+        .put("warmup", String.format(Locale.ROOT, "%d s slices until two in a row are within %.0f %% of each other, at least %d ms"
+            + " and %d calls, at most %d ms", LoadDriver.WarmUp.SLICE_MS / 1000, LoadDriver.WarmUp.STEADY * 100,
+            plan.warmUp().minMs(), plan.warmUp().minCalls(), plan.warmUp().capMs()))
         .put("measure_ms", plan.measureMs())
         .put("in_flight", IN_FLIGHT);
   }

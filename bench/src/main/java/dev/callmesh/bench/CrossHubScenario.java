@@ -100,7 +100,7 @@ final class CrossHubScenario {
     String path = cross ? "cross-hub" : "same-hub";
     try {
       LoadDriver.Result r = LoadDriver.run(Systems.callmesh(cross ? c.cross : c.same, input, "echo", 1, false), inFlight,
-          bench.plan.warmMs(), bench.plan.measureMs());
+          bench.plan.warmUp(), bench.plan.measureMs(), null);
       bench.report(label, path, r);
       if (r.errors() > 0) {
         c.broken = true;
@@ -184,8 +184,8 @@ final class CrossHubScenario {
   private void warmUp(Cluster c) throws InterruptedException {
     JsonObject small = Systems.input(BenchMain.PAYLOAD_SMALL);
     long each = bench.plan.jitWarmMs() / 2;
-    LoadDriver.run(Systems.callmesh(c.same, small, "echo", 1, false), BenchMain.IN_FLIGHT, 0, each);
-    LoadDriver.run(Systems.callmesh(c.cross, small, "echo", 1, false), BenchMain.IN_FLIGHT, 0, each);
+    LoadDriver.run(Systems.callmesh(c.same, small, "echo", 1, false), BenchMain.IN_FLIGHT, each);
+    LoadDriver.run(Systems.callmesh(c.cross, small, "echo", 1, false), BenchMain.IN_FLIGHT, each);
   }
 
   /** @return cross-hub / same-hub of the medians ({@code p50}, {@code p99}, {@code rps}), or {@code null} when none ran */

@@ -5,9 +5,6 @@ import dev.callmesh.protocol.call.CallStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +51,9 @@ final class FanoutScenario {
       }
       for (int i = 0; i < runs; i++) {
         for (int c : new int[] {32, 256}) {
-          long cpu0 = cpuMs(hub.pid());
+          long cpu0 = ProcCpu.micros(hub.pid());
           double ms = fanout(client, input, c);
-          long cpu = cpuMs(hub.pid()) - cpu0;
+          long cpu = (ProcCpu.micros(hub.pid()) - cpu0) / 1000;
           bench.results.add(NAME, Systems.CALLMESH, "ms_c" + c, ms);
           bench.results.add(NAME, Systems.CALLMESH, "hub_cpu_ms_c" + c, cpu);
           System.out.printf(Locale.ROOT, "%-18s %-9s concurrency %3d: %7.1f ms to the last of %d spokes, hub CPU %4d ms%n",
@@ -129,13 +126,5 @@ final class FanoutScenario {
     }
     done.future().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     return (System.nanoTime() - t0) / 1e6;
-  }
-
-  /** @return the process's CPU time so far, user plus system, from /proc/PID/stat (in 10 ms ticks) */
-  static long cpuMs(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    // after "pid (comm) ", field 3 (state) is f[0]; utime is field 14, stime field 15
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
   }
 }

@@ -37,7 +37,7 @@ final class FleetScenario {
         sim.awaitLine(l -> l.contains("connected to"), 60_000);
         CallmeshClient client = bench.connectClient(url);
         LoadDriver.Result r = LoadDriver.run(Systems.callmesh(client, Systems.input(BenchMain.PAYLOAD_SMALL), "sim", n, true), 16,
-            bench.plan.warmMs(), bench.plan.measureMs());
+            bench.plan.warmUp(), bench.plan.measureMs(), null);
         bench.report("spokes_10k", Systems.CALLMESH, r);
         if (r.calls() > 0) {
           bench.results.add("spokes_10k", Systems.CALLMESH, "p99_us", r.quantileUs(0.99));

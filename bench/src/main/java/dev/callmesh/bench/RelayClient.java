@@ -4,6 +4,7 @@ import dev.callmesh.protocol.frame.FrameDecoder;
 import dev.callmesh.protocol.frame.FrameEncoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.Map;
@@ -15,15 +16,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The relay's caller: writes {@code call.requested} envelopes in callmesh framing on one connection
  * and matches the echoed frames by id, decoding their JSON as a callmesh client would.
+ *
+ * <p>It holds on to its {@link NetClient}: Vert.x shuts down a client that nothing references any more once the
+ * garbage collector finds it (with a 30 s grace period), and after that the client's connection dropped every
+ * write without an error and without closing (the relay's "lost calls": every call timed out).
  */
 final class RelayClient implements AutoCloseable {
 
+  private final NetClient client;
   private final io.vertx.core.Context context;
   private final NetSocket socket;
   private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
 
-  private RelayClient(io.vertx.core.Context context, NetSocket socket) {
+  private RelayClient(NetClient client, io.vertx.core.Context context, NetSocket socket) {
+    this.client = client;
     this.context = context;
     this.socket = socket;
     FrameDecoder decoder = new FrameDecoder(64 * 1024 * 1024);
@@ -51,10 +58,10 @@ final class RelayClient implements AutoCloseable {
     // Connect, set the handler and write, all on the socket's own event loop (as HubConnector does).
     io.vertx.core.Context ctx = vertx.getOrCreateContext();
     io.vertx.core.Promise<RelayClient> made = io.vertx.core.Promise.promise();
-    ctx.runOnContext(v -> vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true))
-        .connect(port, "127.0.0.1")
-        .map(sock -> new RelayClient(ctx, sock))
-        .onComplete(made));
+    ctx.runOnContext(v -> {
+      NetClient client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
+      client.connect(port, "127.0.0.1").map(sock -> new RelayClient(client, ctx, sock)).onComplete(made);
+    });
     return made.future().await();
   }
 
@@ -67,15 +74,26 @@ final class RelayClient implements AutoCloseable {
         .put("payload", new JsonObject().put("operationId", "/echo/echo").put("input", input));
     io.vertx.core.buffer.Buffer frame = FrameEncoder.frame(env.toBuffer());
     if (io.vertx.core.Vertx.currentContext() == context) {
-      socket.write(frame);
+      write(id, frame);
     } else {
-      context.runOnContext(v -> socket.write(frame));
+      context.runOnContext(v -> write(id, frame));
     }
     return p;
+  }
+
+  /** Writes a request; one that cannot be written fails its call at once. */
+  private void write(String id, io.vertx.core.buffer.Buffer frame) {
+    socket.write(frame).onFailure(err -> {
+      CompletableFuture<JsonObject> p = pending.remove(id);
+      if (p != null) {
+        p.completeExceptionally(err);
+      }
+    });
   }
 
   @Override
   public void close() {
     socket.close();
+    client.close();
   }
 }

@@ -21,10 +21,10 @@ final class Results {
   static final Map<String, List<String>> METRICS = new LinkedHashMap<>();
 
   static {
-    METRICS.put("latency_100b", List.of("p50_us", "p99_us", "p999_us"));
-    METRICS.put("throughput_100b", List.of("rps"));
-    METRICS.put("throughput_64k", List.of("mbps"));
-    METRICS.put("fanout_100_spokes", List.of("rps", "p99_us"));
+    METRICS.put("latency_100b", RequestReply.metrics("p50_us", "p99_us", "p999_us"));
+    METRICS.put("throughput_100b", RequestReply.metrics("rps"));
+    METRICS.put("throughput_64k", RequestReply.metrics("mbps"));
+    METRICS.put("fanout_100_spokes", RequestReply.metrics("rps", "p99_us"));
     METRICS.put(CrossHubScenario.NAME, CrossHubScenario.METRICS);
     METRICS.put(WebSocketScenario.NAME, WebSocketScenario.METRICS);
     METRICS.put("spokes_10k", List.of("heap_mib", "handshakes_per_s", "p99_us"));

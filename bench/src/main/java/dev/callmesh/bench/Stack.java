@@ -17,6 +17,12 @@ final class Stack implements AutoCloseable {
 
   final String system;
   final List<Proc> procs = new ArrayList<>();
+  /** The process in the middle: the hub, nats-server or the relay. */
+  Proc middle;
+  /** The responder of {@code echo}. */
+  Proc echo;
+  /** The responders of {@code fan} ({@code null} for the relay). */
+  Proc fan;
   /** The hub's or the server's URL. */
   String url;
   CallmeshClient callmesh;
@@ -35,25 +41,25 @@ final class Stack implements AutoCloseable {
     try {
       switch (system) {
         case Systems.CALLMESH -> {
-          Proc hub = s.add(bench.startHub("hub"));
-          s.url = bench.hubUrl(hub);
-          s.add(bench.awaitStart("cm-echo", bench.echoSpoke(s.url, "echo", 1), "connected to"));
-          s.add(bench.awaitStart("cm-fan", bench.echoSpoke(s.url, "fan", BenchMain.FANOUT), "connected to"));
+          s.middle = s.add(bench.startHub("hub"));
+          s.url = bench.hubUrl(s.middle);
+          s.echo = s.add(bench.awaitStart("cm-echo", bench.echoSpoke(s.url, "echo", 1), "connected to"));
+          s.fan = s.add(bench.awaitStart("cm-fan", bench.echoSpoke(s.url, "fan", BenchMain.FANOUT), "connected to"));
           s.callmesh = bench.connectClient(s.url);
         }
         case Systems.NATS -> {
           int port = Ports.freePort();
-          s.add(Proc.start("nats-server", bench.work, List.of("nats-server", "-a", "127.0.0.1", "-p", "" + port)));
+          s.middle = s.add(Proc.start("nats-server", bench.work, List.of("nats-server", "-a", "127.0.0.1", "-p", "" + port)));
           Ports.waitForPort(port, 10_000);
           s.url = "nats://127.0.0.1:" + port;
-          s.add(bench.awaitStart("nats-echo", bench.benchJava(NatsEcho.class, s.url, "echo", "1"), "connected to"));
-          s.add(bench.awaitStart("nats-fan", bench.benchJava(NatsEcho.class, s.url, "fan", "" + BenchMain.FANOUT), "connected to"));
+          s.echo = s.add(bench.awaitStart("nats-echo", bench.benchJava(NatsEcho.class, s.url, "echo", "1"), "connected to"));
+          s.fan = s.add(bench.awaitStart("nats-fan", bench.benchJava(NatsEcho.class, s.url, "fan", "" + BenchMain.FANOUT), "connected to"));
           s.nats = Nats.connect(new Options.Builder().server(s.url).build());
         }
         default -> {
-          Proc echo = s.add(bench.awaitStart("relay-echo", bench.benchJava(RelayEcho.class), "ready on"));
-          Proc relay = s.add(bench.awaitStart("relay", bench.benchJava(Relay.class, "" + Ports.lastInt(echo.lastLine)), "listening on"));
-          s.relay = RelayClient.connect(bench.vertx, Ports.lastInt(relay.lastLine));
+          s.echo = s.add(bench.awaitStart("relay-echo", bench.benchJava(RelayEcho.class), "ready on"));
+          s.middle = s.add(bench.awaitStart("relay", bench.benchJava(Relay.class, "" + Ports.lastInt(s.echo.lastLine)), "listening on"));
+          s.relay = RelayClient.connect(bench.vertx, Ports.lastInt(s.middle.lastLine));
         }
       }
       return s;

@@ -34,8 +34,8 @@ final class WebSocketScenario {
     try {
       start();
       long each = bench.plan.jitWarmMs() / 2;
-      LoadDriver.run(envelope.target(small), BenchMain.IN_FLIGHT, 0, each);
-      LoadDriver.run(jsonRpc.target(small), BenchMain.IN_FLIGHT, 0, each);
+      LoadDriver.run(envelope.target(small), BenchMain.IN_FLIGHT, each);
+      LoadDriver.run(jsonRpc.target(small), BenchMain.IN_FLIGHT, each);
       for (int rep = 0; rep < bench.plan.reps(); rep++) {
         System.out.printf("%n== %s, repetition %d of %d%n", NAME, rep + 1, bench.plan.reps());
         boolean[] order = rep % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
@@ -82,8 +82,8 @@ final class WebSocketScenario {
     String label = NAME + (inFlight == 1 ? " latency" : " rps");
     String path = rpc ? "jsonrpc" : "envelope";
     try {
-      LoadDriver.Result r = LoadDriver.run((rpc ? jsonRpc : envelope).target(input), inFlight, bench.plan.warmMs(),
-          bench.plan.measureMs());
+      LoadDriver.Result r = LoadDriver.run((rpc ? jsonRpc : envelope).target(input), inFlight, bench.plan.warmUp(),
+          bench.plan.measureMs(), null);
       bench.report(label, path, r);
       if (r.calls() > 0) {
         String prefix = rpc ? "" : "envelope_";
