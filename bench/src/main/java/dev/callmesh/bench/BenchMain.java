@@ -94,6 +94,10 @@ public final class BenchMain {
     long t0 = System.currentTimeMillis();
     try {
       bench.run();
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      bench.stopAll();
+      System.exit(1); // the clients' Vert.x threads would keep the JVM up
     } finally {
       bench.stopAll();
     }
