@@ -42,6 +42,14 @@ final class FleetScenario {
         if (r.calls() > 0) {
           bench.results.add("spokes_10k", Systems.CALLMESH, "p99_us", r.quantileUs(0.99));
         }
+        // The like-for-like baseline: the same client, hub and calls in flight, all to one of the spokes.
+        LoadDriver.Result one = LoadDriver.run(Systems.callmesh(client, Systems.input(BenchMain.PAYLOAD_SMALL),
+            EchoSpoke.spokeName("sim", 0, n), 1, false), 16, bench.plan.warmUp(), bench.plan.measureMs(), null);
+        if (one.calls() > 0) {
+          System.out.printf(Locale.ROOT, "%-18s %-9s one spoke, 16 in flight: p99 %.1f us%n", "spokes_10k", Systems.CALLMESH,
+              one.quantileUs(0.99));
+          bench.results.add("spokes_10k", Systems.CALLMESH, "one_spoke_p99_us", one.quantileUs(0.99));
+        }
         double heap = hub.heapAfterGcMib();
         System.out.printf(Locale.ROOT, "%-18s %-9s %d spokes: %.0f handshakes/s, hub heap %.1f MiB after GC (%.1f MiB before the spokes)%n",
             "spokes_10k", Systems.CALLMESH, n, hps, heap, idleHeap);
@@ -49,7 +57,8 @@ final class FleetScenario {
         bench.results.add("spokes_10k", Systems.CALLMESH, "heap_mib", heap);
         if (rep == 0) {
           bench.results.note(String.format(Locale.ROOT, "spokes_10k: the hub's heap after GC was %.1f MiB before the %d spokes"
-              + " (%.1f KiB per spoke); handshakes made 64 at a time from one JVM; calls 16 in flight to random spokes.",
+              + " (%.1f KiB per spoke); handshakes made 64 at a time from one JVM; calls 16 in flight to random spokes;"
+              + " one_spoke_p99_us: the same 16 in flight, all to one of the spokes.",
               idleHeap, n, (heap - idleHeap) * 1024 / n));
         }
         client.close();

@@ -27,7 +27,7 @@ final class Results {
     METRICS.put("fanout_100_spokes", RequestReply.metrics("rps", "p99_us"));
     METRICS.put(CrossHubScenario.NAME, CrossHubScenario.METRICS);
     METRICS.put(WebSocketScenario.NAME, WebSocketScenario.METRICS);
-    METRICS.put("spokes_10k", List.of("heap_mib", "handshakes_per_s", "p99_us"));
+    METRICS.put("spokes_10k", List.of("heap_mib", "handshakes_per_s", "p99_us", "one_spoke_p99_us"));
     METRICS.put(FanoutScenario.NAME, FanoutScenario.METRICS);
     METRICS.put(JobScenario.NAME, JobScenario.METRICS);
     METRICS.put("spoke_footprint", List.of("rss_mib", "start_ms"));
