@@ -138,6 +138,7 @@ public final class HubMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    dev.callmesh.hub.impl.StderrGate.install(); // the audit trail's batches leave stderr in one write each
     LAUNCHER.selectLogFormat(logFormat); // before anything makes a logger
     HubOptions options = options();
     Vertx vertx;

@@ -14,7 +14,8 @@ import org.slf4j.event.Level;
  * Where the audit lines of the process's hubs wait to be logged: an event loop only queues a line's fields,
  * and one thread of the trail logs them (logger {@code callmesh.audit}, with the MDC keys of {@link CallLog}) in
  * batches. While lines come, that thread looks at the queue every few milliseconds, so a busy hub wakes nobody
- * per call; after a second without lines it sleeps until the next one.
+ * per call; after a second without lines it sleeps until the next one. In the hub process each batch leaves
+ * stderr in one write ({@link StderrGate}).
  * <p>
  * Nothing is lost: when the queue is full, the event loop logs the line itself. {@link #flush()} logs what is
  * queued, for a hub that closes.
@@ -78,7 +79,7 @@ final class AuditTrail {
       queue.drainTo(batch, BATCH);
       if (!batch.isEmpty()) {
         emptyLooks = 0;
-        batch.forEach(AuditTrail::write);
+        StderrGate.batch(() -> batch.forEach(AuditTrail::write)); // one write to stderr per batch
         batch.clear();
       } else if (++emptyLooks < LOOKS_BEFORE_SLEEP) {
         LockSupport.parkNanos(this, LOOK_NANOS);
