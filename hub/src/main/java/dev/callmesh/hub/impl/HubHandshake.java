@@ -76,7 +76,9 @@ final class HubHandshake {
       return;
     }
     JsonObject hello = e.payload();
-    authenticate(hello).onComplete(ar -> {
+    // The verdict may come on another context (a worker, the hub's after a fresh look at authorized_keys):
+    // the welcome runs on the connection's own.
+    authenticate(hello).onComplete(ar -> transport.context().runOnContext(v -> {
       try {
         if (ar.failed()) {
           throw ar.cause() instanceof AuthException ae ? ae
@@ -86,7 +88,7 @@ final class HubHandshake {
       } catch (AuthException ex) {
         deny(ex);
       }
-    });
+    }));
   }
 
   private void welcome(Principal principal, JsonObject hello) throws AuthException {
