@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -184,7 +185,7 @@ public final class BenchMain {
    * @return the command line of the hub jar with the benchmark's options
    */
   List<String> hubCommand(String hubId, String... extra) {
-    List<String> cmd = Proc.java(jvmArgs("hub"));
+    List<String> cmd = Proc.java(Arrays.stream(jvmArgs("hub")).map(a -> a.replace("{hub}", hubId)).toArray(String[]::new));
     cmd.addAll(List.of("-jar", root.resolve("hub/target/callmesh-hub.jar").toString(),
         "--listen", "127.0.0.1:0", "--authorized-keys", authorizedKeys.toString(), "--hub-id", hubId,
         // No HTTP port (several hubs may run), no per-identity rate cap (the benchmark is one identity), and
@@ -199,7 +200,8 @@ public final class BenchMain {
   /**
    * @param role {@code hub} or {@code spoke}
    * @return extra JVM options for that callmesh process, from {@code -Dbench.jvmArgs.ROLE="..."}
-   *     (bench/profile.sh records them with JFR)
+   *     (bench/profile.sh records them with JFR); in a hub's, {@code {hub}} stands for its id, so the hubs
+   *     of a cluster can write files of their own
    */
   private static String[] jvmArgs(String role) {
     String args = System.getProperty("bench.jvmArgs." + role, "").trim();

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +19,8 @@ final class CrossHubScenario {
 
   static final String NAME = "cross_hub";
   /** The cross-hub figures, then the same-hub figures of the same cluster. */
-  static final List<String> METRICS = List.of("p50_us", "p99_us", "rps", "same_hub_p50_us", "same_hub_p99_us", "same_hub_rps");
+  static final List<String> METRICS = List.of("p50_us", "p99_us", "rps", "hubs_cpu_us", "total_cpu_us",
+      "same_hub_p50_us", "same_hub_p99_us", "same_hub_rps", "same_hub_hubs_cpu_us", "same_hub_total_cpu_us");
   /** Wanted: cross-hub p50 at most this many times the same-hub p50. */
   static final double P50_TARGET = 1.5;
   /** Wanted: cross-hub calls per second at least this share of the same-hub rate. */
@@ -35,6 +37,9 @@ final class CrossHubScenario {
   /** Two hubs of one cluster, the echo spoke on A, a caller connected to each; started together. */
   private static final class Cluster implements AutoCloseable {
     final List<Proc> procs = new ArrayList<>();
+    Proc hubA;
+    Proc hubB;
+    Proc spoke;
     CallmeshClient same;
     CallmeshClient cross;
     boolean broken;
@@ -98,9 +103,11 @@ final class CrossHubScenario {
     }
     String label = inFlight == 1 ? NAME + " latency" : NAME + " rps";
     String path = cross ? "cross-hub" : "same-hub";
+    ProcCpu.Meter cpu = new ProcCpu.Meter().add("hub_a", c.hubA).add("hub_b", c.hubB)
+        .add("spoke", c.spoke).add("caller", ProcessHandle.current().pid());
     try {
       LoadDriver.Result r = LoadDriver.run(Systems.callmesh(cross ? c.cross : c.same, input, "echo", 1, false), inFlight,
-          bench.plan.warmUp(), bench.plan.measureMs(), null);
+          bench.plan.warmUp(), bench.plan.measureMs(), inFlight == 1 ? null : cpu);
       bench.report(label, path, r);
       if (r.errors() > 0) {
         c.broken = true;
@@ -112,6 +119,7 @@ final class CrossHubScenario {
           bench.results.add(NAME, Systems.CALLMESH, prefix + "p99_us", r.quantileUs(0.99));
         } else {
           bench.results.add(NAME, Systems.CALLMESH, prefix + "rps", r.rps());
+          recordCpu(prefix, r, cpu);
         }
       }
     } catch (Exception e) {
@@ -119,6 +127,24 @@ final class CrossHubScenario {
       bench.results.note(label + " " + path + " failed: " + e.getMessage());
       System.err.println(label + " " + path + " failed: " + e);
     }
+  }
+
+  /**
+   * Records CPU µs per call of both hubs together and of all four processes, and prints each process's:
+   * on this 2-core machine the whole cluster shares the CPU, so the hop's cost shows as the added total.
+   */
+  private void recordCpu(String prefix, LoadDriver.Result r, ProcCpu.Meter cpu) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s CPU per call over %,d calls:", "", "", r.completed()));
+    double total = 0;
+    for (Map.Entry<String, Long> e : cpu.used().entrySet()) {
+      double perCall = (double) e.getValue() / r.completed();
+      total += perCall;
+      line.append(String.format(Locale.ROOT, "  %s %.1f us", e.getKey(), perCall));
+    }
+    System.out.println(line);
+    Map<String, Long> used = cpu.used();
+    bench.results.add(NAME, Systems.CALLMESH, prefix + "hubs_cpu_us", (double) (used.get("hub_a") + used.get("hub_b")) / r.completed());
+    bench.results.add(NAME, Systems.CALLMESH, prefix + "total_cpu_us", total);
   }
 
   /** @return the cluster, started (again) when it is not healthy, or {@code null} when it cannot start */
@@ -134,15 +160,15 @@ final class CrossHubScenario {
     cluster = new Cluster();
     try {
       String name = "callmesh-bench-" + ProcessHandle.current().pid() + "-" + starts++;
-      Proc a = cluster.add(bench.awaitStart("hub-a", bench.hubCommand("bench-a",
+      Proc a = cluster.hubA = cluster.add(bench.awaitStart("hub-a", bench.hubCommand("bench-a",
           "--cluster", "127.0.0.1:0", "--cluster-name", name), "listening on"));
       String urlA = bench.hubUrl(a);
       String memberA = member(a);
-      Proc b = cluster.add(bench.awaitStart("hub-b", bench.hubCommand("bench-b",
+      Proc b = cluster.hubB = cluster.add(bench.awaitStart("hub-b", bench.hubCommand("bench-b",
           "--cluster", "127.0.0.1:0", "--cluster-name", name, "--cluster-peers", memberA), "listening on"));
       String urlB = bench.hubUrl(b);
       member(b);
-      cluster.add(bench.awaitStart("cluster-echo", bench.echoSpoke(urlA, "echo", 1), "connected to"));
+      cluster.spoke = cluster.add(bench.awaitStart("cluster-echo", bench.echoSpoke(urlA, "echo", 1), "connected to"));
       cluster.same = bench.connectClient(urlA);
       cluster.cross = bench.connectClient(urlB);
       awaitRoute(cluster.cross);
@@ -223,6 +249,8 @@ final class CrossHubScenario {
     row(sb, results, "1 in flight", "p50_us", String.format(Locale.ROOT, "≤ %.1f×", P50_TARGET), P50_TARGET, false);
     row(sb, results, "1 in flight", "p99_us", "–", Double.NaN, false);
     row(sb, results, BenchMain.IN_FLIGHT + " in flight", "rps", String.format(Locale.ROOT, "≥ %.1f×", RPS_TARGET), RPS_TARGET, true);
+    row(sb, results, BenchMain.IN_FLIGHT + " in flight", "hubs_cpu_us", "–", Double.NaN, false);
+    row(sb, results, BenchMain.IN_FLIGHT + " in flight", "total_cpu_us", "–", Double.NaN, false);
     return sb.toString();
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -20,11 +21,18 @@ import org.slf4j.LoggerFactory;
  * The link to one other hub, as a connection: envelopes travel as their JSON bytes in event bus messages
  * to the peer's one address ({@link PeerLinks#address}), marked with this hub's id, and arrive here from
  * the peer the same way. It closes when the peer leaves the cluster. State lives on the hub's context,
- * where the peer's messages arrive; sending from elsewhere is safe (the event bus hops).
+ * where the peer's messages arrive and where the link's call engine sends.
+ *
+ * <p>A message carries a batch: the envelopes sent in one go on the context, each as a 4-byte length and
+ * its JSON, like frames on a socket. The batch leaves in a task queued behind the context's others, so under
+ * load one message, one write and one hop at the peer carry many envelopes; it leaves at once when it
+ * reaches {@value #BATCH_BYTES} bytes.
  */
 final class BusTransport implements EnvelopeTransport {
 
   private static final Logger log = LoggerFactory.getLogger(BusTransport.class);
+  /** A batch this long leaves without waiting for the context's other tasks. */
+  static final int BATCH_BYTES = 64 * 1024;
 
   private final Context context;
   private final EventBus bus;
@@ -36,6 +44,7 @@ final class BusTransport implements EnvelopeTransport {
   private final Promise<Void> closed = Promise.promise();
   private Handler<EventEnvelope> handler = e -> { };
   private Handler<Void> closeHandler;
+  private Buffer batch;
   private volatile boolean isClosed;
 
   BusTransport(Context context, String selfId, String peer, int maxFrameBytes, JsonLimits limits) {
@@ -48,19 +57,27 @@ final class BusTransport implements EnvelopeTransport {
     this.limits = limits;
   }
 
-  /** An envelope from the peer arrived (on the hub's context). */
-  void receive(Buffer json) {
-    if (isClosed) {
-      return;
+  /** A batch of envelopes from the peer arrived (on the hub's context). */
+  void receive(Buffer batch) {
+    int at = 0;
+    while (!isClosed && at < batch.length()) {
+      int length = batch.length() - at < 4 ? -1 : batch.getInt(at);
+      if (length < 0 || length > maxFrameBytes || length > batch.length() - at - 4) {
+        log.warn("hub {} sent a batch with a frame of a length that does not fit ({} at byte {} of {}); the rest is ignored",
+            peer, length, at, batch.length());
+        return;
+      }
+      Buffer json = batch.slice(at + 4, at + 4 + length);
+      at += 4 + length;
+      EventEnvelope e;
+      try {
+        e = EventEnvelope.decode(json, limits);
+      } catch (ProtocolException ex) {
+        log.warn("hub {} sent a frame that is not an envelope ({}); ignored", peer, ex.getMessage());
+        continue;
+      }
+      handler.handle(e);
     }
-    EventEnvelope e;
-    try {
-      e = EventEnvelope.decode(json, limits);
-    } catch (ProtocolException ex) {
-      log.warn("hub {} sent a frame that is not an envelope ({}); ignored", peer, ex.getMessage());
-      return;
-    }
-    handler.handle(e);
   }
 
   @Override
@@ -102,8 +119,27 @@ final class BusTransport implements EnvelopeTransport {
       return Future.failedFuture(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "message of " + json.length()
           + " bytes is over the frame limit of " + maxFrameBytes + " bytes; ask for less at a time"));
     }
-    bus.send(peerAddress, json, from);
+    if (Vertx.currentContext() != context || !Context.isOnEventLoopThread()) {
+      context.runOnContext(v -> sendJson(json)); // the batch is the context's alone
+      return Future.succeededFuture();
+    }
+    if (batch == null) {
+      batch = Buffer.buffer(Math.min(BATCH_BYTES, json.length() + 4) + 256);
+      context.runOnContext(v -> flush());
+    }
+    batch.appendInt(json.length()).appendBuffer(json);
+    if (batch.length() >= BATCH_BYTES) {
+      flush();
+    }
     return Future.succeededFuture();
+  }
+
+  private void flush() {
+    Buffer b = batch;
+    if (b != null) {
+      batch = null;
+      bus.send(peerAddress, b, from);
+    }
   }
 
   @Override
@@ -140,7 +176,7 @@ final class BusTransport implements EnvelopeTransport {
 
   @Override
   public Future<Void> close() {
-    if (Context.isOnEventLoopThread() && io.vertx.core.Vertx.currentContext() == context) {
+    if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
       closeNow();
     } else {
       context.runOnContext(v -> closeNow());
@@ -152,6 +188,7 @@ final class BusTransport implements EnvelopeTransport {
     if (isClosed) {
       return;
     }
+    flush(); // what the link's engine sent before it closed (the last answers of a hub shutting down)
     isClosed = true;
     Handler<Void> h = closeHandler;
     closeHandler = null;
