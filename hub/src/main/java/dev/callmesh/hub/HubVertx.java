@@ -26,9 +26,13 @@ public final class HubVertx {
     return dev.callmesh.hub.impl.cluster.ClusterVertx.build(options);
   }
 
-  /** @return Vert.x's defaults, with at least as many event loops as the hub spreads its connections over */
+  /**
+   * @return Vert.x's defaults, with exactly as many event loops as the hub spreads its connections over:
+   *     Vert.x's own default (two per core) would put the hub's context and the clustered event bus's
+   *     sockets on loops of their own, and a call would hop between more threads (measured in
+   *     docs/PERFORMANCE.md, cross_hub)
+   */
   public static VertxOptions vertxOptions(HubOptions options) {
-    VertxOptions v = new VertxOptions();
-    return v.setEventLoopPoolSize(Math.max(v.getEventLoopPoolSize(), options.getEventLoops()));
+    return new VertxOptions().setEventLoopPoolSize(options.getEventLoops());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.hub.HubOptions;
+import dev.callmesh.hub.HubVertx;
 import dev.callmesh.operations.OperationRegistry;
 import dev.callmesh.operations.OperationSpec;
 import dev.callmesh.operations.OperationType;
@@ -15,9 +16,11 @@ import dev.callmesh.protocol.client.HubSession;
 import dev.callmesh.protocol.client.HubUrl;
 import dev.callmesh.protocol.util.HostPort;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,6 +98,24 @@ class EventLoopsTest {
       assertTrue(a.port() > 0 && b.port() > 0 && a.port() != b.port(), a.port() + " " + b.port());
       a.close().await();
       b.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void theHubsVertxHasExactlyItsLoops() throws Exception {
+    Vertx vertx = Vertx.vertx(HubVertx.vertxOptions(new HubOptions().setEventLoops(3)));
+    try {
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      vertx.deployVerticle(() -> new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          threads.add(Thread.currentThread().getName());
+          return Future.succeededFuture();
+        }
+      }, new DeploymentOptions().setInstances(12)).await(); // each instance on the next loop
+      assertEquals(3, threads.size(), "the hub's context and the event bus share the connections' loops: " + threads);
     } finally {
       vertx.close().await();
     }
