@@ -18,6 +18,16 @@ final class FleetScenario {
     this.bench = bench;
   }
 
+  private static void printCpu(String what, LoadDriver.Result r, ProcCpu.Meter cpu) {
+    if (r.completed() == 0) {
+      return;
+    }
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s %s, CPU per call over %,d calls:",
+        "spokes_10k", Systems.CALLMESH, what, r.completed()));
+    cpu.used().forEach((role, us) -> line.append(String.format(Locale.ROOT, "  %s %.1f us", role, (double) us / r.completed())));
+    System.out.println(line);
+  }
+
   /** 10,000 simulated spokes on a fresh hub: heap after GC, handshake rate, p99 of calls to random spokes. */
   void run() {
     int n = bench.plan.spokes10k();
@@ -36,19 +46,30 @@ final class FleetScenario {
         double hps = m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         sim.awaitLine(l -> l.contains("connected to"), 60_000);
         CallmeshClient client = bench.connectClient(url);
-        LoadDriver.Result r = LoadDriver.run(Systems.callmesh(client, Systems.input(BenchMain.PAYLOAD_SMALL), "sim", n, true), 16,
-            bench.plan.warmUp(), bench.plan.measureMs(), null);
+        // The handshakes compiled other code than calls: warm the call path of the hub, the spokes and the
+        // caller as the other scenarios do (at least JIT_CALLS calls to one spoke), then give every spoke a
+        // few calls of its own, so the window measures the fleet's steady state and not the JIT.
+        LoadDriver.Target one = Systems.callmesh(client, Systems.input(BenchMain.PAYLOAD_SMALL), EchoSpoke.spokeName("sim", 0, n), 1, false);
+        LoadDriver.Target random = Systems.callmesh(client, Systems.input(BenchMain.PAYLOAD_SMALL), "sim", n, true);
+        System.out.printf(Locale.ROOT, "%-18s %-9s JIT %s%n", "spokes_10k", Systems.CALLMESH,
+            LoadDriver.run(one, BenchMain.IN_FLIGHT, bench.plan.jitWarmUp().calls(RequestReply.JIT_CALLS), 0, null).warmUp());
+        System.out.printf(Locale.ROOT, "%-18s %-9s every spoke %s%n", "spokes_10k", Systems.CALLMESH,
+            LoadDriver.run(random, 16, bench.plan.jitWarmUp().calls(3L * n), 0, null).warmUp());
+        ProcCpu.Meter cpu = new ProcCpu.Meter().add("hub", hub).add("spokes", sim).add("caller", ProcessHandle.current().pid());
+        LoadDriver.Result r = LoadDriver.run(random, 16, bench.plan.warmUp(), bench.plan.measureMs(), cpu);
         bench.report("spokes_10k", Systems.CALLMESH, r);
+        printCpu("random spokes", r, cpu);
         if (r.calls() > 0) {
           bench.results.add("spokes_10k", Systems.CALLMESH, "p99_us", r.quantileUs(0.99));
         }
         // The like-for-like baseline: the same client, hub and calls in flight, all to one of the spokes.
-        LoadDriver.Result one = LoadDriver.run(Systems.callmesh(client, Systems.input(BenchMain.PAYLOAD_SMALL),
-            EchoSpoke.spokeName("sim", 0, n), 1, false), 16, bench.plan.warmUp(), bench.plan.measureMs(), null);
-        if (one.calls() > 0) {
+        ProcCpu.Meter oneCpu = new ProcCpu.Meter().add("hub", hub).add("spokes", sim).add("caller", ProcessHandle.current().pid());
+        LoadDriver.Result single = LoadDriver.run(one, 16, bench.plan.warmUp(), bench.plan.measureMs(), oneCpu);
+        printCpu("one spoke", single, oneCpu);
+        if (single.calls() > 0) {
           System.out.printf(Locale.ROOT, "%-18s %-9s one spoke, 16 in flight: p99 %.1f us%n", "spokes_10k", Systems.CALLMESH,
-              one.quantileUs(0.99));
-          bench.results.add("spokes_10k", Systems.CALLMESH, "one_spoke_p99_us", one.quantileUs(0.99));
+              single.quantileUs(0.99));
+          bench.results.add("spokes_10k", Systems.CALLMESH, "one_spoke_p99_us", single.quantileUs(0.99));
         }
         double heap = hub.heapAfterGcMib();
         System.out.printf(Locale.ROOT, "%-18s %-9s %d spokes: %.0f handshakes/s, hub heap %.1f MiB after GC (%.1f MiB before the spokes)%n",
