@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * about 35 µs a signature and 90 µs a verification where the JDK takes 600 µs for each. Its tables cost
  * 0.3–0.7 s of CPU to build in a fresh JVM, so the first few operations of a process (a spoke's start, a
  * command line's one signature) use the JDK's, and the tables are built on a background thread after
- * that (docs/PERFORMANCE.md, "Handshakes: Ed25519"). Both give the same signatures and the same verdicts.
+ * that, or at once when {@link #prepare()} asks (docs/PERFORMANCE.md, "Handshakes: Ed25519"). Both
+ * give the same signatures and the same verdicts.
  *
  * <p>Verification is strict: S must be below the group order L (so a signature cannot be altered into a
  * second valid one), R and A must be canonical encodings of points on the curve, and a public key of small
@@ -106,20 +107,40 @@ public final class Ed25519 {
     }
   }
 
+  /**
+   * Starts building Bouncy Castle's tables now, on a background thread, instead of after the first few
+   * operations: for a process that is about to verify many signatures at once, such as a hub that every
+   * spoke reconnects to after a restart. Does nothing when they are built or being built.
+   */
+  public static void prepare() {
+    if (!tablesReady && OPERATIONS.getAndAccumulate(COLD_OPERATIONS, Math::max) < COLD_OPERATIONS) {
+      buildTables();
+    }
+  }
+
+  /** @return whether Bouncy Castle's tables are built (for tests) */
+  static boolean tablesReady() {
+    return tablesReady;
+  }
+
   /** @return whether Bouncy Castle's tables are built; the call that reaches the threshold starts them */
   private static boolean warm() {
     if (tablesReady) {
       return true;
     }
     if (OPERATIONS.incrementAndGet() == COLD_OPERATIONS) {
-      Thread builder = new Thread(() -> {
-        org.bouncycastle.math.ec.rfc8032.Ed25519.precompute();
-        tablesReady = true;
-      }, "callmesh-ed25519-tables");
-      builder.setDaemon(true);
-      builder.start();
+      buildTables();
     }
     return false;
+  }
+
+  private static void buildTables() {
+    Thread builder = new Thread(() -> {
+      org.bouncycastle.math.ec.rfc8032.Ed25519.precompute();
+      tablesReady = true;
+    }, "callmesh-ed25519-tables");
+    builder.setDaemon(true);
+    builder.start();
   }
 
   /** @return whether S, the last 32 bytes read little-endian, is below L */

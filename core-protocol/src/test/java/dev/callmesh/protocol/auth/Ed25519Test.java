@@ -96,6 +96,22 @@ class Ed25519Test {
   }
 
   @Test
+  void prepareBuildsTheTablesOnceWithoutWaitingForOperations() throws Exception {
+    Ed25519.prepare();
+    Ed25519.prepare();
+    long builders = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("callmesh-ed25519-tables")).count();
+    assertTrue(builders <= 1, builders + " threads build the tables");
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!Ed25519.tablesReady()) {
+      assertTrue(System.nanoTime() < deadline, "the tables were not built within 20 s");
+      Thread.sleep(10);
+    }
+    SshKeyPair pair = SshKeyPair.generate();
+    assertTrue(Ed25519.verify(pair.publicKey(), MESSAGE, pair.sign(MESSAGE)));
+  }
+
+  @Test
   void rejectsBadInputWithoutThrowing() {
     SshKeyPair pair = SshKeyPair.generate();
     byte[] sig = pair.sign(MESSAGE);

@@ -7,6 +7,7 @@ import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.auth.AuthException;
 import dev.callmesh.protocol.auth.AuthMessages;
 import dev.callmesh.protocol.auth.AuthorizedKeys;
+import dev.callmesh.protocol.auth.Ed25519;
 import dev.callmesh.protocol.auth.SshSig;
 import dev.callmesh.protocol.auth.TimestampToken;
 import io.vertx.core.Future;
@@ -49,6 +50,7 @@ final class Authenticator {
    * @return a future completed once both were tried; failed only when the hub's key cannot be read or made
    */
   Future<Void> start() {
+    Ed25519.prepare(); // every spoke's handshake is a verification: build the fast tables before they come
     return vertx.executeBlocking(() -> HubKey.loadOrCreate(DataDir.hubKeyFile(options)), false).compose(key -> {
       // The hubs of a cluster share their key and honour each other's tokens: their issuer is the cluster.
       String issuer = options.getCluster() == null ? options.getHubId() : "cluster:" + options.getCluster().getName();
