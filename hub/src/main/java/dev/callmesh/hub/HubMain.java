@@ -94,7 +94,7 @@ public final class HubMain implements Callable<Integer> {
   Integer maxInFlight;
 
   @Option(names = "--event-loops", paramLabel = "N",
-      description = "Event loops the TCP connections are spread over, 1 to 64 (default: one per core; env CALLMESH_EVENT_LOOPS)")
+      description = "Event loops the hub runs on, its TCP connections spread over them, 1 to 64 (default: one per core; env CALLMESH_EVENT_LOOPS)")
   Integer eventLoops;
 
   @Option(names = "--shutdown-grace", paramLabel = "DURATION",
