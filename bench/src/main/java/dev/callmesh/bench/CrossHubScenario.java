@@ -134,16 +134,9 @@ final class CrossHubScenario {
    * on this 2-core machine the whole cluster shares the CPU, so the hop's cost shows as the added total.
    */
   private void recordCpu(String prefix, LoadDriver.Result r, ProcCpu.Meter cpu) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s CPU per call over %,d calls:", "", "", r.completed()));
-    double total = 0;
-    for (Map.Entry<String, Long> e : cpu.used().entrySet()) {
-      double perCall = (double) e.getValue() / r.completed();
-      total += perCall;
-      line.append(String.format(Locale.ROOT, "  %s %.1f us", e.getKey(), perCall));
-    }
-    System.out.println(line);
-    Map<String, Long> used = cpu.used();
-    bench.results.add(NAME, Systems.CALLMESH, prefix + "hubs_cpu_us", (double) (used.get("hub_a") + used.get("hub_b")) / r.completed());
+    Map<String, Double> perCall = cpu.printPerCall(String.format(Locale.ROOT, "%-29s", ""), r.completed());
+    double total = perCall.values().stream().mapToDouble(Double::doubleValue).sum();
+    bench.results.add(NAME, Systems.CALLMESH, prefix + "hubs_cpu_us", perCall.get("hub_a") + perCall.get("hub_b"));
     bench.results.add(NAME, Systems.CALLMESH, prefix + "total_cpu_us", total);
   }
 

@@ -19,13 +19,9 @@ final class FleetScenario {
   }
 
   private static void printCpu(String what, LoadDriver.Result r, ProcCpu.Meter cpu) {
-    if (r.completed() == 0) {
-      return;
+    if (r.completed() > 0) {
+      cpu.printPerCall(String.format(Locale.ROOT, "%-18s %-9s %s, ", "spokes_10k", Systems.CALLMESH, what), r.completed());
     }
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s %s, CPU per call over %,d calls:",
-        "spokes_10k", Systems.CALLMESH, what, r.completed()));
-    cpu.used().forEach((role, us) -> line.append(String.format(Locale.ROOT, "  %s %.1f us", role, (double) us / r.completed())));
-    System.out.println(line);
   }
 
   /** 10,000 simulated spokes on a fresh hub: heap after GC, handshake rate, p99 of calls to random spokes. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -74,6 +75,24 @@ final class ProcCpu {
     /** @return the roles and the CPU microseconds each used in the window */
     Map<String, Long> used() {
       return used;
+    }
+
+    /**
+     * Prints one line, {@code PREFIX CPU per call over N calls:  ROLE X us ...}.
+     *
+     * @param prefix what the line starts with (the scenario's columns)
+     * @param calls the calls completed in the window
+     * @return the roles and the CPU microseconds each used per call, in the order they were added
+     */
+    Map<String, Double> printPerCall(String prefix, long calls) {
+      Map<String, Double> perCall = new LinkedHashMap<>();
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%sCPU per call over %,d calls:", prefix, calls));
+      used.forEach((role, us) -> {
+        perCall.put(role, (double) us / calls);
+        line.append(String.format(Locale.ROOT, "  %s %.1f us", role, (double) us / calls));
+      });
+      System.out.println(line);
+      return perCall;
     }
 
     private static long read(long pid) {

@@ -137,15 +137,8 @@ final class RequestReply {
   }
 
   private void recordCpu(String scenario, String sys, LoadDriver.Result r, ProcCpu.Meter cpu) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-18s %-9s CPU per call over %,d calls:", "", "", r.completed()));
-    cpu.used().forEach((role, us) -> {
-      double perCall = (double) us / r.completed();
-      if (us >= 0) {
-        bench.results.add(scenario, sys, role + "_cpu_us", perCall);
-      }
-      line.append(String.format(Locale.ROOT, "  %s %.1f us", role, perCall));
-    });
-    System.out.println(line);
+    cpu.printPerCall(String.format(Locale.ROOT, "%-29s", ""), r.completed())
+        .forEach((role, perCall) -> bench.results.add(scenario, sys, role + "_cpu_us", perCall));
     fewestCalls.merge(scenario + " " + sys, r.completed(), Math::min);
   }
 }
