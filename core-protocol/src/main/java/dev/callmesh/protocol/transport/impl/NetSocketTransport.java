@@ -20,6 +20,14 @@ public final class NetSocketTransport extends AbstractTransport {
   /** The name Vert.x gives its handler in a socket's pipeline. */
   private static final String VERTX_HANDLER = "handler";
 
+  /**
+   * The most envelopes written to one socket, outside a read of that socket, that wait for one flush.
+   * Netty's default, 256, held a whole burst (64 calls a relay passed on from another loop) until the
+   * last was made, so the hub, the spoke and the caller worked on a burst in turn rather than at once;
+   * 16 keeps their work overlapping for a few more system calls (docs/PERFORMANCE.md).
+   */
+  static final int FLUSH_AT_LEAST_EVERY = 16;
+
   private final NetSocket socket;
   private final FrameDecoder decoder;
 
@@ -40,15 +48,16 @@ public final class NetSocketTransport extends AbstractTransport {
   }
 
   /**
-   * Writes made while the event loop handles other connections' reads (a relay answering many calls)
-   * are flushed together once it is done, in one system call, instead of one flush per envelope.
+   * Writes made while the event loop handles other connections' reads or other tasks (a relay answering
+   * many calls) are flushed together once it is done, in one system call, instead of one flush per
+   * envelope; but at least every {@link #FLUSH_AT_LEAST_EVERY} envelopes, so that the peer can start on
+   * the first of a long run while the rest are still being made.
    */
   private static void consolidateFlushes(NetSocket socket) {
     if (socket instanceof NetSocketInternal internal) {
       ChannelPipeline pipeline = internal.channelHandlerContext().pipeline();
       if (pipeline.get(VERTX_HANDLER) != null && pipeline.get(FlushConsolidationHandler.class) == null) {
-        pipeline.addBefore(VERTX_HANDLER, "flushConsolidation", new FlushConsolidationHandler(
-            FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        pipeline.addBefore(VERTX_HANDLER, "flushConsolidation", new FlushConsolidationHandler(FLUSH_AT_LEAST_EVERY, true));
       }
     }
   }
