@@ -32,6 +32,16 @@ public final class TraceParent {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+  /** The value of each lowercase hex digit by its character, -1 for every other ASCII character. */
+  private static final byte[] NIBBLES = new byte[128];
+
+  static {
+    java.util.Arrays.fill(NIBBLES, (byte) -1);
+    for (int i = 0; i < HEX.length; i++) {
+      NIBBLES[HEX[i]] = (byte) i;
+    }
+  }
+
   private final String header;
 
   private TraceParent(String header) {
@@ -60,8 +70,7 @@ public final class TraceParent {
     if (header.charAt(2) != '-' || header.charAt(35) != '-' || header.charAt(52) != '-') {
       return null;
     }
-    if (!isHex(header, 3, 35) || !isHex(header, 36, 52) || !isHex(header, 53, 55)
-        || isZero(header, 3, 35) || isZero(header, 36, 52)) {
+    if (!isNonZeroHex(header, 3, 35) || !isNonZeroHex(header, 36, 52) || !isHex(header, 53, 55)) {
       return null;
     }
     return new TraceParent(v00 ? header : "00" + header.substring(2, LENGTH));
@@ -240,22 +249,30 @@ public final class TraceParent {
     }
   }
 
+  /** @return the digit's value, or -1 when it is not a lowercase hex digit */
+  private static int nibble(char c) {
+    return c < NIBBLES.length ? NIBBLES[c] : -1;
+  }
+
   private static boolean isHex(String s, int from, int to) {
     for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+      if (nibble(s.charAt(i)) < 0) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean isZero(String s, int from, int to) {
+  /** @return whether the range is lowercase hex and not all zero, in one pass (a hub checks two a call) */
+  private static boolean isNonZeroHex(String s, int from, int to) {
+    int any = 0;
     for (int i = from; i < to; i++) {
-      if (s.charAt(i) != '0') {
+      int d = nibble(s.charAt(i));
+      if (d < 0) {
         return false;
       }
+      any |= d;
     }
-    return true;
+    return any != 0;
   }
 }

@@ -49,6 +49,13 @@ class TraceParentTest {
       "00-4bf92f3577b34da6a3ce929d0e0e47366-0f067aa0ba902b7-01", // separator moved
       "00_4bf92f3577b34da6a3ce929d0e0e4736_00f067aa0ba902b7_01", // wrong separators
       "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bz-01", // not hex
+      "00-4bf92f3577b34da6a3ce929d0e0e473/-00f067aa0ba902b7-01", // the characters beside the digits' ranges
+      "00-4bf92f3577b34da6a3ce929d0e0e473:-00f067aa0ba902b7-01",
+      "00-4bf92f3577b34da6a3ce929d0e0e473`-00f067aa0ba902b7-01",
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902bg-01",
+      "00-4bf92f3577b34da6a3ce929d0e0e473\u00e9-00f067aa0ba902b7-01", // not ASCII
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b\u0660-01", // a digit, but not an ASCII one
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-0\uff41", // a full-width a
       "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x", // later version: field 5 must follow a dash
       " 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
       "4bf92f3577b34da6a3ce929d0e0e4736"})
