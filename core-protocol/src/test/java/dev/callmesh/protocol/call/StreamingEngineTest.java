@@ -13,6 +13,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -80,6 +82,46 @@ class StreamingEngineTest {
         }));
       }));
     });
+  }
+
+  @Test
+  void aProducerOnAnotherThreadCountsItsOutputsStillOnTheWayToABusyContext(Vertx vertx, VertxTestContext tc)
+      throws Exception {
+    CompletableFuture<InboundCall> served = new CompletableFuture<>();
+    CompletableFuture<io.vertx.core.Context> context = new CompletableFuture<>();
+    List<EventEnvelope> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    rawClient(vertx, tc, call -> {
+      context.complete(vertx.getOrCreateContext());
+      served.complete(call);
+    }, (lb, got) -> {
+      lb.client().handler(received::add);
+      lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "w", new JsonObject()
+          .put("operationId", "/busy").put("window", 3)));
+    });
+    InboundCall call = served.get(5, TimeUnit.SECONDS);
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    context.get(5, TimeUnit.SECONDS).runOnContext(v -> {
+      busy.countDown();
+      try {
+        release.await(5, TimeUnit.SECONDS); // the connection's loop is busy with something else
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(busy.await(5, TimeUnit.SECONDS));
+    int emitted = 0;
+    while (!call.writeQueueFull() && emitted < 2_000) { // a polite producer on a worker thread
+      call.emit(++emitted);
+    }
+    release.countDown();
+    assertEquals(3, emitted, "the producer ran past the window while its outputs waited for the context");
+    Thread.sleep(200);
+    tc.verify(() -> {
+      assertEquals(List.of(1, 2, 3), received.stream().map(e -> e.payload().getValue("output")).toList());
+      assertTrue(!call.isDone(), "the call still runs, waiting for credit");
+    });
+    tc.completeNow();
   }
 
   @Test

@@ -269,9 +269,14 @@ public final class CallEngineImpl implements CallEngine {
     return transport.send(EventEnvelope.of(type, id, payload));
   }
 
+  /** @return whether the caller runs on the connection's context, where the engine's state lives */
+  boolean onItsContext() {
+    return Vertx.currentContext() == context && Context.isOnEventLoopThread();
+  }
+
   /** Runs the action on the connection's context: now when already there, else as soon as it can. */
   void onContext(Runnable action) {
-    if (Vertx.currentContext() == context && Context.isOnEventLoopThread()) {
+    if (onItsContext()) {
       action.run();
     } else {
       context.runOnContext(v -> action.run());

@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -33,6 +34,11 @@ final class InboundCallImpl implements InboundCall {
   final Deadlines.Node<InboundCallImpl> idleNode = new Deadlines.Node<>(this);
   /** Written on the context; read by producers on other threads too ({@link #writeQueueFull}). */
   private volatile long credit;
+  /**
+   * Outputs emitted on other threads that have not reached the context yet: a producer counts them against
+   * the credit, which only the context spends, or a busy context would let it run past the window.
+   */
+  private final AtomicLong emitsOnTheWay = new AtomicLong();
   private long unflushed;
   private boolean done;
   private boolean completeWhenFlushed;
@@ -84,22 +90,35 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public void emit(Object output) {
+    if (engine.onItsContext()) {
+      emitHere(output);
+      return;
+    }
+    emitsOnTheWay.incrementAndGet();
     engine.onContext(() -> {
-      if (done) {
-        return;
-      }
-      touch();
-      Buffer json = output(output);
-      if (credit > 0 && held.isEmpty()) {
-        spendCredit();
-        send(json, true);
-      } else if (held.size() >= engine.options().getMaxHeldOutputs()) {
-        terminate(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "the caller has not credited more outputs of "
-            + operationId + " and " + held.size() + " are waiting; read faster or raise the window"), "held outputs overflowed");
-      } else {
-        held.add(json);
+      try {
+        emitHere(output);
+      } finally {
+        emitsOnTheWay.decrementAndGet(); // after the credit is spent, so a producer never sees too much
       }
     });
+  }
+
+  private void emitHere(Object output) {
+    if (done) {
+      return;
+    }
+    touch();
+    Buffer json = output(output);
+    if (credit > 0 && held.isEmpty()) {
+      spendCredit();
+      send(json, true);
+    } else if (held.size() >= engine.options().getMaxHeldOutputs()) {
+      terminate(CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "the caller has not credited more outputs of "
+          + operationId + " and " + held.size() + " are waiting; read faster or raise the window"), "held outputs overflowed");
+    } else {
+      held.add(json);
+    }
   }
 
   @Override
@@ -123,7 +142,7 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public boolean writeQueueFull() {
-    return credit <= 0 || engine.transport().writeQueueFull();
+    return credit - emitsOnTheWay.get() <= 0 || engine.transport().writeQueueFull();
   }
 
   @Override
