@@ -4,12 +4,12 @@ import logging
 import random
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from . import calls, specs
 from .auth import make_signer
 from .errors import ConnectionLost, HandshakeError, TransportError
 from .frames import DEFAULT_MAX_FRAME_BYTES
+from .pool import HandlerPool
 from .serving import Server
 from .session import Session, handshake
 from .timers import Timers
@@ -82,11 +82,11 @@ class Mesh:
         self._max_frame_bytes = max_frame_bytes
         self._on_state = on_state
         self._timers = Timers()
-        self._executor = None
+        self._pool = None
         self._server = None
         if handlers:
-            self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="callmesh-handler")
-            self._server = Server(handlers, self._executor, self._timers, self)
+            self._pool = HandlerPool(workers, "callmesh-handler")
+            self._server = Server(handlers, self._pool, self._timers, self)
         self._cond = threading.Condition()
         self._session = None
         self._url_index = 0
@@ -292,8 +292,8 @@ class Mesh:
             self._cond.notify_all()
         if session is not None:
             session.close("UNAVAILABLE", "the client closed the connection")
-        if self._executor is not None:
-            self._executor.shutdown(wait=False)
+        if self._pool is not None:
+            self._pool.shutdown()
         self._timers.stop()
         self._notify(CLOSED, "closed")
 

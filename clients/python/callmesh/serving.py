@@ -155,9 +155,9 @@ class InboundCall:
 class Server:
     """Serves the calls of every session of one mesh with the handlers of ``serve=``."""
 
-    def __init__(self, handlers, executor, timers, mesh, max_in_flight=1024):
+    def __init__(self, handlers, pool, timers, mesh, max_in_flight=1024):
         self._handlers = handlers
-        self._executor = executor
+        self._pool = pool
         self._timers = timers
         self._mesh = mesh
         self._max_in_flight = max_in_flight
@@ -191,7 +191,7 @@ class Server:
             return
         self._arm_deadlines(call, payload)
         try:
-            self._executor.submit(self._run, call, handler)
+            self._pool.submit(self._run, call, handler)
         except RuntimeError:  # the pool is shut down: the mesh is closing
             self._release(call)
             call.finish(CallError("UNAVAILABLE", "the spoke is shutting down", True))

@@ -63,6 +63,9 @@ class _SocketTransport:
         if self._tls:
             sock.settimeout(_TLS_OP_TIMEOUT)
         self.send_started = 0.0  # monotonic time a send has been in progress since, 0 when none
+        # Reads land in one buffer kept for the connection: a fresh 256 KiB buffer per read would cost
+        # an mmap, an mremap and a munmap each time (glibc maps allocations that large).
+        self._rview = memoryview(bytearray(_READ))
 
     def _sendall(self, data, wait=-1):
         # wait: seconds to wait for another sender to finish (-1: as long as it takes)
@@ -83,18 +86,17 @@ class _SocketTransport:
             self._lock.release()
 
     def _recv_bytes(self):
+        """Returns the bytes one read brought, as a view that is valid until the next read (the decoders
+        copy it at once)."""
         try:
-            if self._tls:
-                data = self._recv_tls()
-            else:
-                data = self.sock.recv(_READ)
+            n = self._recv_tls() if self._tls else self.sock.recv_into(self._rview)
         except socket.timeout:
             raise ConnectionLost("%s: no data in time" % self.url) from None
         except (OSError, ValueError) as e:
             raise ConnectionLost("the connection to %s failed: %s" % (self.url, e)) from None
-        if not data:
+        if not n:
             raise ConnectionLost("%s closed the connection" % self.url)
-        return data
+        return self._rview[:n]
 
     def _recv_tls(self):
         while True:
@@ -104,9 +106,9 @@ class _SocketTransport:
                     raise socket.timeout()
             with self._lock:
                 if self._closed:
-                    return b""
+                    return 0
                 try:
-                    return self.sock.recv(_READ)
+                    return self.sock.recv_into(self._rview)
                 except (ssl.SSLWantReadError, socket.timeout):
                     continue  # only part of a TLS record was there: wait for the rest
 

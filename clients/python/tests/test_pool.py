@@ -1,0 +1,99 @@
+"""The handler pool: a task wakes one thread, the one that went idle last; the pool never grows past its size,
+queues what it cannot run, and ends its threads when shut down."""
+
+import threading
+import time
+
+import pytest
+
+from callmesh.pool import HandlerPool
+
+
+def wait_until(cond, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def run_on(pool):
+    """Submits a task and returns the name of the thread that ran it, once the pool is idle again."""
+    ran = []
+    done = threading.Event()
+
+    def task():
+        ran.append(threading.current_thread().name)
+        done.set()
+    pool.submit(task)
+    assert done.wait(5)
+    wait_until(lambda: pool.idle() == pool.threads())
+    return ran[0]
+
+
+def test_sequential_tasks_run_on_the_thread_that_went_idle_last():
+    pool = HandlerPool(8, "t")
+    try:
+        release = threading.Event()
+        started = []
+        for _ in range(3):  # three tasks at once: three threads
+            pool.submit(lambda: (started.append(1), release.wait(5)))
+        wait_until(lambda: len(started) == 3)
+        assert pool.threads() == 3
+        release.set()
+        wait_until(lambda: pool.idle() == 3)
+        names = {run_on(pool) for _ in range(50)}
+        # One thread serves them all: the others are never woken (a shared queue would wake one per task,
+        # and a round-robin would use all three).
+        assert len(names) == 1, names
+        assert pool.threads() == 3
+    finally:
+        pool.shutdown()
+
+
+def test_the_pool_stops_at_its_size_and_queues_the_rest_in_order():
+    pool = HandlerPool(2, "t")
+    try:
+        release = threading.Event()
+        order = []
+        lock = threading.Lock()
+
+        def task(i):
+            with lock:
+                order.append(i)
+            release.wait(5)
+        for i in range(6):
+            pool.submit(task, i)
+        wait_until(lambda: len(order) == 2)
+        time.sleep(0.05)
+        assert pool.threads() == 2 and len(order) == 2 and pool.queued() == 4
+        release.set()
+        wait_until(lambda: len(order) == 6)
+        assert order[2:] == [2, 3, 4, 5]
+    finally:
+        pool.shutdown()
+
+
+def test_a_failing_task_does_not_end_its_thread():
+    pool = HandlerPool(1, "t")
+    try:
+        pool.submit(lambda: 1 / 0)
+        assert run_on(pool)
+        assert pool.threads() == 1
+    finally:
+        pool.shutdown()
+
+
+def test_shutdown_ends_idle_threads_and_refuses_new_tasks():
+    pool = HandlerPool(4, "t")
+    run_on(pool)
+    before = threading.active_count()
+    pool.shutdown()
+    wait_until(lambda: pool.threads() == 0)
+    wait_until(lambda: threading.active_count() == before - 1)
+    with pytest.raises(RuntimeError):
+        pool.submit(lambda: None)
+
+
+def test_a_bad_size_is_refused():
+    with pytest.raises(ValueError):
+        HandlerPool(0, "t")
