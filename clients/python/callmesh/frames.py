@@ -28,10 +28,13 @@ class FrameTooLong(ProtocolError):
     """A frame (or an outgoing envelope) is over the size limit."""
 
 
+# One encoder for every envelope: json.dumps with options other than its defaults builds a new one per call.
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
 def encode_envelope(type_, id_, payload):
     """Returns the envelope as compact UTF-8 JSON bytes."""
-    return json.dumps({"type": type_, "id": id_, "payload": payload}, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return _encode({"type": type_, "id": id_, "payload": payload}).encode("utf-8")
 
 
 def encode_frame(body, max_frame_bytes=DEFAULT_MAX_FRAME_BYTES):
@@ -53,8 +56,10 @@ def parse_envelope(body):
     nested too deeply, or without a ``type`` string.
     """
     try:
-        if isinstance(body, (bytes, bytearray, memoryview)):
-            body = bytes(body).decode("utf-8")
+        if isinstance(body, (bytes, bytearray)):
+            body = body.decode("utf-8")
+        elif isinstance(body, memoryview):
+            body = body.tobytes().decode("utf-8")
         env = json.loads(body)
     except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise ProtocolError("a frame is not UTF-8 JSON: %s" % (str(e)[:120],)) from None

@@ -182,6 +182,9 @@ class Mesh:
 
     def _current(self, wait):
         """Returns the live session, waiting up to ``wait`` seconds for a reconnect."""
+        s = self._session
+        if s is not None and not s.closed and not self._closed.is_set():
+            return s  # connected: no lock on the way of every call
         deadline = time.monotonic() + min(wait, self._connect_timeout)
         with self._cond:
             while True:

@@ -97,6 +97,11 @@ public final class HubMain implements Callable<Integer> {
       description = "Event loops the hub runs on, its TCP connections spread over them, 1 to 64 (default: one per core; env CALLMESH_EVENT_LOOPS)")
   Integer eventLoops;
 
+  @Option(names = "--loop-fill", paramLabel = "N",
+      description = "TCP connections an event loop takes before the next one opens: calls between connections on one loop"
+          + " need no hand-over between threads; 0 spreads them over all loops from the start (default 16; env CALLMESH_LOOP_FILL)")
+  Integer loopFill;
+
   @Option(names = "--shutdown-grace", paramLabel = "DURATION",
       description = "On SIGTERM, how long calls in flight may finish before bye (default 10s; env CALLMESH_SHUTDOWN_GRACE)")
   String shutdownGrace;
@@ -194,6 +199,7 @@ public final class HubMain implements Callable<Integer> {
     FlagOrEnv.apply(maxCallsPerSecond, "CALLMESH_MAX_CALLS_PER_SECOND", Integer::valueOf, o::setMaxCallsPerSecond);
     FlagOrEnv.apply(maxInFlight, "CALLMESH_MAX_IN_FLIGHT", Integer::valueOf, o::setMaxInFlight);
     FlagOrEnv.apply(eventLoops, "CALLMESH_EVENT_LOOPS", Integer::valueOf, o::setEventLoops);
+    FlagOrEnv.apply(loopFill, "CALLMESH_LOOP_FILL", Integer::valueOf, o::setLoopFill);
     FlagOrEnv.apply(shutdownGrace, "CALLMESH_SHUTDOWN_GRACE", x -> x, v -> o.setShutdownGraceMs(Durations.parse(v).toMillis()));
     FlagOrEnv.apply(http, "CALLMESH_HTTP", x -> x, v -> o.setHttp(v.equals("off") ? null : HostPort.parse(v)));
     FlagOrEnv.apply(metrics, "CALLMESH_METRICS", x -> x, v -> o.setMetrics(onOff("--metrics", v)));

@@ -38,6 +38,8 @@ public class HubOptions {
   public static final boolean DEFAULT_METRICS = true;
   /** How many event loops share the hub's connections: one per core. */
   public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+  /** Connections a loop takes before the next opens (see {@link #setLoopFill(int)}). */
+  public static final int DEFAULT_LOOP_FILL = 16;
 
   private HostPort listen = HostPort.parse(DEFAULT_LISTEN);
   private Path authorizedKeys = Path.of("authorized_keys");
@@ -60,6 +62,7 @@ public class HubOptions {
   private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
   private boolean metrics = DEFAULT_METRICS;
   private int eventLoops = DEFAULT_EVENT_LOOPS;
+  private int loopFill = DEFAULT_LOOP_FILL;
   private ClusterOptions cluster;
   private final WebOptions web = new WebOptions();
   private JobOptions jobs = new JobOptions();
@@ -331,6 +334,21 @@ public class HubOptions {
   /** @param n how many event loops share the connections (TCP and HTTP), 1 to 64; each connection stays on one; @return this */
   public HubOptions setEventLoops(int n) {
     this.eventLoops = within(1, 64, n, "event loops");
+    return this;
+  }
+
+  public int getLoopFill() {
+    return loopFill;
+  }
+
+  /**
+   * @param n connections per loop before the next loop takes any: the k-th further loop opens once the hub holds
+   *     k × n connections, so few connections share one loop and calls between them need no hand-over between
+   *     threads; 0 spreads them over every loop from the first (0 to 100,000)
+   * @return this
+   */
+  public HubOptions setLoopFill(int n) {
+    this.loopFill = within(0, 100_000, n, "loop fill");
     return this;
   }
 

@@ -63,6 +63,7 @@ final class HubOptionsJson {
     }
     o.setMetrics(json.getBoolean("metrics", o.isMetrics()));
     o.setEventLoops(json.getInteger("eventLoops", o.getEventLoops()));
+    o.setLoopFill(json.getInteger("loopFill", o.getLoopFill()));
     if (json.getJsonObject("cluster") != null) {
       o.setCluster(new ClusterOptions(json.getJsonObject("cluster")));
     }
@@ -101,6 +102,7 @@ final class HubOptionsJson {
         .put("shutdownGrace", o.getShutdownGraceMs() + "ms")
         .put("metrics", o.isMetrics())
         .put("eventLoops", o.getEventLoops())
+        .put("loopFill", o.getLoopFill())
         .put("cluster", o.getCluster() == null ? null : o.getCluster().toJson())
         .put("jobRetention", o.getJobs().getRetentionMs() + "ms")
         .put("jobs", new JsonObject().put("maxRunningPerIdentity", o.getJobs().getMaxRunningPerIdentity()))

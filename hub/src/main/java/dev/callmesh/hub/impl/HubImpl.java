@@ -97,8 +97,12 @@ public final class HubImpl implements Hub {
     io.vertx.core.Context hub = vertx.getOrCreateContext();
     return auth.start().compose(v -> cluster.start()).compose(v -> jobs.open(hub)).compose(v -> {
       // Each connection lives on the event loop of the server that accepted it.
-      server = new TcpListeners(vertx, options, socket -> acceptor.accept(EnvelopeTransport.create(socket,
-          options.isTls() ? "tls" : "tcp", options.getMaxFrameBytes(), options.getJsonLimits()), null));
+      server = new TcpListeners(vertx, options, socket -> {
+        EnvelopeTransport transport = EnvelopeTransport.create(socket, options.isTls() ? "tls" : "tcp",
+            options.getMaxFrameBytes(), options.getJsonLimits());
+        acceptor.accept(transport, null);
+        return transport.closed();
+      });
       return server.listen();
     }).compose(s -> {
       if (options.getHttp() == null) {
@@ -112,8 +116,9 @@ public final class HubImpl implements Hub {
       });
     }).map(s -> {
       AuthorizedKeys keys = auth.keys();
-      log.info("hub {} listening on {}://{}:{} ({} event loops) with {}", options.getHubId(), options.isTls() ? "tls" : "tcp",
-          options.getListen().host(), s.actualPort(), options.getEventLoops(), keys == null
+      log.info("hub {} listening on {}://{}:{} ({} event loops, {} connections each before the next opens) with {}",
+          options.getHubId(), options.isTls() ? "tls" : "tcp", options.getListen().host(), s.actualPort(),
+          options.getEventLoops(), options.getLoopFill(), keys == null
               ? "no authorized keys yet (not ready)" : keys.size() + " authorized keys");
       return this;
     });
@@ -152,6 +157,16 @@ public final class HubImpl implements Hub {
   @Override
   public int port() {
     return server == null ? -1 : server.port();
+  }
+
+  /** @return how many event loops take new TCP connections now (for tests) */
+  int loopsServing() {
+    return server == null ? 0 : server.loopsServing();
+  }
+
+  /** @return how many TCP connections the hub holds (for tests) */
+  int tcpConnections() {
+    return server == null ? 0 : server.connectionsOpen();
   }
 
   @Override

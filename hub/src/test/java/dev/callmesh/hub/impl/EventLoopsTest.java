@@ -46,37 +46,78 @@ class EventLoopsTest {
       "Echoes who called", new JsonObject().put("type", "object"), null, null);
 
   @Test
-  void connectionsSpreadOverTheLoopsAndCallsCrossThem(@TempDir Path dir) throws Exception {
-    SshKeyPair spokeKey = SshKeyPair.generate();
-    SshKeyPair userKey = SshKeyPair.generate();
-    Path keys = dir.resolve("authorized_keys");
-    Files.writeString(keys, "name=\"s1\",spoke=\"s1\" " + spokeKey.publicKey().toOpenSsh("s1") + "\n"
-        + "name=\"u\",allow=\"/s1/*\" " + userKey.publicKey().toOpenSsh("u") + "\n");
+  void aLoopFillsBeforeTheNextOpensAndCallsCrossTheLoops(@TempDir Path dir) throws Exception {
+    Path keys = keys(dir);
     Vertx vertx = Vertx.vertx();
     HubImpl hub = new HubImpl(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("loops").setEventLoops(3)
-        .setListen(new HostPort("127.0.0.1", 0)).setHttp(null));
+        .setLoopFill(2).setListen(new HostPort("127.0.0.1", 0)).setHttp(null));
     try {
       hub.start().await();
-      OperationRegistry echo = OperationRegistry.create().register(WHO,
-          (ctx, in) -> Future.succeededFuture(new JsonObject().put("caller", ctx.caller().getString("id"))));
-      connect(vertx, hub.port(), spokeKey, "s1", echo);
+      assertEquals(1, hub.loopsServing(), "a hub without connections listens on one loop");
+      connect(vertx, hub.port(), SPOKE, "s1", ECHO);
       List<HubSession> users = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        users.add(connect(vertx, hub.port(), userKey, null, null));
+      users.add(connect(vertx, hub.port(), USER, null, null));
+      assertEquals(1, threadsOf(hub.connectionContexts()).size(), "the first two connections share the first loop");
+      awaitServing(hub, 2); // two connections: the second loop opens
+      users.add(connect(vertx, hub.port(), USER, null, null));
+      users.add(connect(vertx, hub.port(), USER, null, null));
+      awaitServing(hub, 3); // four: the third
+      for (int i = 0; i < 3; i++) { // the listening servers take new connections in turn
+        users.add(connect(vertx, hub.port(), USER, null, null));
       }
-      assertEquals(3, threadsOf(hub.connectionContexts()).size(), "six connections over three loops use all three");
+      assertEquals(3, threadsOf(hub.connectionContexts()).size(), "seven connections over three loops use all three");
+      callFromEach(users);
+      assertEquals(0, hub.pendingCount());
+    } finally {
+      hub.close().await();
+      vertx.close().await();
+    }
+  }
 
-      List<Future<Object>> calls = new ArrayList<>();
-      for (HubSession user : users) {
-        for (int i = 0; i < 200; i++) {
-          calls.add(user.engine().call("/s1/echo/who", new JsonObject()));
+  @Test
+  void aFillOfZeroSpreadsConnectionsFromTheFirst(@TempDir Path dir) throws Exception {
+    Path keys = keys(dir);
+    Vertx vertx = Vertx.vertx();
+    HubImpl hub = new HubImpl(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("loops").setEventLoops(3)
+        .setLoopFill(0).setListen(new HostPort("127.0.0.1", 0)).setHttp(null));
+    try {
+      hub.start().await();
+      assertEquals(3, hub.loopsServing(), "every loop listens from the start");
+      connect(vertx, hub.port(), SPOKE, "s1", ECHO);
+      List<HubSession> users = List.of(connect(vertx, hub.port(), USER, null, null),
+          connect(vertx, hub.port(), USER, null, null));
+      assertEquals(3, threadsOf(hub.connectionContexts()).size(), "three connections over three loops use all three");
+      callFromEach(users);
+    } finally {
+      hub.close().await();
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void closedConnectionsDoNotCountAndTheDefaultFillIsSixteen(@TempDir Path dir) throws Exception {
+    assertEquals(16, new HubOptions().getLoopFill());
+    assertEquals(5, new HubOptions(new HubOptions().setLoopFill(5).toJson()).getLoopFill());
+    Path keys = keys(dir);
+    Vertx vertx = Vertx.vertx();
+    HubImpl hub = new HubImpl(vertx, new HubOptions().setAuthorizedKeys(keys).setHubId("loops").setEventLoops(2)
+        .setLoopFill(3).setListen(new HostPort("127.0.0.1", 0)).setHttp(null));
+    try {
+      hub.start().await();
+      for (int i = 0; i < 6; i++) { // one at a time: never more than one open
+        connect(vertx, hub.port(), USER, null, null).close().await();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (hub.tcpConnections() > 0) {
+          assertTrue(System.nanoTime() < deadline, "the hub still counts a closed connection");
+          Thread.sleep(2);
         }
       }
-      Future.all(calls).await();
-      for (Future<Object> call : calls) {
-        assertEquals("u", ((JsonObject) call.result()).getString("caller"));
-      }
-      assertEquals(0, hub.pendingCount());
+      connect(vertx, hub.port(), SPOKE, "s1", ECHO);
+      HubSession user = connect(vertx, hub.port(), USER, null, null);
+      Thread.sleep(100);
+      assertEquals(1, hub.loopsServing(), "six connections, but never three at once: still one loop");
+      assertEquals(1, threadsOf(hub.connectionContexts()).size());
+      callFromEach(List.of(user));
     } finally {
       hub.close().await();
       vertx.close().await();
@@ -118,6 +159,40 @@ class EventLoopsTest {
       assertEquals(3, threads.size(), "the hub's context and the event bus share the connections' loops: " + threads);
     } finally {
       vertx.close().await();
+    }
+  }
+
+  private static final SshKeyPair SPOKE = SshKeyPair.generate();
+  private static final SshKeyPair USER = SshKeyPair.generate();
+  private static final OperationRegistry ECHO = OperationRegistry.create().register(WHO,
+      (ctx, in) -> Future.succeededFuture(new JsonObject().put("caller", ctx.caller().getString("id"))));
+
+  private static Path keys(Path dir) throws Exception {
+    Path keys = dir.resolve("authorized_keys");
+    Files.writeString(keys, "name=\"s1\",spoke=\"s1\" " + SPOKE.publicKey().toOpenSsh("s1") + "\n"
+        + "name=\"u\",allow=\"/s1/*\" " + USER.publicKey().toOpenSsh("u") + "\n");
+    return keys;
+  }
+
+  private static void awaitServing(HubImpl hub, int loops) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (hub.loopsServing() < loops) {
+      assertTrue(System.nanoTime() < deadline, "waited for " + loops + " loops to listen; " + hub.loopsServing() + " do");
+      Thread.sleep(5);
+    }
+    assertEquals(loops, hub.loopsServing());
+  }
+
+  private static void callFromEach(List<HubSession> users) {
+    List<Future<Object>> calls = new ArrayList<>();
+    for (HubSession user : users) {
+      for (int i = 0; i < 200; i++) {
+        calls.add(user.engine().call("/s1/echo/who", new JsonObject()));
+      }
+    }
+    Future.all(calls).await();
+    for (Future<Object> call : calls) {
+      assertEquals("u", ((JsonObject) call.result()).getString("caller"));
     }
   }
 
