@@ -1,6 +1,7 @@
 package dev.callmesh.hub.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.callmesh.hub.HubOptions;
@@ -88,8 +89,10 @@ class EventLoopsTest {
           connect(vertx, hub.port(), USER, null, null));
       assertEquals(3, threadsOf(hub.connectionContexts()).size(), "three connections over three loops use all three");
       callFromEach(users);
-    } finally {
       hub.close().await();
+      assertThrows(java.net.ConnectException.class, () -> new java.net.Socket("127.0.0.1", hub.port()).close(),
+          "a closed hub's servers on every loop stop listening");
+    } finally {
       vertx.close().await();
     }
   }
