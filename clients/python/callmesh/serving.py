@@ -18,6 +18,7 @@ import threading
 from . import specs as specs_mod
 from .errors import INTERNAL, RESOURCE_EXHAUSTED, TIMEOUT, CallError, TransportError
 from .frames import FrameTooLong
+from .timers import Deadlines
 
 __all__ = ["Server", "InboundCall", "Context"]
 
@@ -43,7 +44,11 @@ class Context:
         self.operation = call.op
         self.request_id = call.id
         self.parent_request_id = call.parent_request_id
-        self.cancelled = call.cancelled
+
+    @property
+    def cancelled(self):
+        """A :class:`threading.Event` set when the call is aborted or times out."""
+        return self._call.cancelled
 
     def call(self, path, input=None, timeout=None, metadata=None):
         """Makes a call on behalf of this one (``parentRequestId`` is set; aborting this call aborts
@@ -73,20 +78,43 @@ class InboundCall:
         window = payload.get("window")
         self.windowed = isinstance(window, int) and not isinstance(window, bool) and window >= 0
         self.credit = window if self.windowed else 0
-        self.cancelled = threading.Event()
         self.children = set()
         self.ended = False
         self.timers = []
-        self._cond = threading.Condition()
+        # A plain lock for a query, a mutation or an unbounded stream: only a windowed stream waits for credit.
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock) if self.windowed else None
+        self._cancelled = None  # the Event, made when a handler first asks for it
+        self._stopped = False
+
+    @property
+    def cancelled(self):
+        """The call's cancellation :class:`threading.Event` (made on first use: most handlers never look)."""
+        event = self._cancelled
+        if event is None:
+            with self._lock:
+                if self._cancelled is None:
+                    self._cancelled = threading.Event()
+                    if self._stopped:
+                        self._cancelled.set()
+                event = self._cancelled
+        return event
+
+    def _ended_notify(self):
+        # holding self._lock
+        self.ended = True
+        if self._cond is not None:
+            self._cond.notify_all()
 
     def add_credit(self, n):
-        with self._cond:
+        with self._lock:
             self.credit += n
-            self._cond.notify_all()
+            if self._cond is not None:
+                self._cond.notify_all()
 
     def emit(self, output):
         """Sends one subscription output once credit allows; returns False when the call has ended."""
-        with self._cond:
+        with self._lock:
             while self.windowed and self.credit <= 0 and not self.ended:
                 self._cond.wait(1.0)
             if self.ended:
@@ -110,13 +138,10 @@ class InboundCall:
     def finish(self, error=None, output=None, has_output=False):
         """Ends the call: ``output`` (query/mutation), ``call.completed``, or ``error``. Only the first
         end is sent; a call already ended (aborted, timed out) sends nothing."""
-        with self._cond:
+        with self._lock:
             if self.ended:
                 return
-            self.ended = True
-            self._cond.notify_all()
-        for t in self.timers:
-            t.cancel()
+            self._ended_notify()
         try:
             if error is not None:
                 self.session.send("call.error", self.id, error.to_payload())
@@ -135,6 +160,8 @@ class InboundCall:
                 self.session.send("call.completed", self.id, {})
         except TransportError:
             pass
+        for t in self.timers:  # after the answer has left: a deadline that fires now finds the call ended
+            t.cancel()
 
     def stop(self, reason, error=None):
         """Ends the call from outside the handler (abort, deadline, lost connection): the handler is
@@ -142,12 +169,15 @@ class InboundCall:
         if error is not None:
             self.finish(error)
         else:
-            with self._cond:
-                self.ended = True
-                self._cond.notify_all()
+            with self._lock:
+                self._ended_notify()
             for t in self.timers:
                 t.cancel()
-        self.cancelled.set()
+        with self._lock:
+            self._stopped = True
+            event = self._cancelled
+        if event is not None:
+            event.set()
         for child in list(self.children):
             self.session.abort(child, "the call it was made for ended: " + reason)
 
@@ -158,7 +188,7 @@ class Server:
     def __init__(self, handlers, pool, timers, mesh, max_in_flight=1024):
         self._handlers = handlers
         self._pool = pool
-        self._timers = timers
+        self._deadlines = Deadlines(timers)
         self._mesh = mesh
         self._max_in_flight = max_in_flight
         self._calls = {}
@@ -199,7 +229,7 @@ class Server:
     def _arm_deadlines(self, call, payload):
         t = payload.get("timeoutMs")
         if isinstance(t, int) and not isinstance(t, bool) and t > 0:
-            call.timers.append(self._timers.schedule(t / 1000.0, lambda: call.stop("its timeout passed", CallError(
+            call.timers.append(self._deadlines.add(t / 1000.0, lambda: call.stop("its timeout passed", CallError(
                 TIMEOUT, "%s did not finish within %d ms" % (call.op, t), True))))
 
     def aborted(self, session, id_, payload):

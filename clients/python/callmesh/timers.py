@@ -4,13 +4,14 @@ A timer per call would be a thread per call; this keeps a heap instead. Tasks mu
 on the timer thread one after another); a task that raises is logged and does not stop the others.
 """
 
+import collections
 import heapq
 import itertools
 import logging
 import threading
 import time
 
-__all__ = ["Timers"]
+__all__ = ["Timers", "Deadlines"]
 
 log = logging.getLogger("callmesh")
 
@@ -97,3 +98,74 @@ class Timers:
                 fn()
             except Exception:  # a task's failure must not end the timers
                 log.exception("callmesh timer task failed")
+
+
+class _Deadline:
+    __slots__ = ("at", "fn", "cancelled")
+
+    def __init__(self, at, fn):
+        self.at = at
+        self.fn = fn
+        self.cancelled = False
+
+    def cancel(self):
+        """Makes sure ``fn`` does not run (if it has not started yet)."""
+        self.cancelled = True
+
+
+class Deadlines:
+    """The deadlines of calls being served, on top of :class:`Timers`: one first-in-first-out lane per
+    timeout, with one timer per lane for its oldest deadline. A call's deadline is an append to its lane,
+    not a heap entry and a timer of its own: calls with the same timeout end in the order they came, so the
+    oldest entry of a lane is always due first. Cancelled entries at the head of a lane are dropped as new
+    ones come, so a lane holds about as many entries as calls in flight.
+    """
+
+    def __init__(self, timers):
+        self._timers = timers
+        self._lock = threading.Lock()
+        self._lanes = {}  # timeout (s) -> deque of _Deadline; a lane is here while its timer is armed
+
+    def add(self, timeout, fn):
+        """Runs ``fn()`` on the timer thread ``timeout`` seconds from now unless the returned handle's
+        ``cancel()`` comes first."""
+        entry = _Deadline(time.monotonic() + timeout, fn)
+        with self._lock:
+            lane = self._lanes.get(timeout)
+            arm = lane is None
+            if arm:
+                lane = self._lanes[timeout] = collections.deque()
+            while lane and lane[0].cancelled:
+                lane.popleft()
+            lane.append(entry)
+        if arm:
+            self._timers.schedule(timeout, lambda: self._expire(timeout))
+        return entry
+
+    def pending(self):
+        """Returns how many deadlines the lanes hold (cancelled ones not yet dropped included)."""
+        with self._lock:
+            return sum(len(lane) for lane in self._lanes.values())
+
+    def _expire(self, timeout):
+        now = time.monotonic()
+        due = []
+        with self._lock:
+            lane = self._lanes[timeout]
+            while lane and (lane[0].cancelled or lane[0].at <= now):
+                entry = lane.popleft()
+                if not entry.cancelled:
+                    due.append(entry)
+            if lane:
+                wait = lane[0].at - now
+            else:
+                del self._lanes[timeout]
+                wait = None
+        if wait is not None:
+            self._timers.schedule(wait, lambda: self._expire(timeout))
+        for entry in due:
+            if not entry.cancelled:
+                try:
+                    entry.fn()
+                except Exception:  # one deadline's failure must not stop the others
+                    log.exception("callmesh deadline task failed")
