@@ -160,8 +160,9 @@ class InboundCall:
                 self.session.send("call.completed", self.id, {})
         except TransportError:
             pass
-        for t in self.timers:  # after the answer has left: a deadline that fires now finds the call ended
-            t.cancel()
+        finally:
+            for t in self.timers:  # after the answer has left: a deadline that fires now finds the call ended
+                t.cancel()
 
     def stop(self, reason, error=None):
         """Ends the call from outside the handler (abort, deadline, lost connection): the handler is
