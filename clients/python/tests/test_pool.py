@@ -84,12 +84,14 @@ def test_a_failing_task_does_not_end_its_thread():
 
 
 def test_shutdown_ends_idle_threads_and_refuses_new_tasks():
-    pool = HandlerPool(4, "t")
-    run_on(pool)
-    before = threading.active_count()
+    pool = HandlerPool(4, "pool-shutdown-test")
+    name = run_on(pool)
+    mine = [t for t in threading.enumerate() if t.name == name]
+    assert len(mine) == 1
     pool.shutdown()
     wait_until(lambda: pool.threads() == 0)
-    wait_until(lambda: threading.active_count() == before - 1)
+    mine[0].join(5)
+    assert not mine[0].is_alive()
     with pytest.raises(RuntimeError):
         pool.submit(lambda: None)
 

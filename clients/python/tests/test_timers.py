@@ -29,10 +29,10 @@ def test_deadlines_of_one_timeout_share_one_timer_and_fire_in_order():
         deadlines = Deadlines(timers)
         fired = []
         done = threading.Event()
-        for i in range(50):
-            deadlines.add(0.1, lambda i=i: (fired.append(i), i == 49 and done.set()))
+        for i in range(50):  # long enough that the timer cannot fire before the heap is looked at
+            deadlines.add(0.5, lambda i=i: (fired.append(i), i == 49 and done.set()))
         assert len(timers._heap) == 1, "one lane, one timer"
-        deadlines.add(0.2, lambda: None)
+        deadlines.add(0.6, lambda: None)
         assert len(timers._heap) == 2, "a second timeout, a second lane"
         assert done.wait(5)
         assert fired == list(range(50))
