@@ -1,7 +1,8 @@
 """One thread that runs delayed tasks: heartbeats and the deadlines of calls being served.
 
-A timer per call would be a thread per call; this keeps a heap instead. Tasks must be short (they run
-on the timer thread one after another); a task that raises is logged and does not stop the others.
+A timer per call would be a thread per call; this keeps a heap instead, and :class:`Deadlines` keeps one
+entry in it per timeout rather than per call. Tasks must be short (they run on the timer thread one after
+another); a task that raises is logged and does not stop the others.
 """
 
 import collections
@@ -54,8 +55,7 @@ class Timers:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
-            # Wake the thread only when it must wait less than it does: a call's deadline is usually
-            # later than the next heartbeat, so serving a call costs no thread switch here.
+            # Wake the thread only when it must wait less than it does.
             if self._heap[0] is entry:
                 self._cond.notify()
         return handle
@@ -118,7 +118,8 @@ class Deadlines:
     timeout, with one timer per lane for its oldest deadline. A call's deadline is an append to its lane,
     not a heap entry and a timer of its own: calls with the same timeout end in the order they came, so the
     oldest entry of a lane is always due first. Cancelled entries at the head of a lane are dropped as new
-    ones come, so a lane holds about as many entries as calls in flight.
+    ones come; behind a long call at the head they are dropped by a sweep of the lane each time it doubles
+    past 1,024 entries, so a lane holds about as many entries as calls in flight.
     """
 
     def __init__(self, timers):
@@ -137,6 +138,9 @@ class Deadlines:
                 lane = self._lanes[timeout] = collections.deque()
             while lane and lane[0].cancelled:
                 lane.popleft()
+            n = len(lane)
+            if n >= 1024 and n & (n - 1) == 0:  # at 1,024, 2,048, ...: each sweep is paid for by as many appends
+                lane = self._lanes[timeout] = collections.deque(e for e in lane if not e.cancelled)
             lane.append(entry)
         if arm:
             self._timers.schedule(timeout, lambda: self._expire(timeout))

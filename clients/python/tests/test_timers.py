@@ -53,6 +53,19 @@ def test_cancelled_deadlines_do_not_pile_up_in_a_lane():
         timers.stop()
 
 
+def test_cancelled_deadlines_behind_a_long_call_do_not_pile_up_either():
+    timers = Timers()
+    try:
+        deadlines = Deadlines(timers)
+        long_call = deadlines.add(30.0, lambda: None)  # still running: it holds the head of the lane
+        for _ in range(10000):
+            deadlines.add(30.0, lambda: None).cancel()
+        assert deadlines.pending() <= 2048
+        assert not long_call.cancelled
+    finally:
+        timers.stop()
+
+
 def test_a_lane_emptied_by_its_timer_is_armed_again_by_the_next_deadline():
     timers = Timers()
     try:
