@@ -85,7 +85,10 @@ class Mesh:
         self._pool = None
         self._server = None
         if handlers:
-            self._pool = HandlerPool(workers, "callmesh-handler")
+            if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+                raise ValueError("workers must be a whole number of handler threads, at least 1; got %r" % (workers,))
+            # One thread more than the handlers: a pool thread reads the connection (callmesh.session).
+            self._pool = HandlerPool(workers + 1, "callmesh-handler")
             self._server = Server(handlers, self._pool, self._timers, self)
         self._cond = threading.Condition()
         self._session = None

@@ -60,6 +60,25 @@ class HandlerPool:
             n = self._threads
         threading.Thread(target=self._work, name="%s-%d" % (self._name, n), daemon=True).start()
 
+    def try_submit(self, fn, *args):
+        """Runs ``fn(*args)`` on a pool thread only if one is idle or may be started now; returns whether it
+        does. Never queues: with every thread busy (or the pool shut down) it returns False and runs nothing."""
+        with self._lock:
+            if self._shutdown:
+                return False
+            if self._idle:
+                worker = self._idle.pop()
+                worker.task = (fn, args)
+                worker.wake.release()
+                return True
+            if self._threads >= self._size:
+                return False
+            self._backlog.append((fn, args))
+            self._threads += 1
+            n = self._threads
+        threading.Thread(target=self._work, name="%s-%d" % (self._name, n), daemon=True).start()
+        return True
+
     def shutdown(self):
         """Refuses new tasks and ends each thread once it is idle (tasks already queued still run)."""
         with self._lock:

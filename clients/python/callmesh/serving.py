@@ -2,8 +2,9 @@
 
 A handler is ``fn(input, ctx)``. A query or mutation returns its output; a subscription is a
 generator whose every ``yield`` is one output. Raising :class:`CallError` answers with that code;
-any other exception answers ``INTERNAL``. The reader thread never runs a handler, so a slow handler
-does not hold up other calls or heartbeats.
+any other exception answers ``INTERNAL``. The thread that reads a call runs its handler only once a pool
+thread has taken over the reading (see :mod:`callmesh.session`), so a slow handler does not hold up other
+calls or heartbeats.
 
 For each call served: at most ``window`` outputs beyond the caller's credit are sent (the generator
 waits), ``timeoutMs``/``idleTimeoutMs`` are enforced (the caller gets TIMEOUT, the handler is told
@@ -201,13 +202,14 @@ class Server:
             return len(self._calls)
 
     def requested(self, session, id_, payload):
-        """A ``call.requested`` arrived (on the reader thread): check it and hand it to the pool."""
+        """A ``call.requested`` arrived (on the reading thread): checks it, and returns it to be served (by
+        :meth:`run` or :meth:`queue`), or answers it and returns None when it is refused."""
         op = payload.get("operationId")
         handler = self._handlers.get(op) if isinstance(op, str) else None
         if handler is None:
             session.send("call.error", id_, CallError("NOT_FOUND", "this spoke serves no operation %r" % (op,),
                                                       False).to_payload())
-            return
+            return None
         call = InboundCall(session, id_, op, payload)
         with self._lock:
             if (session, id_) in self._calls:
@@ -219,8 +221,21 @@ class Server:
                 self._calls[(session, id_)] = call
         if busy:
             session.send("call.error", id_, CallError(RESOURCE_EXHAUSTED, busy, True).to_payload())
-            return
+            return None
         self._arm_deadlines(call, payload)
+        return call, handler
+
+    def pass_reading(self, read):
+        """Gives ``read`` (a session's reading) to a pool thread if one is free now; returns whether it did."""
+        return self._pool.try_submit(read)
+
+    def run(self, served):
+        """Serves a call :meth:`requested` returned, on this thread."""
+        self._run(*served)
+
+    def queue(self, served):
+        """Serves a call :meth:`requested` returned on the pool's next free thread."""
+        call, handler = served
         try:
             self._pool.submit(self._run, call, handler)
         except RuntimeError:  # the pool is shut down: the mesh is closing

@@ -2,9 +2,12 @@
 heartbeats, and closing. A :class:`~callmesh.Mesh` owns one session at a time and makes a new one
 after a loss.
 
-Threads: one reader per session reads every frame and dispatches it (it never runs a handler: served
-calls go to the mesh's pool). Any thread may send. Heartbeats and the watchdog run on the mesh's
-:class:`~callmesh.timers.Timers`.
+Threads: one thread at a time reads a session's frames and dispatches them. It starts as the session's
+reader thread. When a call to serve arrives and a thread of the mesh's pool is free, the reading passes
+to that thread and the one that read the call runs its handler at once, with the call fresh in its
+caches (leader and followers): a call served after a pause does not wait for a sleeping thread to wake.
+With every pool thread busy, the call waits in the pool's queue and the reader reads on. Any thread may
+send. Heartbeats and the watchdog run on the mesh's :class:`~callmesh.timers.Timers`.
 """
 
 import itertools
@@ -181,13 +184,9 @@ class Session:
 
     # reading -----------------------------------------------------------------------------------------
     def _read_loop(self):
-        why = "the reader stopped"
+        served, why = None, "the reader stopped"
         try:
-            while not self._closed:
-                body = self.transport.recv()
-                self._last_seen = time.monotonic()
-                type_, id_, payload = parse_envelope(body)
-                self._dispatch(type_, id_, payload)
+            served = self._read_frames()
         except ProtocolError as e:
             why = "protocol violation: %s" % e
             try:
@@ -199,7 +198,29 @@ class Session:
         except Exception as e:  # a bug here must still fail the calls instead of hanging them
             log.exception("callmesh reader failed")
             why = "internal error in the reader: %r" % (e,)
-        self._lost(why)
+        if served is not None:
+            self._server.run(served)  # another thread reads now; this one is done with the connection
+        else:
+            self._lost(why)
+
+    def _read_frames(self):
+        """Reads and dispatches frames until the connection ends (returns None), or until a pool thread has
+        taken over the reading so that this one serves the call just read (returns that call)."""
+        server = self._server
+        while not self._closed:
+            body = self.transport.recv()
+            self._last_seen = time.monotonic()
+            type_, id_, payload = parse_envelope(body)
+            if type_ != "call.requested" or server is None:
+                self._dispatch(type_, id_, payload)
+                continue
+            served = server.requested(self, id_, payload)
+            if served is None:  # refused, and answered
+                continue
+            if server.pass_reading(self._read_loop):
+                return served
+            server.queue(served)  # every pool thread is busy: the call waits for one, and this thread reads on
+        return None
 
     def _dispatch(self, type_, id_, payload):
         if type_ == "call.aborted":
@@ -208,11 +229,8 @@ class Session:
                 self._server.aborted(self, id_, payload)
         elif type_ in ("call.responded", "call.completed", "call.error"):
             self._outbound_event(type_, id_, payload)
-        elif type_ == "call.requested":
-            if self._server is None:
-                self._refuse(id_, "this client serves no operations")
-            else:
-                self._server.requested(self, id_, payload)
+        elif type_ == "call.requested":  # with a server, _read_frames serves it
+            self._refuse(id_, "this client serves no operations")
         elif type_ == "call.credit":
             if self._server is not None:
                 self._server.credited(self, id_, payload)

@@ -96,6 +96,32 @@ def test_shutdown_ends_idle_threads_and_refuses_new_tasks():
         pool.submit(lambda: None)
 
 
+def test_try_submit_runs_only_on_a_thread_free_now_and_never_queues():
+    pool = HandlerPool(2, "t")
+    try:
+        release = threading.Event()
+        ran = []
+        # GIVEN an empty pool WHEN a task is tried THEN a thread starts for it
+        assert pool.try_submit(lambda: (ran.append(1), release.wait(5)))
+        wait_until(lambda: len(ran) == 1)
+        # a second one starts the second thread
+        assert pool.try_submit(lambda: (ran.append(2), release.wait(5)))
+        wait_until(lambda: len(ran) == 2)
+        # WHEN both threads are busy THEN a try is refused, and nothing is queued
+        assert not pool.try_submit(lambda: ran.append(3))
+        assert pool.queued() == 0 and pool.threads() == 2
+        release.set()
+        wait_until(lambda: pool.idle() == 2)
+        # an idle thread takes a tried task
+        done = threading.Event()
+        assert pool.try_submit(done.set)
+        assert done.wait(5)
+        assert 3 not in ran
+    finally:
+        pool.shutdown()
+    assert not pool.try_submit(lambda: None)
+
+
 def test_a_bad_size_is_refused():
     with pytest.raises(ValueError):
         HandlerPool(0, "t")

@@ -137,6 +137,83 @@ def test_a_slow_handler_does_not_hold_up_other_calls(spokes, op):
     assert got == [{"released": True}]
 
 
+def test_a_call_is_served_by_the_thread_that_read_it_while_another_reads_on(world, op):
+    # GIVEN a spoke whose connection records which thread read each frame
+    seen = []
+
+    def where(input, ctx):
+        time.sleep(0.05)  # long enough for the next call to need another reader
+        return {"thread": threading.get_ident(), "id": ctx.request_id}
+    spoke = world.connect("py1", spoke="py-where", serve={"/echo/where": (Q, where)})
+    try:
+        transport = spoke._session.transport
+        recv = transport.recv
+
+        def recording_recv(*a):
+            body = recv(*a)
+            seen.append((threading.get_ident(), body))
+            return body
+        transport.recv = recording_recv
+        op.call("/py-where/echo/where", {}, timeout=5.0)  # read by a thread that was in recv before the recording
+        # WHEN calls come one after another, and two at once
+        outs = [op.call("/py-where/echo/where", {}, timeout=5.0) for _ in range(3)]
+        both = []
+        ts = [threading.Thread(target=lambda: both.append(op.call("/py-where/echo/where", {}, timeout=5.0)))
+              for _ in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(10)
+        outs += both
+        assert len(outs) == 5
+        # THEN each handler ran on the thread that read its request
+        for out in outs:
+            readers = [tid for tid, body in seen
+                       if b'"call.requested"' in body and (b'"id":"%s"' % out["id"].encode()) in body]
+            assert readers == [out["thread"]], (out, readers)
+        # and the two at once were read and served on two threads
+        assert len({o["thread"] for o in both}) == 2
+    finally:
+        spoke.close()
+
+
+def test_with_every_handler_thread_busy_calls_wait_and_all_are_answered(world, op):
+    # GIVEN a spoke with one handler thread whose handler holds until released
+    state = {"running": 0, "most": 0}
+    lock, release = threading.Lock(), threading.Event()
+
+    def hold(input, ctx):
+        with lock:
+            state["running"] += 1
+            state["most"] = max(state["most"], state["running"])
+        try:
+            return {"released": release.wait(10)}
+        finally:
+            with lock:
+                state["running"] -= 1
+    spoke = world.connect("py1", spoke="py-hold", serve={"/echo/hold": (Q, hold)}, workers=1)
+    try:
+        # WHEN four calls come at once
+        got = []
+        ts = [threading.Thread(target=lambda: got.append(op.call("/py-hold/echo/hold", {}, timeout=20.0)))
+              for _ in range(4)]
+        for t in ts:
+            t.start()
+        time.sleep(0.5)
+        # THEN at most two run (the handler thread, and the thread that read before the pool took over),
+        # the others wait, and the connection is still read: a ping from this side is answered
+        assert state["most"] <= 2 and state["running"] >= 1
+        assert spoke.call("/services/list", {}, timeout=5.0) is not None
+        release.set()
+        for t in ts:
+            t.join(20)
+        assert got == [{"released": True}] * 4
+    finally:
+        spoke.close()
+    with pytest.raises(ValueError):
+        world.connect("py1", spoke="py-none", serve={"/echo/hold": (Q, hold)}, workers=0)
+
+
 def test_a_subscription_sends_no_more_than_its_credit_and_stops_on_abort(spokes, op):
     STATE.pop("flood_closed", None)
     s = op.stream("/py1/echo/flood", {}, window=4)
