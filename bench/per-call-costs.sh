@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What each per-call feature NATS does not have costs on its own (schema check, trace id, histogram), in ns of
 # one thread; the audit line is measured as the hub's CPU per call with and without it (bench/README.md).
-#   bench/per-call-costs.sh        (after bench/run.sh --quick, or ./mvnw install -DskipTests && ./mvnw -f bench/pom.xml package)
+#   bench/per-call-costs.sh        (after bench/run.sh --quick, or ./mvnw install -DskipTests && ./mvnw -f bench/pom.xml clean package)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -12,7 +12,7 @@ out="$here/results"
 mkdir -p "$out"
 rm -f "$out"/hub-*.jfr "$out"/{spoke,client}.jfr
 cd "$root"
-[ -f bench/target/callmesh-bench.jar ] || { echo "build first: bench/run.sh --quick (or ./mvnw install -DskipTests && ./mvnw -f bench/pom.xml package)" >&2; exit 1; }
+[ -f bench/target/callmesh-bench.jar ] || { echo "build first: bench/run.sh --quick (or ./mvnw install -DskipTests && ./mvnw -f bench/pom.xml clean package)" >&2; exit 1; }
 jfr() { echo "-XX:StartFlightRecording=settings=profile,filename=$out/$1.jfr"; }
 java -Xmx2g "$(jfr client)" -Dbench.jvmArgs.hub="$(jfr 'hub-{hub}')" -Dbench.jvmArgs.spoke="$(jfr spoke)" \
   -jar bench/target/callmesh-bench.jar --root "$root" --out "$(mktemp -d)" --quick \

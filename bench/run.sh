@@ -39,7 +39,8 @@ if stale hub/target/callmesh-hub.jar core-protocol operation-specs hub spoke cli
 fi
 if stale bench/target/callmesh-bench.jar bench/src bench/pom.xml hub/target/callmesh-hub.jar; then
   echo "building the bench jar"
-  ./mvnw -q -B -f bench/pom.xml package
+  # clean: the shade plugin, over a jar it shaded before, keeps that jar's copies of the project's classes
+  ./mvnw -q -B -f bench/pom.xml clean package
 fi
 
 exec java -Xmx2g -jar bench/target/callmesh-bench.jar --root "$root" --out "$here/results" "$@"

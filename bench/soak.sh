@@ -7,5 +7,5 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 [ -f hub/target/callmesh-hub.jar ] || ./mvnw -q -B install -DskipTests
-./mvnw -q -B -f bench/pom.xml package -DskipTests
+./mvnw -q -B -f bench/pom.xml clean package -DskipTests
 exec java -cp bench/target/callmesh-bench.jar dev.callmesh.bench.Soak --root . "$@"

@@ -1,22 +1,17 @@
 package dev.callmesh.protocol.impl;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.callmesh.protocol.JsonLimits;
 import dev.callmesh.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +27,6 @@ public final class JsonCodec {
   private JsonCodec() {
   }
 
-  /** Writes: the read limits do not apply. */
-  private static final JsonFactory GENERATORS = new JsonFactory();
   private static final JsonFactory DEFAULT_PARSERS = newFactory(JsonLimits.DEFAULTS);
   private static final Map<JsonLimits, JsonFactory> PARSERS = new ConcurrentHashMap<>();
 
@@ -83,9 +76,8 @@ public final class JsonCodec {
   }
 
   static Object decodeValue(byte[] bytes, int offset, int length, JsonLimits limits) {
-    try (JsonParser p = parser(bytes, offset, length, limits)) {
-      Object value = JacksonCodec.fromParser(p, Object.class);
-      return wrap(value);
+    try {
+      return wrap(JsonReader.read(bytes, offset, length, limits));
     } catch (IOException | RuntimeException e) {
       throw new ProtocolException("not valid JSON: " + EnvelopeReader.firstLine(e.getMessage()));
     }
@@ -111,24 +103,7 @@ public final class JsonCodec {
 
   /** Appends the JSON text of a value; a {@link dev.callmesh.protocol.RawJson} is copied as it is. */
   static void appendValue(ByteBuf out, Object value) {
-    // The header values (a path, an id, a count) are written directly: a generator costs more than they do
-    if (value instanceof dev.callmesh.protocol.RawJson raw) {
-      appendBuffer(out, raw.bytes());
-      return;
-    }
-    if (value instanceof String s) {
-      appendString(out, s);
-      return;
-    }
-    if (value instanceof Integer || value instanceof Long || value instanceof Boolean || value == null) {
-      out.writeCharSequence(String.valueOf(value), java.nio.charset.StandardCharsets.US_ASCII);
-      return;
-    }
-    try (JsonGenerator g = GENERATORS.createGenerator((java.io.OutputStream) new ByteBufOutputStream(out))) {
-      JacksonCodec.encodeJson(value, g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    JsonWriter.append(out, value);
   }
 
   /** Appends the bytes of a buffer. */
@@ -138,22 +113,6 @@ public final class JsonCodec {
 
   /** Appends a JSON string: quotes around the escaped text. */
   static void appendString(ByteBuf out, String s) {
-    out.writeByte('"');
-    if (plainAscii(s)) {
-      out.writeCharSequence(s, java.nio.charset.StandardCharsets.US_ASCII);
-    } else {
-      out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
-    }
-    out.writeByte('"');
-  }
-
-  private static boolean plainAscii(String s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-        return false;
-      }
-    }
-    return true;
+    JsonWriter.string(out, s);
   }
 }

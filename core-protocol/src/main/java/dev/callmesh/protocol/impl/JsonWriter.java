@@ -1,0 +1,160 @@
+package dev.callmesh.protocol.impl;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.callmesh.protocol.RawJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes JSON values as Vert.x's {@link JacksonCodec} does, byte for byte but for one thing (a character
+ * beyond the Basic Multilingual Plane is written as its UTF-8 bytes, where Jackson's generator wrote two
+ * escapes of six characters: the same string), straight into a buffer: objects,
+ * arrays, maps, lists, strings, whole numbers, finite doubles and floats, booleans and {@code null}, and a
+ * {@link RawJson} as its bytes. Any other value (a non-finite or big number, bytes, an instant, an enum)
+ * goes through a Jackson generator, as before.
+ *
+ * <p>Why: Jackson's generator escapes a string a character at a time through its own buffers, which made
+ * most of the cost of a call carrying 64 KiB (docs/PERFORMANCE.md). A long ASCII string here is encoded
+ * with {@link String#getBytes} (a copy, for a Latin-1 string) and checked for characters to escape eight
+ * bytes at a time.
+ */
+final class JsonWriter {
+
+  private static final JsonFactory GENERATORS = new JsonFactory();
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** Strings shorter than this are checked a character at a time: no copy is worth it. */
+  static final int LONG_STRING = 64;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  private JsonWriter() {
+  }
+
+  /** Appends the JSON text of a value. */
+  static void append(ByteBuf out, Object value) {
+    if (value instanceof String s) {
+      string(out, s);
+    } else if (value instanceof JsonObject o) {
+      object(out, o.getMap());
+    } else if (value instanceof JsonArray a) {
+      array(out, a.getList());
+    } else if (value instanceof Map<?, ?> m) {
+      object(out, m);
+    } else if (value instanceof List<?> l) {
+      array(out, l);
+    } else if (value instanceof RawJson raw) {
+      JsonCodec.appendBuffer(out, raw.bytes());
+    } else if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
+        || value instanceof Short || value instanceof Byte) {
+      out.writeCharSequence(String.valueOf(value), StandardCharsets.US_ASCII);
+    } else if (value instanceof Double d && Double.isFinite(d)) {
+      out.writeCharSequence(Double.toString(d), StandardCharsets.US_ASCII);
+    } else if (value instanceof Float f && Float.isFinite(f)) {
+      out.writeCharSequence(Float.toString(f), StandardCharsets.US_ASCII);
+    } else {
+      generated(out, value);
+    }
+  }
+
+  private static void object(ByteBuf out, Map<?, ?> map) {
+    out.writeByte('{');
+    boolean first = true;
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!first) {
+        out.writeByte(',');
+      }
+      first = false;
+      string(out, (String) e.getKey());
+      out.writeByte(':');
+      append(out, e.getValue());
+    }
+    out.writeByte('}');
+  }
+
+  private static void array(ByteBuf out, List<?> list) {
+    out.writeByte('[');
+    for (int i = 0, n = list.size(); i < n; i++) {
+      if (i > 0) {
+        out.writeByte(',');
+      }
+      append(out, list.get(i));
+    }
+    out.writeByte(']');
+  }
+
+  /** Appends a JSON string: quotes around the escaped text, as Jackson escapes it. */
+  static void string(ByteBuf out, String s) {
+    out.writeByte('"');
+    if (s.length() < LONG_STRING) {
+      if (plainAscii(s)) {
+        out.writeCharSequence(s, StandardCharsets.US_ASCII);
+      } else {
+        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+      }
+    } else {
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      if (utf8.length == s.length() && nothingToEscape(utf8)) { // ASCII, and no quote, backslash or control
+        out.writeBytes(utf8);
+      } else {
+        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+      }
+    }
+    out.writeByte('"');
+  }
+
+  private static boolean plainAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * @param ascii bytes below 0x80
+   * @return whether none is a control character, a quote or a backslash (what JSON must escape)
+   */
+  static boolean nothingToEscape(byte[] ascii) {
+    int i = 0;
+    for (int n = ascii.length - 7; i < n; i += 8) {
+      long x = (long) LONGS.get(ascii, i);
+      // A byte below 0x20, or equal to '"' or '\\', sets its high bit in one of the three (bytes are < 0x80).
+      long control = x - ONES * 0x20;
+      long quote = (x ^ ONES * '"') - ONES;
+      long backslash = (x ^ ONES * '\\') - ONES;
+      if (((control | quote | backslash) & ~x & HIGHS) != 0) {
+        return false;
+      }
+    }
+    for (; i < ascii.length; i++) {
+      byte b = ascii[i];
+      if (b < 0x20 || b == '"' || b == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void generated(ByteBuf out, Object value) {
+    try (JsonGenerator g = GENERATORS.createGenerator((java.io.OutputStream) new ByteBufOutputStream(out))) {
+      JacksonCodec.encodeJson(value, g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

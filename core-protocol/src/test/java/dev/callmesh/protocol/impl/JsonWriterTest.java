@@ -1,0 +1,129 @@
+package dev.callmesh.protocol.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.callmesh.protocol.RawJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@link JsonWriter} writes what Vert.x's Jackson codec wrote before it, byte for byte. */
+class JsonWriterTest {
+
+  enum Colour { RED }
+
+  private static String jackson(Object value) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+      JacksonCodec.encodeJson(value, g);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static String written(Object value) {
+    ByteBuf out = Unpooled.buffer();
+    JsonWriter.append(out, value);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> strings() {
+    List<String> s = new ArrayList<>(List.of("", "a", "plain", "with \"quotes\"", "back\\slash", "line\nbreak",
+        "tab\there", "\u0001\u001f\u007f", "caf\u00e9", "\u65e5\u672c", "\ud83d\ude00 emoji", "/slash/"));
+    String base = "x".repeat(200);
+    for (int len : new int[] {JsonWriter.LONG_STRING - 1, JsonWriter.LONG_STRING, JsonWriter.LONG_STRING + 1, 200}) {
+      s.add(base.substring(0, len));
+      for (char special : new char[] {'"', '\\', '\n', '\u0000', '\u001f', '\u00e9', '\u65e5'}) {
+        for (int at : new int[] {0, 7, 8, 15, len / 2, len - 1}) {
+          StringBuilder b = new StringBuilder(base.substring(0, len));
+          b.setCharAt(at, special);
+          s.add(b.toString());
+        }
+      }
+    }
+    Random r = new Random(7);
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 65_536; i++) {
+      big.append((char) (0x20 + r.nextInt(0x5f)));
+    }
+    s.add(big.toString());
+    return s;
+  }
+
+  @Test
+  void stringsAreEscapedAsJacksonEscapesThem() throws Exception {
+    for (String s : strings()) {
+      if (s.codePoints().anyMatch(Character::isSupplementaryCodePoint)) {
+        continue; // below
+      }
+      assertEquals(jackson(s), written(s), () -> "string of " + s.length() + ": " + s.substring(0, Math.min(80, s.length())));
+      assertEquals(jackson(new JsonObject().put(s, s)), written(new JsonObject().put(s, s)));
+    }
+  }
+
+  @Test
+  void aCharacterBeyondTheBasicPlaneIsWrittenAsItsUtf8Bytes() throws Exception {
+    // Jackson's generator wrote it as two escapes of six characters; the same string either way.
+    JsonObject o = new JsonObject().put("e", "\ud83d\ude00 emoji " + "z".repeat(100) + "\ud83d\ude00");
+    String text = written(o);
+    assertEquals(o, new JsonObject(text));
+    assertEquals(o, new JsonObject(jackson(o)));
+    assertTrue(text.contains("\ud83d\ude00"), text);
+  }
+
+  @Test
+  void everyCharacterJsonMustEscapeIsFoundAtEveryPlaceOfAWord() {
+    for (int at = 0; at < 40; at++) {
+      for (int c = 0; c < 0x80; c++) {
+        byte[] b = "y".repeat(40).getBytes(StandardCharsets.US_ASCII);
+        b[at] = (byte) c;
+        boolean escape = c < 0x20 || c == '"' || c == '\\';
+        assertEquals(!escape, JsonWriter.nothingToEscape(b), "byte " + c + " at " + at);
+      }
+    }
+    assertTrue(JsonWriter.nothingToEscape(new byte[0]));
+    assertFalse(JsonWriter.nothingToEscape("abcdefgh\"".getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  @Test
+  void valuesOfEveryKindAreWrittenAsBefore() throws Exception {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("n", null);
+    map.put("list", List.of(1, "two", 3.5));
+    List<Object> values = List.of(0, -1, Integer.MAX_VALUE, Long.MIN_VALUE, (short) 7, (byte) -3, 1.0, 0.1, -0.0, 1e300,
+        Double.NaN, Double.POSITIVE_INFINITY, 1.5f, Float.NaN, new BigDecimal("1.000"), new BigInteger("123456789012345678901234567890"),
+        true, false, new byte[] {1, 2, 3}, Buffer.buffer("buf"), Instant.ofEpochSecond(1_700_000_000L, 5), Colour.RED,
+        TimeUnit.SECONDS, map,
+        new JsonObject().put("a", new JsonArray().add(1).add(new JsonObject().put("b", "c")).addNull()).put("d", false),
+        new JsonArray(), new JsonObject());
+    for (Object v : values) {
+      assertEquals(jackson(v), written(v), () -> v.getClass() + " " + v);
+    }
+    assertEquals("null", written(null));
+  }
+
+  @Test
+  void rawJsonIsWrittenAsItsBytesWherever() {
+    RawJson raw = RawJson.encode(new JsonObject().put("k", 1));
+    assertEquals("{\"r\":{\"k\":1},\"l\":[{\"k\":1}]}",
+        written(new JsonObject().put("r", raw).put("l", new JsonArray().add(raw))));
+  }
+}
