@@ -19,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes JSON values as Vert.x's {@link JacksonCodec} does, byte for byte but for one thing (a character
- * beyond the Basic Multilingual Plane is written as its UTF-8 bytes, where Jackson's generator wrote two
- * escapes of six characters: the same string), straight into a buffer: objects,
+ * Writes JSON values as Vert.x's {@link JacksonCodec} does, byte for byte, straight into a buffer: objects,
  * arrays, maps, lists, strings, whole numbers, finite doubles and floats, booleans and {@code null}, and a
  * {@link RawJson} as its bytes. Any other value (a non-finite or big number, bytes, an instant, an enum)
  * goes through a Jackson generator, as before.
@@ -95,24 +93,37 @@ final class JsonWriter {
     out.writeByte(']');
   }
 
-  /** Appends a JSON string: quotes around the escaped text, as Jackson escapes it. */
+  /** Appends a JSON string: quotes around the escaped text, as Jackson's generator escapes it. */
   static void string(ByteBuf out, String s) {
-    out.writeByte('"');
     if (s.length() < LONG_STRING) {
       if (plainAscii(s)) {
-        out.writeCharSequence(s, StandardCharsets.US_ASCII);
-      } else {
-        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+        out.writeByte('"').writeCharSequence(s, StandardCharsets.US_ASCII);
+        out.writeByte('"');
+        return;
       }
     } else {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-      if (utf8.length == s.length() && nothingToEscape(utf8)) { // ASCII, and no quote, backslash or control
-        out.writeBytes(utf8);
-      } else {
-        out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+      // One byte per char: ASCII, or a surrogate alone, which the encoder made a '?' (then look at the chars).
+      if (utf8.length == s.length() && nothingToEscape(utf8) && (!has(utf8, '?') || plainAscii(s))) {
+        out.writeByte('"').writeBytes(utf8).writeByte('"');
+        return;
       }
     }
-    out.writeByte('"');
+    if (hasSurrogate(s)) {
+      // The generator escapes each surrogate, paired or alone; the string encoder refuses one alone.
+      generated(out, s);
+    } else {
+      out.writeByte('"').writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s)).writeByte('"');
+    }
+  }
+
+  private static boolean hasSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean plainAscii(String s) {
@@ -148,6 +159,26 @@ final class JsonWriter {
       }
     }
     return true;
+  }
+
+  /**
+   * @param ascii bytes below 0x80
+   * @return whether one of them is {@code c} (also below 0x80)
+   */
+  static boolean has(byte[] ascii, char c) {
+    long pattern = ONES * c;
+    int i = 0;
+    for (int n = ascii.length - 7; i < n; i += 8) {
+      if ((((long) LONGS.get(ascii, i) ^ pattern) - ONES & HIGHS) != 0) {
+        return true;
+      }
+    }
+    for (; i < ascii.length; i++) {
+      if (ascii[i] == c) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void generated(ByteBuf out, Object value) {
