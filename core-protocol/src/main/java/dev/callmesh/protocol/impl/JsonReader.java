@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonTokenId;
 import dev.callmesh.protocol.JsonLimits;
 import io.vertx.core.json.DecodeException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +20,6 @@ import java.util.Map;
  * string's bytes.
  */
 final class JsonReader {
-
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
 
   private JsonReader() {
   }
@@ -97,7 +90,7 @@ final class JsonReader {
     private String string() throws IOException {
       int quote = offset + (int) p.currentTokenLocation().getByteOffset();
       if (quote >= offset && quote < end && bytes[quote] == '"') {
-        int close = firstSpecial(bytes, quote + 1, end);
+        int close = AsciiScan.firstSpecial(bytes, quote + 1, end);
         int n = close - quote - 1;
         if (close < end && bytes[close] == '"' && n >= JsonWriter.LONG_STRING && n <= maxString) {
           return new String(bytes, quote + 1, n, StandardCharsets.ISO_8859_1);
@@ -105,31 +98,5 @@ final class JsonReader {
       }
       return p.getText();
     }
-  }
-
-  /**
-   * @return the index of the first byte in {@code [from, to)} that is a quote, a backslash, a control
-   *     character or not ASCII; {@code to} when there is none
-   */
-  static int firstSpecial(byte[] bytes, int from, int to) {
-    int i = from;
-    for (int n = to - 7; i < n; i += 8) {
-      long x = (long) LONGS.get(bytes, i);
-      long q = x ^ ONES * '"';
-      long b = x ^ ONES * '\\';
-      // Each term flags its first match exactly (a borrow only runs upwards from a match), and bytes at or above
-      // 0x80 are flagged by x itself: the lowest flag is the first special byte.
-      long found = ((x - ONES * 0x20) & ~x | (q - ONES) & ~q | (b - ONES) & ~b | x) & HIGHS;
-      if (found != 0) {
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
-      byte c = bytes[i];
-      if (c < 0x20 || c == '"' || c == '\\') { // a byte at or above 0x80 is negative
-        return i;
-      }
-    }
-    return to;
   }
 }

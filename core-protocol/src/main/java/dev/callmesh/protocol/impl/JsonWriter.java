@@ -11,9 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +29,8 @@ import java.util.Map;
 final class JsonWriter {
 
   private static final JsonFactory GENERATORS = new JsonFactory();
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   /** Strings shorter than this are checked a character at a time: no copy is worth it. */
   static final int LONG_STRING = 64;
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
 
   private JsonWriter() {
   }
@@ -104,7 +98,8 @@ final class JsonWriter {
     } else {
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       // One byte per char: ASCII, or a surrogate alone, which the encoder made a '?' (then look at the chars).
-      if (utf8.length == s.length() && nothingToEscape(utf8) && (!has(utf8, '?') || plainAscii(s))) {
+      if (utf8.length == s.length() && AsciiScan.firstSpecial(utf8, 0, utf8.length) == utf8.length
+          && (!AsciiScan.has(utf8, '?') || plainAscii(s))) {
         out.writeByte('"').writeBytes(utf8).writeByte('"');
         return;
       }
@@ -134,51 +129,6 @@ final class JsonWriter {
       }
     }
     return true;
-  }
-
-  /**
-   * @param ascii bytes below 0x80
-   * @return whether none is a control character, a quote or a backslash (what JSON must escape)
-   */
-  static boolean nothingToEscape(byte[] ascii) {
-    int i = 0;
-    for (int n = ascii.length - 7; i < n; i += 8) {
-      long x = (long) LONGS.get(ascii, i);
-      // A byte below 0x20, or equal to '"' or '\\', sets its high bit in one of the three (bytes are < 0x80).
-      long control = x - ONES * 0x20;
-      long quote = (x ^ ONES * '"') - ONES;
-      long backslash = (x ^ ONES * '\\') - ONES;
-      if (((control | quote | backslash) & ~x & HIGHS) != 0) {
-        return false;
-      }
-    }
-    for (; i < ascii.length; i++) {
-      byte b = ascii[i];
-      if (b < 0x20 || b == '"' || b == '\\') {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * @param ascii bytes below 0x80
-   * @return whether one of them is {@code c} (also below 0x80)
-   */
-  static boolean has(byte[] ascii, char c) {
-    long pattern = ONES * c;
-    int i = 0;
-    for (int n = ascii.length - 7; i < n; i += 8) {
-      if ((((long) LONGS.get(ascii, i) ^ pattern) - ONES & HIGHS) != 0) {
-        return true;
-      }
-    }
-    for (; i < ascii.length; i++) {
-      if (ascii[i] == c) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static void generated(ByteBuf out, Object value) {

@@ -91,19 +91,6 @@ class JsonReaderTest {
   }
 
   @Test
-  void theFirstSpecialByteIsFoundAtEveryPlaceOfAWord() {
-    for (int at = 0; at < 40; at++) {
-      for (int c = 0; c < 0x100; c++) {
-        byte[] b = "y".repeat(40).getBytes(StandardCharsets.US_ASCII);
-        b[at] = (byte) c;
-        boolean special = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
-        assertEquals(special ? at : 40, JsonReader.firstSpecial(b, 0, 40), "byte " + c + " at " + at);
-        assertEquals(at >= 3 && at < 37 && special ? at : 37, JsonReader.firstSpecial(b, 3, 37), "byte " + c + " at " + at);
-      }
-    }
-  }
-
-  @Test
   void nestedObjectsAndArraysAreVertxTypes() {
     Object v = JsonCodec.decodeValue(Buffer.buffer("{\"o\":{\"s\":\"" + "z".repeat(80) + "\"},\"a\":[1]}"), JsonLimits.DEFAULTS);
     JsonObject o = (JsonObject) v;

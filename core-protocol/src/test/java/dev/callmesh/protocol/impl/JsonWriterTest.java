@@ -1,8 +1,6 @@
 package dev.callmesh.protocol.impl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -84,28 +82,6 @@ class JsonWriterTest {
       assertEquals(jackson(s), written(s));
       assertEquals(jackson(new JsonObject().put("k" + s, s)), written(new JsonObject().put("k" + s, s)));
     }
-  }
-
-  @Test
-  void everyCharacterJsonMustEscapeIsFoundAtEveryPlaceOfAWord() {
-    for (int at = 0; at < 40; at++) {
-      for (int c = 0; c < 0x80; c++) {
-        byte[] b = "y".repeat(40).getBytes(StandardCharsets.US_ASCII);
-        b[at] = (byte) c;
-        boolean escape = c < 0x20 || c == '"' || c == '\\';
-        assertEquals(!escape, JsonWriter.nothingToEscape(b), "byte " + c + " at " + at);
-      }
-    }
-    assertTrue(JsonWriter.nothingToEscape(new byte[0]));
-    for (int at = 0; at < 40; at++) {
-      for (int c = 0; c < 0x80; c++) {
-        byte[] b = "y".repeat(40).getBytes(StandardCharsets.US_ASCII);
-        b[at] = (byte) c;
-        assertEquals(c == '?', JsonWriter.has(b, '?'), "byte " + c + " at " + at);
-        assertTrue(JsonWriter.has(b, (char) c), "byte " + c + " at " + at);
-      }
-    }
-    assertFalse(JsonWriter.nothingToEscape("abcdefgh\"".getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
