@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 
 /**
  * The payload of a {@code call.requested}, as a value: the payload's JSON text with an index of where
@@ -126,7 +127,8 @@ public final class CallRequest {
       return index.scalar(name);
     }
     Object v = values[i];
-    return v instanceof JsonObject || v instanceof JsonArray || v instanceof RawJson ? null : v;
+    return v instanceof JsonObject || v instanceof JsonArray || v instanceof RawJson || v instanceof PayloadIndex
+        ? null : v;
   }
 
   /**
@@ -137,12 +139,49 @@ public final class CallRequest {
     int i = overridden("metadata");
     Object value;
     if (i >= 0) {
-      value = values[i] instanceof RawJson raw ? raw.decode() : values[i];
+      value = values[i] instanceof RawJson raw ? raw.decode() : values[i] instanceof PayloadIndex m ? m.decode() : values[i];
     } else {
       RawJson raw = index.objectOrAbsent("metadata") ? index.raw("metadata") : null;
       value = raw == null ? null : raw.decode();
     }
     return value instanceof JsonObject m ? m : null;
+  }
+
+  /**
+   * @param key a member of {@code metadata}
+   * @return its value when {@code metadata} is an object and the member a string, else {@code null}; in a
+   *     received request it was read with the frame, and nothing is decoded
+   */
+  public String metadataString(String key) {
+    PayloadIndex members = metadataIndex();
+    if (members != null) {
+      return members.scalar(key) instanceof String s ? s : null;
+    }
+    JsonObject m = metadata();
+    return m != null && m.getValue(key) instanceof String s ? s : null;
+  }
+
+  /**
+   * @param key a member of {@code metadata}
+   * @param value its new value
+   * @return a request like this one whose {@code metadata} has the member set and keeps its other members
+   *     (metadata that is missing or not an object becomes an object); in a received request they are
+   *     copied as their bytes. This one is unchanged.
+   */
+  public CallRequest withMetadataString(String key, String value) {
+    PayloadIndex members = metadataIndex();
+    if (members != null) {
+      return with(PayloadIndex.METADATA, members.withString(key, value));
+    }
+    JsonObject m = metadata();
+    JsonObject copy = m == null ? new JsonObject() : new JsonObject(new LinkedHashMap<>(m.getMap()));
+    return with(PayloadIndex.METADATA, copy.put(key, value));
+  }
+
+  /** @return the index of the {@code metadata} object, when it was read with the frame or set as one */
+  private PayloadIndex metadataIndex() {
+    int i = overridden(PayloadIndex.METADATA);
+    return i < 0 ? index.members(PayloadIndex.METADATA) : values[i] instanceof PayloadIndex m ? m : null;
   }
 
   /**
@@ -155,7 +194,8 @@ public final class CallRequest {
       JsonObject p = index.decode();
       for (int i = 0; i < names.length; i++) {
         Object v = values[i];
-        p.put(names[i], v instanceof RawJson raw ? raw.decode() : v instanceof JsonObject o ? o.copy() : v);
+        p.put(names[i], v instanceof RawJson raw ? raw.decode() : v instanceof PayloadIndex m ? m.decode()
+            : v instanceof JsonObject o ? o.copy() : v);
       }
       payload = p;
     }

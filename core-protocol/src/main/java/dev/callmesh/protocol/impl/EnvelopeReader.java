@@ -10,7 +10,8 @@ import java.io.IOException;
 /**
  * Reads an envelope in one pass of Jackson's streaming parser: the whole frame is checked to be JSON
  * (within the read limits), {@code type} and {@code id} are read, and the payload is indexed
- * ({@link PayloadIndex}) instead of being bound to objects.
+ * ({@link PayloadIndex}) instead of being bound to objects. So is a payload's {@code metadata} object,
+ * whose {@code traceparent} every hop reads and the hub replaces.
  */
 public final class EnvelopeReader {
 
@@ -52,7 +53,7 @@ public final class EnvelopeReader {
           }
           case "payload" -> {
             if (v == JsonToken.START_OBJECT) {
-              payload = payload(p, b.array(), b.offset(), limits);
+              payload = payload(p, b.array(), b.offset(), limits, true);
             } else if (v == JsonToken.VALUE_NULL) {
               payload = null;
             } else {
@@ -77,8 +78,16 @@ public final class EnvelopeReader {
     return new Result(type, (String) id, payload == null ? PayloadIndex.empty() : payload);
   }
 
-  private static PayloadIndex payload(JsonParser p, byte[] bytes, int offset, JsonLimits limits) throws IOException {
-    PayloadIndex index = new PayloadIndex(bytes, offset + (int) p.currentTokenLocation().getByteOffset(), limits);
+  /**
+   * Indexes the object whose start is the parser's current token, up to and including its end.
+   *
+   * @param payload whether it is an envelope's payload: its {@code input} and {@code output} strings stay
+   *     bytes, and its {@code metadata} object is indexed too; otherwise every string member is read
+   */
+  private static PayloadIndex payload(JsonParser p, byte[] bytes, int offset, JsonLimits limits, boolean payload)
+      throws IOException {
+    PayloadIndex index = new PayloadIndex(bytes, offset + (int) p.currentTokenLocation().getByteOffset(), limits,
+        payload ? 6 : 2);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       int keyStart = offset + (int) p.currentTokenLocation().getByteOffset();
@@ -86,8 +95,13 @@ public final class EnvelopeReader {
       int valueStart = offset + (int) p.currentTokenLocation().getByteOffset();
       switch (v) {
         case START_OBJECT -> {
-          p.skipChildren();
-          index.add(name, keyStart, valueStart, PayloadIndex.OBJECT, null);
+          PayloadIndex members = null;
+          if (payload && name.equals(PayloadIndex.METADATA)) {
+            members = payload(p, bytes, offset, limits, false);
+          } else {
+            p.skipChildren();
+          }
+          index.add(name, keyStart, valueStart, PayloadIndex.OBJECT, members);
         }
         case START_ARRAY -> {
           p.skipChildren();
@@ -95,7 +109,7 @@ public final class EnvelopeReader {
         }
         case VALUE_STRING -> {
           // The data members can be large: leave them as bytes. The others are short header fields.
-          boolean data = PayloadIndex.isData(name);
+          boolean data = payload && PayloadIndex.isData(name);
           index.add(name, keyStart, valueStart, data ? PayloadIndex.STRING : PayloadIndex.SCALAR, data ? null : p.getText());
         }
         case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> index.add(name, keyStart, valueStart, PayloadIndex.SCALAR,

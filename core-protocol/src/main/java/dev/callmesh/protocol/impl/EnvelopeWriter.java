@@ -46,7 +46,7 @@ public final class EnvelopeWriter {
    * member copied byte for byte.
    *
    * @param names the members to set (their old values are dropped)
-   * @param values their values, as {@link JsonCodec#encode} takes them
+   * @param values their values, as {@link JsonCodec#encode} takes them, or an object's {@link PayloadIndex}
    */
   public static Buffer rewrite(String type, String id, PayloadIndex payload, String[] names, Object[] values) {
     ByteBuf out = start(type, id, payload.length() + 96);
@@ -57,7 +57,11 @@ public final class EnvelopeWriter {
       }
       JsonCodec.appendString(out, names[i]);
       out.writeByte(':');
-      JsonCodec.appendValue(out, values[i]);
+      if (values[i] instanceof PayloadIndex members) {
+        members.appendTo(out);
+      } else {
+        JsonCodec.appendValue(out, values[i]);
+      }
     }
     payload.appendMembers(out, names, names.length == 0);
     out.writeByte('}');

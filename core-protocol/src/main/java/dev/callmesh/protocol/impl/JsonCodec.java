@@ -1,6 +1,7 @@
 package dev.callmesh.protocol.impl;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.callmesh.protocol.JsonLimits;
@@ -27,24 +28,43 @@ public final class JsonCodec {
   private JsonCodec() {
   }
 
-  private static final JsonFactory DEFAULT_PARSERS = newFactory(JsonLimits.DEFAULTS);
-  private static final Map<JsonLimits, JsonFactory> PARSERS = new ConcurrentHashMap<>();
+  private static final Parsers DEFAULT_PARSERS = Parsers.of(JsonLimits.DEFAULTS);
+  private static final Map<JsonLimits, Parsers> PARSERS = new ConcurrentHashMap<>();
 
-  private static JsonFactory newFactory(JsonLimits limits) {
-    return JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(limits.maxDepth())
-        .maxNumberLength(limits.maxNumberLength())
-        .maxStringLength(limits.maxStringLength())
-        .build()).build();
+  /**
+   * The two factories of one set of limits. Jackson looks at the first bytes of every input for a byte
+   * order mark or the zero bytes of UTF-16 or UTF-32 before it makes a parser. Input whose first four bytes
+   * are ASCII other than NUL cannot be either, so it goes to a factory that skips the look ({@code utf8});
+   * anything else goes to one that looks, as before ({@code detecting}). Both keep Jackson's buffers in
+   * {@link LoopRecyclers}.
+   */
+  private record Parsers(JsonFactory utf8, JsonFactory detecting) {
+    static Parsers of(JsonLimits limits) {
+      return new Parsers(factory(limits).disable(JsonFactory.Feature.CHARSET_DETECTION).build(),
+          factory(limits).build());
+    }
+
+    private static JsonFactoryBuilder factory(JsonLimits limits) {
+      return new JsonFactoryBuilder().recyclerPool(LoopRecyclers.POOL).streamReadConstraints(StreamReadConstraints.builder()
+          .maxNestingDepth(limits.maxDepth())
+          .maxNumberLength(limits.maxNumberLength())
+          .maxStringLength(limits.maxStringLength())
+          .build());
+    }
+
+    JsonFactory of(byte[] bytes, int offset, int length) {
+      return length >= 4 && bytes[offset] > 0 && bytes[offset + 1] > 0 && bytes[offset + 2] > 0 && bytes[offset + 3] > 0
+          ? utf8 : detecting;
+    }
   }
 
-  /** @return the factory of parsers that enforce the limits */
-  private static JsonFactory parsers(JsonLimits limits) {
+  /** @return the factories of parsers that enforce the limits */
+  private static Parsers parsers(JsonLimits limits) {
     if (limits == JsonLimits.DEFAULTS) {
       return DEFAULT_PARSERS;
     }
-    JsonFactory f = PARSERS.get(limits);
-    return f != null ? f : PARSERS.computeIfAbsent(limits, JsonCodec::newFactory);
+    Parsers f = PARSERS.get(limits);
+    return f != null ? f : PARSERS.computeIfAbsent(limits, Parsers::of);
   }
 
   /** The bytes of a buffer as an array slice, without copying when the buffer is on the heap. */
@@ -61,7 +81,7 @@ public final class JsonCodec {
 
   /** @return a parser over the bytes that enforces the limits; token offsets count from {@code offset} */
   static JsonParser parser(byte[] bytes, int offset, int length, JsonLimits limits) throws IOException {
-    return parsers(limits).createParser(bytes, offset, length);
+    return parsers(limits).of(bytes, offset, length).createParser(bytes, offset, length);
   }
 
   /**

@@ -23,6 +23,9 @@ public final class PayloadIndex {
 
   private static final byte[] EMPTY_OBJECT = {'{', '}'};
 
+  /** The payload member whose object is indexed as well ({@link #members}). */
+  public static final String METADATA = "metadata";
+
   static final byte OBJECT = 1;
   static final byte ARRAY = 2;
   static final byte SCALAR = 3;
@@ -34,17 +37,29 @@ public final class PayloadIndex {
   private final JsonLimits limits;
   private int end;
   private int count;
-  private String[] names = new String[6];
-  private int[] keyStarts = new int[6];
-  private int[] valueStarts = new int[6];
-  private int[] valueEnds = new int[6];
-  private byte[] kinds = new byte[6];
-  private Object[] scalars = new Object[6];
+  private String[] names;
+  private int[] keyStarts;
+  private int[] valueStarts;
+  private int[] valueEnds;
+  private byte[] kinds;
+  /** A scalar member's value; a member object's own index where it was made ({@link #members}). */
+  private Object[] scalars;
 
   PayloadIndex(byte[] bytes, int start, JsonLimits limits) {
+    this(bytes, start, limits, 6);
+  }
+
+  /** @param capacity the members it has room for before it grows */
+  PayloadIndex(byte[] bytes, int start, JsonLimits limits, int capacity) {
     this.bytes = bytes;
     this.start = start;
     this.limits = limits;
+    names = new String[capacity];
+    keyStarts = new int[capacity];
+    valueStarts = new int[capacity];
+    valueEnds = new int[capacity];
+    kinds = new byte[capacity];
+    scalars = new Object[capacity];
   }
 
   private static final PayloadIndex EMPTY = new PayloadIndex(EMPTY_OBJECT, 0, JsonLimits.DEFAULTS);
@@ -106,9 +121,12 @@ public final class PayloadIndex {
     return name.equals("input") || name.equals("output");
   }
 
+  /**
+   * @param scalar a scalar member's value, or the index of a member object ({@link #members}), or {@code null}
+   */
   void add(String name, int keyStart, int valueStart, byte kind, Object scalar) {
     if (count == names.length) {
-      int n = count * 2;
+      int n = Math.max(4, count * 2);
       names = Arrays.copyOf(names, n);
       keyStarts = Arrays.copyOf(keyStarts, n);
       valueStarts = Arrays.copyOf(valueStarts, n);
@@ -167,7 +185,77 @@ public final class PayloadIndex {
    */
   public Object scalar(String name) {
     int i = find(name);
-    return i < 0 ? null : scalars[i];
+    return i < 0 || kinds[i] != SCALAR ? null : scalars[i];
+  }
+
+  /**
+   * @return the index of the member's object, when it is an object the reader indexed as well (a
+   *     payload's {@link #METADATA}); otherwise {@code null}
+   */
+  public PayloadIndex members(String name) {
+    int i = find(name);
+    return i >= 0 && scalars[i] instanceof PayloadIndex members ? members : null;
+  }
+
+  /**
+   * The object with one member set to a string, every other member copied as its bytes, in the order they
+   * had (a new member goes last); indexed as it is written.
+   *
+   * @return the new object's index; this one is unchanged
+   */
+  public PayloadIndex withString(String name, String value) {
+    ByteBuf out = Unpooled.buffer(length() + name.length() + value.length() + 8);
+    int n = count + 1;
+    String[] newNames = new String[n];
+    int[] newKeys = new int[n];
+    int[] newValues = new int[n];
+    byte[] newKinds = new byte[n];
+    Object[] newScalars = new Object[n];
+    int m = 0;
+    boolean done = false;
+    out.writeByte('{');
+    for (int i = 0; i <= count; i++) {
+      boolean last = i == count;
+      if (last ? done : find(names[i]) != i) {
+        continue; // set in place already; or a name that repeats, whose last value counts as in a decoded object
+      }
+      boolean set = last || names[i].equals(name);
+      done |= set;
+      if (m > 0) {
+        out.writeByte(',');
+      }
+      newKeys[m] = out.writerIndex();
+      if (set) {
+        JsonCodec.appendString(out, name);
+        out.writeByte(':');
+        newNames[m] = name;
+        newValues[m] = out.writerIndex();
+        JsonCodec.appendString(out, value);
+        newKinds[m] = SCALAR;
+        newScalars[m] = value;
+      } else {
+        out.writeBytes(bytes, keyStarts[i], valueEnds[i] - keyStarts[i]);
+        newNames[m] = names[i];
+        newValues[m] = newKeys[m] + valueStarts[i] - keyStarts[i];
+        newKinds[m] = kinds[i];
+        newScalars[m] = kinds[i] == SCALAR ? scalars[i] : null;
+      }
+      m++;
+    }
+    out.writeByte('}');
+    // The buffer is on the heap; offsets are counted from its array's start.
+    int base = out.arrayOffset();
+    PayloadIndex index = new PayloadIndex(out.array(), base, limits, m);
+    for (int i = 0; i < m; i++) {
+      index.add(newNames[i], base + newKeys[i], base + newValues[i], newKinds[i], newScalars[i]);
+    }
+    index.close(base + out.writerIndex() - 1);
+    return index;
+  }
+
+  /** Appends the object's text, byte for byte. */
+  public void appendTo(ByteBuf out) {
+    out.writeBytes(bytes, start, end - start);
   }
 
   /** @return whether the member is missing, {@code null}, or an object */

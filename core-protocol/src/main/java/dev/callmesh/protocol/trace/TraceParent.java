@@ -206,15 +206,12 @@ public final class TraceParent {
 
   /** @return {@code metadata.traceparent} of the request when it is a string, unchecked; {@code null} otherwise */
   public static String headerIn(CallRequest request) {
-    JsonObject m = request.metadata();
-    return m != null && m.getValue(METADATA_KEY) instanceof String s ? s : null;
+    return request.metadataString(METADATA_KEY);
   }
 
   /** @return the request with {@code metadata.traceparent} set, the other metadata keys kept; it is unchanged */
   public static CallRequest putHeader(CallRequest request, String header) {
-    JsonObject m = request.metadata();
-    JsonObject metadata = m == null ? new JsonObject() : new JsonObject(new LinkedHashMap<>(m.getMap()));
-    return request.with("metadata", metadata.put(METADATA_KEY, header));
+    return request.withMetadataString(METADATA_KEY, header);
   }
 
   /**

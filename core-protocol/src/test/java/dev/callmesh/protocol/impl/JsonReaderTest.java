@@ -97,4 +97,23 @@ class JsonReaderTest {
     assertEquals("z".repeat(80), o.getJsonObject("o").getString("s"));
     assertEquals(new JsonArray().add(1), o.getJsonArray("a"));
   }
+
+  @Test
+  void aByteOrderMarkAndOtherEncodingsAreReadAsJacksonDetectsThem() throws Exception {
+    // Input whose first four bytes are plain ASCII skips Jackson's look at them; the rest keeps it.
+    for (String json : new String[] {"{\"k\":\"v\"}", "[1,2]", "\"\u00e9t\u00e9\"", "1", "12", "true", "{}",
+        "{\"\u00e9\":1}", " {\"spaced\":[]}"}) {
+      Object expected = vertx(json);
+      byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+      byte[] bom = new byte[utf8.length + 3];
+      bom[0] = (byte) 0xEF;
+      bom[1] = (byte) 0xBB;
+      bom[2] = (byte) 0xBF;
+      System.arraycopy(utf8, 0, bom, 3, utf8.length);
+      for (byte[] bytes : new byte[][] {utf8, bom, json.getBytes(StandardCharsets.UTF_16BE),
+          json.getBytes(StandardCharsets.UTF_16LE), json.getBytes(StandardCharsets.UTF_16)}) {
+        assertEquals(expected, JsonCodec.decodeValue(bytes, 0, bytes.length, JsonLimits.DEFAULTS), json);
+      }
+    }
+  }
 }
