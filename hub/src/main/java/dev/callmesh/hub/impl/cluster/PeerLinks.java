@@ -68,6 +68,10 @@ final class PeerLinks {
 
   /** @return the engine of the link to the hub, made on first use */
   CallEngine link(String hubId) {
+    CallEngine open = links.get(hubId); // every call asks: a read first, without compute's lock
+    if (open != null && !open.transport().isClosed()) {
+      return open;
+    }
     return links.compute(hubId, (id, engine) -> engine != null && !engine.transport().isClosed() ? engine
         : CallEngine.create(new BusTransport(context, selfId, id, maxFrameBytes, limits), router,
             new CallEngineOptions().setHeartbeatMs(0).setMaxInboundInFlight(1_000_000)));
