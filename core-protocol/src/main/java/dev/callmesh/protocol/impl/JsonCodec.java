@@ -40,8 +40,13 @@ public final class JsonCodec {
    */
   private record Parsers(JsonFactory utf8, JsonFactory detecting) {
     static Parsers of(JsonLimits limits) {
-      return new Parsers(factory(limits).disable(JsonFactory.Feature.CHARSET_DETECTION).build(),
-          factory(limits).build());
+      JsonFactory detecting = factory(limits).build();
+      try {
+        return new Parsers(factory(limits).disable(JsonFactory.Feature.CHARSET_DETECTION).build(), detecting);
+      } catch (NoSuchFieldError olderJackson) {
+        // A program that brings its own, older Jackson may lack the feature: then every parser looks.
+        return new Parsers(detecting, detecting);
+      }
     }
 
     private static JsonFactoryBuilder factory(JsonLimits limits) {
