@@ -136,12 +136,12 @@ public final class CallRequest {
    *     must not change it
    */
   public JsonObject metadata() {
-    int i = overridden("metadata");
+    int i = overridden(PayloadIndex.METADATA);
     Object value;
     if (i >= 0) {
       value = values[i] instanceof RawJson raw ? raw.decode() : values[i] instanceof PayloadIndex m ? m.decode() : values[i];
     } else {
-      RawJson raw = index.objectOrAbsent("metadata") ? index.raw("metadata") : null;
+      RawJson raw = index.objectOrAbsent(PayloadIndex.METADATA) ? index.raw(PayloadIndex.METADATA) : null;
       value = raw == null ? null : raw.decode();
     }
     return value instanceof JsonObject m ? m : null;

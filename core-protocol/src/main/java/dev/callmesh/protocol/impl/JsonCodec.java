@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * JSON through Jackson's streaming parser and generator, without the data-binding layer (no
  * per-call serializer contexts): what the envelope codec and {@link dev.callmesh.protocol.RawJson} use.
- * Parsers come from one factory per {@link JsonLimits} value, made on first use and kept (a process has
- * one or a few), so each reader enforces its own limits and none changes Jackson's JVM-wide defaults.
+ * Parsers come from the factories of each {@link JsonLimits} value ({@code Parsers}: two, for input that
+ * may need its encoding detected and input that cannot), made on first use and kept (a process has one or
+ * a few), so each reader enforces its own limits and none changes Jackson's JVM-wide defaults.
  */
 public final class JsonCodec {
 
