@@ -45,6 +45,7 @@ final class BusTransport implements EnvelopeTransport {
   private Handler<EventEnvelope> handler = e -> { };
   private Handler<Void> closeHandler;
   private Buffer batch;
+  private int lastBatchBytes;
   private volatile boolean isClosed;
 
   BusTransport(Context context, String selfId, String peer, int maxFrameBytes, JsonLimits limits) {
@@ -124,7 +125,8 @@ final class BusTransport implements EnvelopeTransport {
       return Future.succeededFuture();
     }
     if (batch == null) {
-      batch = Buffer.buffer(Math.min(BATCH_BYTES, json.length() + 4) + 256);
+      // as long as the last batch, so that under load the bytes are not copied again as the batch grows
+      batch = Buffer.buffer(Math.min(BATCH_BYTES, Math.max(json.length() + 4, lastBatchBytes)) + 256);
       context.runOnContext(v -> flush());
     }
     batch.appendInt(json.length()).appendBuffer(json);
@@ -138,6 +140,7 @@ final class BusTransport implements EnvelopeTransport {
     Buffer b = batch;
     if (b != null) {
       batch = null;
+      lastBatchBytes = b.length();
       bus.send(peerAddress, b, from);
     }
   }

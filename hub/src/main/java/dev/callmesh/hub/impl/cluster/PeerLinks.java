@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -27,7 +28,7 @@ final class PeerLinks {
   /** The header that names the sending hub. */
   static final String FROM = "callmesh-from";
 
-  private final Context context;
+  private final ContextInternal context;
   private final String selfId;
   private final int maxFrameBytes;
   private final JsonLimits limits;
@@ -37,7 +38,7 @@ final class PeerLinks {
 
   PeerLinks(Context context, String selfId, int maxFrameBytes, JsonLimits limits,
             Function<String, RoutingTable.Route> localRoutes, java.util.function.Supplier<CallHandler> hubOperations) {
-    this.context = context;
+    this.context = (ContextInternal) context;
     this.selfId = selfId;
     this.maxFrameBytes = maxFrameBytes;
     this.limits = limits;
@@ -58,11 +59,9 @@ final class PeerLinks {
   private void onMessage(Message<Buffer> message) {
     String from = message.headers().get(FROM);
     if (from != null && !from.equals(selfId)) {
-      BusTransport link = (BusTransport) link(from).transport();
-      // Messages are delivered on a duplicate of the hub's context: hop onto the link's own, behind the
-      // start of a link made just now.
-      Buffer body = message.body();
-      context.runOnContext(v -> link.receive(body));
+      // Messages are delivered on a duplicate of the hub's context, on its thread: the batch is read at once,
+      // on the hub's context itself, where a link made just now starts before it reads.
+      context.emit(message.body(), batch -> ((BusTransport) link(from).transport()).receive(batch));
     }
   }
 
