@@ -82,11 +82,11 @@ final class FixedPaths {
         .put("description", description).put("schema", new JsonObject().put("type", "string"));
   }
 
-  private static JsonObject json(JsonObject schema) {
+  static JsonObject json(JsonObject schema) {
     return new JsonObject().put("application/json", new JsonObject().put("schema", schema));
   }
 
-  private static JsonObject errors(JsonObject responses) {
+  static JsonObject errors(JsonObject responses) {
     for (ErrorStatus e : new ErrorStatus[] {ErrorStatus.InvalidInput, ErrorStatus.Unauthenticated, ErrorStatus.Forbidden,
         ErrorStatus.ResourceExhausted, ErrorStatus.Internal, ErrorStatus.Unavailable}) {
       responses.put(String.valueOf(e.status()), OpenApiDocument.ref(e.name()));
@@ -94,7 +94,7 @@ final class FixedPaths {
     return responses;
   }
 
-  private static String add(Set<String> ids, String id) {
+  static String add(Set<String> ids, String id) {
     ids.add(id);
     return id;
   }

@@ -12,10 +12,11 @@ import java.util.Set;
  * The OpenAPI 3.1 document of the hub's HTTP API as one caller sees it: a path per operation it may call
  * ({@code POST /v1/call/...} for a query or mutation, {@code POST /v1/stream/...} for a subscription), the
  * input schema as the request body, {@code {"output": <output schema>}} as the 200 response, the error object
- * under the status of each error code; plus the fixed endpoints ({@link FixedPaths}) and the bearer security
- * scheme. Schemas are the specs' own (JSON Schema 2020-12, the document's dialect): one that refers within
- * itself ({@code "$ref":"#/..."}) gets an {@code $id} so its references resolve against itself. Operation ids
- * are unique: the path's segments joined by {@code _}, with a number added on a clash.
+ * under the status of each error code; plus the fixed endpoints ({@link FixedPaths}), those that run other
+ * operations ({@link RoutedPaths}: batch, fan-out, jobs) and the bearer security scheme. Schemas are the
+ * specs' own (JSON Schema 2020-12, the document's dialect): one that refers within itself
+ * ({@code "$ref":"#/..."}) gets an {@code $id} so its references resolve against itself. Operation ids are
+ * unique: the path's segments joined by {@code _}, with a number added on a clash.
  */
 public final class OpenApiDocument {
 
@@ -37,6 +38,7 @@ public final class OpenApiDocument {
     JsonObject paths = new JsonObject();
     Set<String> ids = new HashSet<>();
     FixedPaths.addTo(paths, ids);
+    RoutedPaths.addTo(paths, ids);
     for (OperationSpec spec : specs) {
       boolean stream = spec.opType() == OperationType.SUBSCRIPTION;
       paths.put((stream ? "/v1/stream" : "/v1/call") + spec.name(),

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +67,35 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void batchFanoutAndJobsAreThereWithTheirHubOperationsSchemas() {
+    JsonObject paths = doc(List.of()).getJsonObject("paths");
+    JsonObject batch = paths.getJsonObject("/v1/batch").getJsonObject("post");
+    JsonObject members = batch.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
+        .getJsonObject("schema");
+    assertEquals("array", members.getString("type"));
+    assertEquals(100, members.getInteger("maxItems"));
+    JsonObject fanout = paths.getJsonObject("/v1/fanout/{operation}").getJsonObject("post");
+    JsonObject perSpoke = StandardSpecs.get("/hub/fanout").outputSchema().copy();
+    perSpoke.remove("$schema");
+    assertEquals(perSpoke, fanout.getJsonObject("responses").getJsonObject("200").getJsonObject("content")
+        .getJsonObject("application/json").getJsonObject("schema").getJsonObject("properties").getJsonObject("results")
+        .getJsonObject("items"));
+    JsonObject jobs = paths.getJsonObject("/v1/jobs/{path}");
+    assertEquals(Set.of("post", "get", "delete"), jobs.fieldNames());
+    assertTrue(jobs.getJsonObject("post").getJsonObject("responses").containsKey("202"), "a job starts with 202");
+    JsonObject got = StandardSpecs.get("/hub/jobs/get").outputSchema().copy();
+    got.remove("$schema");
+    assertEquals(got, jobs.getJsonObject("get").getJsonObject("responses").getJsonObject("200").getJsonObject("content")
+        .getJsonObject("application/json").getJsonObject("schema"));
+    JsonObject state = paths.getJsonObject("/v1/jobs").getJsonObject("get").getJsonArray("parameters").getJsonObject(0);
+    assertEquals("state", state.getString("name"));
+    assertEquals(StandardSpecs.get("/hub/jobs/list").inputSchema().getJsonObject("properties").getJsonObject("state")
+        .getJsonArray("enum"), state.getJsonObject("schema").getJsonArray("enum"));
+    assertTrue(paths.getJsonObject("/v1/jobs/{path}/events").getJsonObject("get").getJsonObject("responses")
+        .getJsonObject("200").getJsonObject("content").containsKey("text/event-stream"));
+  }
+
+  @Test
   void differentRightsMakeDifferentDocuments() {
     Set<String> all = doc(List.of(spec("/dev1/fs/readFile", "/fs/readFile"), spec("/dev1/bash/run", "/bash/run")))
         .getJsonObject("paths").fieldNames();
@@ -98,6 +129,7 @@ class OpenApiDocumentTest {
         assertTrue(Set.of("get", "post", "delete").contains(method), method);
         JsonObject op = item.getJsonObject(method);
         assertTrue(ids.add(op.getString("operationId")), "operationId twice: " + op.getString("operationId"));
+        assertEquals(templated(path), pathParameters(op), path + " " + method + ": the template's names, each a required path parameter");
         assertFalse(op.getJsonObject("responses").isEmpty(), path);
         for (String status : op.getJsonObject("responses").fieldNames()) {
           JsonObject r = op.getJsonObject("responses").getJsonObject(status);
@@ -108,6 +140,27 @@ class OpenApiDocumentTest {
     List<String> broken = new ArrayList<>();
     refs(doc, doc, null, broken);
     assertEquals(List.of(), broken, "references that do not resolve");
+  }
+
+  private static Set<String> templated(String path) {
+    Set<String> names = new HashSet<>();
+    Matcher m = Pattern.compile("\\{([^}/]+)}").matcher(path);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  private static Set<String> pathParameters(JsonObject op) {
+    Set<String> names = new HashSet<>();
+    for (Object p : op.getJsonArray("parameters", new JsonArray())) {
+      JsonObject param = (JsonObject) p;
+      if ("path".equals(param.getString("in"))) {
+        assertEquals(Boolean.TRUE, param.getBoolean("required"), "a path parameter is required: " + param);
+        names.add(param.getString("name"));
+      }
+    }
+    return names;
   }
 
   private static void refs(Object node, JsonObject doc, JsonObject resource, List<String> broken) {
