@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * One member of a {@code POST /v1/batch}: a call whose answer becomes that member's result,
@@ -17,14 +16,9 @@ import java.util.function.LongConsumer;
  * A subscription's first output resolves it, as on {@code /v1/call}; the batch refuses subscriptions before
  * they get here.
  */
-final class BatchCall implements InboundCall {
+final class BatchCall extends EdgeCall {
 
-  private final String id;
-  private final JsonObject payload;
   private final Consumer<Buffer> result;
-  private boolean done;
-  private Handler<CallException> abortHandler;
-  private Handler<CallException> endHandler;
 
   /**
    * @param id its id, which the audit line shows
@@ -32,8 +26,7 @@ final class BatchCall implements InboundCall {
    * @param result gets the member's result once
    */
   BatchCall(String id, JsonObject payload, Consumer<Buffer> result) {
-    this.id = id;
-    this.payload = payload;
+    super(id, payload, () -> { });
     this.result = result;
   }
 
@@ -44,30 +37,9 @@ final class BatchCall implements InboundCall {
 
   /** Aborts the call, as when the caller went away. */
   void abort(CallException why) {
-    if (end(why, error(why)) && abortHandler != null) {
-      abortHandler.handle(why);
+    if (end(why, error(why))) {
+      abortUpstream(why);
     }
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String operationId() {
-    return payload.getString("operationId");
-  }
-
-  @Override
-  public JsonObject input() {
-    JsonObject input = payload.getJsonObject("input");
-    return input == null ? new JsonObject() : input;
-  }
-
-  @Override
-  public JsonObject payload() {
-    return payload;
   }
 
   @Override
@@ -79,9 +51,7 @@ final class BatchCall implements InboundCall {
   @Override
   public void emit(Object output) {
     reply(output);
-    if (abortHandler != null) {
-      abortHandler.handle(CallException.of(ErrorCode.ABORTED, "a batch member takes only the first output"));
-    }
+    abortUpstream(CallException.of(ErrorCode.ABORTED, "a batch member takes only the first output"));
   }
 
   @Override
@@ -95,11 +65,6 @@ final class BatchCall implements InboundCall {
   }
 
   @Override
-  public boolean isDone() {
-    return done;
-  }
-
-  @Override
   public boolean writeQueueFull() {
     return false;
   }
@@ -109,30 +74,10 @@ final class BatchCall implements InboundCall {
     return this;
   }
 
-  @Override
-  public InboundCall creditHandler(LongConsumer handler) {
-    return this;
-  }
-
-  @Override
-  public InboundCall abortHandler(Handler<CallException> handler) {
-    this.abortHandler = handler;
-    return this;
-  }
-
-  @Override
-  public InboundCall endHandler(Handler<CallException> handler) {
-    this.endHandler = handler;
-    return this;
-  }
-
+  /** Ends the call, unless it has ended, and hands its result over. */
   private boolean end(CallException outcome, Buffer json) {
-    if (done) {
+    if (!end(outcome)) {
       return false;
-    }
-    done = true;
-    if (endHandler != null) {
-      endHandler.handle(outcome);
     }
     result.accept(json);
     return true;

@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import java.util.function.LongConsumer;
 
 /**
  * A call that arrived over HTTP, answered on its response: {@code 200 {"output":..}} or
@@ -21,21 +20,14 @@ import java.util.function.LongConsumer;
  * request aborts the call. For streams, each event written credits the upstream call by one, so a slow
  * HTTP reader holds the spoke back instead of filling the hub's memory.
  */
-final class HttpCall implements InboundCall {
+final class HttpCall extends EdgeCall {
 
   /** The window a stream over HTTP asks the spoke for. */
   static final int STREAM_WINDOW = 64;
 
   private final HttpAnswer answer;
   private final HttpServerResponse response;
-  private final String id;
-  private final JsonObject payload;
   private final boolean sse;
-  private final Runnable onEnd;
-  private boolean done;
-  private Handler<CallException> abortHandler;
-  private Handler<CallException> endHandler;
-  private LongConsumer creditHandler;
 
   HttpCall(HttpServerResponse response, String id, JsonObject payload, boolean sse, Runnable onEnd) {
     this(HttpAnswer.plainJson(response), response, id, payload, sse, onEnd);
@@ -50,12 +42,10 @@ final class HttpCall implements InboundCall {
    * @param onEnd run once when it ends
    */
   HttpCall(HttpAnswer answer, HttpServerResponse response, String id, JsonObject payload, boolean sse, Runnable onEnd) {
+    super(id, payload, onEnd);
     this.answer = answer;
     this.response = response;
-    this.id = id;
-    this.payload = payload;
     this.sse = sse;
-    this.onEnd = onEnd;
     if (sse) {
       payload.put("window", STREAM_WINDOW);
       response.setChunked(true)
@@ -64,12 +54,7 @@ final class HttpCall implements InboundCall {
           .putHeader("Content-Encoding", "identity") // never compressed: each event must reach the client at once
           .putHeader("X-Accel-Buffering", "no");
     }
-    response.closeHandler(v -> {
-      CallException gone = CallException.of(ErrorCode.ABORTED, "the HTTP client went away");
-      if (end(gone) && abortHandler != null) {
-        abortHandler.handle(gone);
-      }
-    });
+    response.closeHandler(v -> endAndAbort(CallException.of(ErrorCode.ABORTED, "the HTTP client went away")));
   }
 
   /**
@@ -86,30 +71,9 @@ final class HttpCall implements InboundCall {
 
   /** Starts a stream's answer (its head and a comment line), so the client sees it has begun; else nothing. */
   void open() {
-    if (sse && !done && !response.headWritten()) {
-      response.write(": callmesh stream " + id + "\n\n");
+    if (sse && !isDone() && !response.headWritten()) {
+      response.write(": callmesh stream " + id() + "\n\n");
     }
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String operationId() {
-    return payload.getString("operationId");
-  }
-
-  @Override
-  public JsonObject input() {
-    JsonObject input = payload.getJsonObject("input");
-    return input == null ? new JsonObject() : input;
-  }
-
-  @Override
-  public JsonObject payload() {
-    return payload;
   }
 
   @Override
@@ -140,17 +104,11 @@ final class HttpCall implements InboundCall {
     if (!sse) {
       // A plain call resolves on the first output; the rest of a stream is not wanted.
       reply(output);
-      if (abortHandler != null) {
-        abortHandler.handle(CallException.of(ErrorCode.ABORTED, "an HTTP call takes only the first output"));
-      }
+      abortUpstream(CallException.of(ErrorCode.ABORTED, "an HTTP call takes only the first output"));
       return;
     }
-    if (!done) {
-      response.write("event: responded\ndata: " + line(output) + "\n\n").onSuccess(v -> {
-        if (creditHandler != null && !done) {
-          creditHandler.accept(1);
-        }
-      });
+    if (!isDone()) {
+      response.write("event: responded\ndata: " + line(output) + "\n\n").onSuccess(v -> credit(1));
     }
   }
 
@@ -189,38 +147,4 @@ final class HttpCall implements InboundCall {
     return this;
   }
 
-  @Override
-  public InboundCall creditHandler(LongConsumer handler) {
-    this.creditHandler = handler;
-    return this;
-  }
-
-  @Override
-  public boolean isDone() {
-    return done;
-  }
-
-  @Override
-  public InboundCall abortHandler(Handler<CallException> handler) {
-    this.abortHandler = handler;
-    return this;
-  }
-
-  @Override
-  public InboundCall endHandler(Handler<CallException> handler) {
-    this.endHandler = handler;
-    return this;
-  }
-
-  private boolean end(CallException outcome) {
-    if (done) {
-      return false;
-    }
-    done = true;
-    onEnd.run();
-    if (endHandler != null) {
-      endHandler.handle(outcome);
-    }
-    return true;
-  }
 }

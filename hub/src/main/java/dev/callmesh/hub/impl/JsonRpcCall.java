@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * One JSON-RPC request on its way through the hub's router, as the {@link InboundCall} the router serves.
@@ -27,7 +26,7 @@ import java.util.function.LongConsumer;
  * A notification request (no id) is answered with {@code null}; a subscription's outputs are then dropped.
  * Confined to the context of the socket or request it came on.
  */
-final class JsonRpcCall implements InboundCall {
+final class JsonRpcCall extends EdgeCall {
 
   /** The most bytes of outputs a subscription over POST may collect: 1 MiB. */
   static final int MAX_COLLECTED = 1024 * 1024;
@@ -53,25 +52,18 @@ final class JsonRpcCall implements InboundCall {
     boolean writeQueueFull();
   }
 
-  private final String id;
-  private final JsonObject payload;
   private final Buffer rpcId;
   private final Mode mode;
   private final String subscription;
   private final boolean binary;
   private final Sink sink;
-  private final Runnable onEnd;
   private final Promise<Buffer> answer = Promise.promise();
   private CallRequest request;
   private ArrayDeque<Buffer> held;
   private List<Buffer> collected;
   private int collectedBytes;
-  private boolean done;
   private boolean announced;
-  private Handler<CallException> abortHandler;
-  private Handler<CallException> endHandler;
   private Handler<Void> drainHandler;
-  private LongConsumer creditHandler;
 
   /**
    * @param id the call's id in the hub (audit lines)
@@ -86,16 +78,14 @@ final class JsonRpcCall implements InboundCall {
    */
   JsonRpcCall(String id, String operation, JsonObject input, Buffer rpcId, Mode mode, String subscription,
               boolean binary, Sink sink, Runnable onEnd) {
-    this.id = id;
-    this.payload = new JsonObject().put("operationId", operation).put("input", input);
+    super(id, new JsonObject().put("operationId", operation).put("input", input), onEnd);
     this.rpcId = rpcId;
     this.mode = mode;
     this.subscription = subscription;
     this.binary = binary;
     this.sink = sink;
-    this.onEnd = onEnd;
     if (mode != Mode.QUERY) {
-      payload.put("window", HttpCall.STREAM_WINDOW);
+      payload().put("window", HttpCall.STREAM_WINDOW);
     }
     if (mode == Mode.NOTIFY) {
       held = new ArrayDeque<>();
@@ -137,43 +127,21 @@ final class JsonRpcCall implements InboundCall {
     CallException e = CallException.of(ErrorCode.ABORTED, reason);
     if (end(e)) {
       answer.tryComplete(rpcId == null ? null : JsonRpc.error(rpcId, JsonRpc.Error.of(e)));
-      if (abortHandler != null) {
-        abortHandler.handle(e);
-      }
+      abortUpstream(e);
     }
   }
 
   /** The socket's write queue has drained. */
   void drained() {
-    if (drainHandler != null && !done) {
+    if (drainHandler != null && !isDone()) {
       drainHandler.handle(null);
     }
   }
 
   @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String operationId() {
-    return payload.getString("operationId");
-  }
-
-  @Override
-  public JsonObject input() {
-    return payload.getJsonObject("input");
-  }
-
-  @Override
-  public JsonObject payload() {
-    return payload;
-  }
-
-  @Override
   public CallRequest request() {
     if (request == null) {
-      request = CallRequest.of(payload); // encoded once: the router and the audit line each ask for it
+      request = CallRequest.of(payload()); // encoded once: the router and the audit line each ask for it
     }
     return request;
   }
@@ -190,17 +158,15 @@ final class JsonRpcCall implements InboundCall {
 
   @Override
   public void emit(Object output) {
-    if (done) {
+    if (isDone()) {
       return;
     }
     switch (mode) {
       case QUERY -> {
         reply(output); // a plain call resolves on the first output; the rest is not wanted
-        if (abortHandler != null) {
-          abortHandler.handle(CallException.of(ErrorCode.ABORTED, "a JSON-RPC call takes only the first output"));
-        }
+        abortUpstream(CallException.of(ErrorCode.ABORTED, "a JSON-RPC call takes only the first output"));
       }
-      case DROP -> credit();
+      case DROP -> credit(1);
       case COLLECT -> {
         Buffer bytes = output instanceof RawJson raw ? raw.bytes() : Json.encodeToBuffer(output);
         collectedBytes += bytes.length() + 1;
@@ -208,13 +174,11 @@ final class JsonRpcCall implements InboundCall {
           CallException e = CallException.of(ErrorCode.RESOURCE_EXHAUSTED, "the subscription's outputs are over "
               + MAX_COLLECTED + " bytes, the most a POST collects; use the WebSocket to stream them");
           fail(e);
-          if (abortHandler != null) {
-            abortHandler.handle(e);
-          }
+          abortUpstream(e);
           return;
         }
         collected.add(bytes);
-        credit();
+        credit(1);
       }
       case NOTIFY -> notify(JsonRpc.output(subscription, output));
     }
@@ -254,18 +218,7 @@ final class JsonRpcCall implements InboundCall {
   }
 
   private void write(Buffer notification) {
-    sink.send(notification, binary).onSuccess(v -> credit());
-  }
-
-  private void credit() {
-    if (creditHandler != null && !done) {
-      creditHandler.accept(1);
-    }
-  }
-
-  @Override
-  public boolean isDone() {
-    return done;
+    sink.send(notification, binary).onSuccess(v -> credit(1));
   }
 
   @Override
@@ -277,35 +230,5 @@ final class JsonRpcCall implements InboundCall {
   public InboundCall drainHandler(Handler<Void> handler) {
     this.drainHandler = handler;
     return this;
-  }
-
-  @Override
-  public InboundCall creditHandler(LongConsumer handler) {
-    this.creditHandler = handler;
-    return this;
-  }
-
-  @Override
-  public InboundCall abortHandler(Handler<CallException> handler) {
-    this.abortHandler = handler;
-    return this;
-  }
-
-  @Override
-  public InboundCall endHandler(Handler<CallException> handler) {
-    this.endHandler = handler;
-    return this;
-  }
-
-  private boolean end(CallException outcome) {
-    if (done) {
-      return false;
-    }
-    done = true;
-    onEnd.run();
-    if (endHandler != null) {
-      endHandler.handle(outcome);
-    }
-    return true;
   }
 }

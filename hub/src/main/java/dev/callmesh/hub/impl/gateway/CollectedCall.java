@@ -1,5 +1,6 @@
 package dev.callmesh.hub.impl.gateway;
 
+import dev.callmesh.hub.impl.EdgeCall;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.RawJson;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 /**
  * A call made for an HTTP endpoint whose outputs are gathered in memory instead of being written to a
@@ -27,7 +27,7 @@ import java.util.function.LongConsumer;
  * the spoke back instead of filling the hub's memory. Every event is handled on the context the call was
  * made on; {@link #abort} ends it early (the client went away, or cancelled).
  */
-public final class CollectedCall implements InboundCall {
+public final class CollectedCall extends EdgeCall {
 
   /** The window a collected subscription asks its handler for. */
   public static final int WINDOW = 64;
@@ -43,18 +43,11 @@ public final class CollectedCall implements InboundCall {
   }
 
   private final Context context;
-  private final String id;
-  private final JsonObject payload;
   private final long maxStreamBytes;
   private final Function<Object, Future<?>> listener;
-  private final Runnable onEnd;
   private final Promise<Outputs> result = Promise.promise();
   private final List<Object> outputs = new ArrayList<>();
   private long bytes;
-  private boolean done;
-  private Handler<CallException> abortHandler;
-  private Handler<CallException> endHandler;
-  private LongConsumer creditHandler;
 
   /**
    * Must be made on the context its events are to be handled on.
@@ -69,15 +62,13 @@ public final class CollectedCall implements InboundCall {
    */
   public CollectedCall(String id, JsonObject payload, boolean stream, long maxStreamBytes,
                        Function<Object, Future<?>> listener, Runnable onEnd) {
+    super(id, payload, onEnd);
     this.context = Vertx.currentContext();
     if (context == null) {
       throw new IllegalStateException("a collected call must be made on a Vert.x context");
     }
-    this.id = id;
-    this.payload = payload;
     this.maxStreamBytes = maxStreamBytes;
     this.listener = listener;
-    this.onEnd = onEnd;
     if (stream) {
       payload.put("window", WINDOW);
     }
@@ -94,38 +85,13 @@ public final class CollectedCall implements InboundCall {
    * @param why the reason; its code is what the audit line shows
    */
   public void abort(CallException why) {
-    on(() -> {
-      if (end(why) && abortHandler != null) {
-        abortHandler.handle(why);
-      }
-    });
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String operationId() {
-    return payload.getString("operationId");
-  }
-
-  @Override
-  public JsonObject input() {
-    JsonObject input = payload.getJsonObject("input");
-    return input == null ? new JsonObject() : input;
-  }
-
-  @Override
-  public JsonObject payload() {
-    return payload;
+    on(() -> endAndAbort(why));
   }
 
   @Override
   public void reply(Object output) {
     on(() -> {
-      if (!done) {
+      if (!isDone()) {
         Object value = decode(output);
         outputs.add(value);
         bytes += size(output);
@@ -139,7 +105,7 @@ public final class CollectedCall implements InboundCall {
   @Override
   public void emit(Object output) {
     on(() -> {
-      if (done) {
+      if (isDone()) {
         return;
       }
       bytes += size(output);
@@ -151,11 +117,7 @@ public final class CollectedCall implements InboundCall {
       Object value = decode(output);
       outputs.add(value);
       Future<?> taken = listener == null ? Future.succeededFuture() : listener.apply(value);
-      taken.onComplete(ar -> {
-        if (!done && creditHandler != null) {
-          creditHandler.accept(1);
-        }
-      });
+      taken.onComplete(ar -> credit(1));
     });
   }
 
@@ -174,11 +136,6 @@ public final class CollectedCall implements InboundCall {
   }
 
   @Override
-  public boolean isDone() {
-    return done;
-  }
-
-  @Override
   public boolean writeQueueFull() {
     return false; // memory, bounded by maxStreamBytes and paced by the window
   }
@@ -188,33 +145,11 @@ public final class CollectedCall implements InboundCall {
     return this;
   }
 
+  /** {@inheritDoc} A failure also fails the result. */
   @Override
-  public InboundCall creditHandler(LongConsumer handler) {
-    this.creditHandler = handler;
-    return this;
-  }
-
-  @Override
-  public InboundCall abortHandler(Handler<CallException> handler) {
-    this.abortHandler = handler;
-    return this;
-  }
-
-  @Override
-  public InboundCall endHandler(Handler<CallException> handler) {
-    this.endHandler = handler;
-    return this;
-  }
-
-  /** @return whether this ended the call (it had not ended); a failure also fails the result */
-  private boolean end(CallException outcome) {
-    if (done) {
+  protected boolean end(CallException outcome) {
+    if (!super.end(outcome)) {
       return false;
-    }
-    done = true;
-    onEnd.run();
-    if (endHandler != null) {
-      endHandler.handle(outcome);
     }
     if (outcome != null) {
       result.tryFail(outcome);

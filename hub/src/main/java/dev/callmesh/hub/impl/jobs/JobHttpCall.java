@@ -1,5 +1,6 @@
 package dev.callmesh.hub.impl.jobs;
 
+import dev.callmesh.hub.impl.EdgeCall;
 import dev.callmesh.hub.impl.HttpStatus;
 import dev.callmesh.hub.impl.http.HttpAnswer;
 import dev.callmesh.protocol.CallException;
@@ -12,7 +13,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.function.LongConsumer;
 
 /**
  * A job operation called over HTTP, answered on the request's response ({@link JobRoutes}): the output as the
@@ -24,7 +24,7 @@ import java.util.function.LongConsumer;
  * gets a comment every {@value #KEEPALIVE_MS} ms so that proxies keep it. Closing the request ends the watch.
  * Outputs wait while the response's write queue is full: the watch then reads them again later.
  */
-final class JobHttpCall implements dev.callmesh.protocol.call.InboundCall {
+final class JobHttpCall extends EdgeCall {
 
   /** How a successful call is answered. */
   enum Answer {
@@ -42,40 +42,27 @@ final class JobHttpCall implements dev.callmesh.protocol.call.InboundCall {
   private final HttpServerResponse response;
   private final HttpAnswer json;
   private final Vertx vertx;
-  private final String id;
-  private final JsonObject payload;
   private final Answer answer;
-  private final Runnable onEnd;
-  private boolean done;
   private boolean open;
   private long timer = -1;
-  private Handler<CallException> abortHandler;
-  private Handler<CallException> endHandler;
 
   JobHttpCall(RoutingContext ctx, String id, JsonObject payload, Answer answer, Runnable onEnd) {
+    super(id, payload, onEnd);
     this.response = ctx.response();
     this.json = HttpAnswer.of(ctx);
     this.vertx = ctx.vertx();
-    this.id = id;
-    this.payload = payload;
     this.answer = answer;
-    this.onEnd = onEnd;
     if (answer == Answer.EVENTS) {
       timer = vertx.setTimer(OPEN_AFTER_MS, t -> {
         timer = -1;
         openStream();
       });
     }
-    response.closeHandler(v -> {
-      CallException gone = CallException.of(ErrorCode.ABORTED, "the HTTP client went away");
-      if (end(gone) && abortHandler != null) {
-        abortHandler.handle(gone);
-      }
-    });
+    response.closeHandler(v -> endAndAbort(CallException.of(ErrorCode.ABORTED, "the HTTP client went away")));
   }
 
   private void openStream() {
-    if (open || done || response.ended()) {
+    if (open || isDone() || response.ended()) {
       return;
     }
     open = true;
@@ -84,33 +71,12 @@ final class JobHttpCall implements dev.callmesh.protocol.call.InboundCall {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("Content-Encoding", "identity") // never compressed: each event must reach the client at once
         .putHeader("X-Accel-Buffering", "no");
-    response.write(": callmesh job events " + payload.getJsonObject("input", new JsonObject()).getString("job") + "\n\n");
+    response.write(": callmesh job events " + input().getString("job") + "\n\n");
     timer = vertx.setPeriodic(KEEPALIVE_MS, t -> {
-      if (!done) {
+      if (!isDone()) {
         response.write(": keep-alive\n\n");
       }
     });
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String operationId() {
-    return payload.getString("operationId");
-  }
-
-  @Override
-  public JsonObject input() {
-    JsonObject input = payload.getJsonObject("input");
-    return input == null ? new JsonObject() : input;
-  }
-
-  @Override
-  public JsonObject payload() {
-    return payload;
   }
 
   @Override
@@ -138,7 +104,7 @@ final class JobHttpCall implements dev.callmesh.protocol.call.InboundCall {
       reply(output);
       return;
     }
-    if (done) {
+    if (isDone()) {
       return;
     }
     openStream();
@@ -186,39 +152,14 @@ final class JobHttpCall implements dev.callmesh.protocol.call.InboundCall {
     return this;
   }
 
+  /** {@inheritDoc} The stream's timer stops. */
   @Override
-  public JobHttpCall creditHandler(LongConsumer handler) {
-    return this; // a job operation is the hub's own: there is no upstream to credit
-  }
-
-  @Override
-  public boolean isDone() {
-    return done;
-  }
-
-  @Override
-  public JobHttpCall abortHandler(Handler<CallException> handler) {
-    this.abortHandler = handler;
-    return this;
-  }
-
-  @Override
-  public JobHttpCall endHandler(Handler<CallException> handler) {
-    this.endHandler = handler;
-    return this;
-  }
-
-  private boolean end(CallException outcome) {
-    if (done) {
+  protected boolean end(CallException outcome) {
+    if (!super.end(outcome)) {
       return false;
     }
-    done = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
-    }
-    onEnd.run();
-    if (endHandler != null) {
-      endHandler.handle(outcome);
     }
     return true;
   }
