@@ -12,7 +12,6 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * {@code POST /v1/fanout/{operation}?spokes=GLOB&label=K=V&...&timeoutMs=N&concurrency=N}, body = the input every
@@ -109,47 +108,16 @@ record HttpFanout(JsonObject payload, boolean sse, HttpServerResponse response, 
    * the fan-out is stopped and the answer is RESOURCE_EXHAUSTED saying to ask for an event stream), then sent as
    * {@code {"results":[..]}}. The client closing the request aborts the fan-out.
    */
-  private static final class Results implements InboundCall {
+  private static final class Results extends EdgeCall {
 
     private final HttpFanout fanout;
-    private final String id;
-    private final Runnable onEnd;
     private final Buffer body = Buffer.buffer().appendString("{\"results\":[");
     private int count;
-    private boolean done;
-    private Handler<CallException> abortHandler;
-    private Handler<CallException> endHandler;
 
     Results(HttpFanout fanout, String id, Runnable onEnd) {
+      super(id, fanout.payload, onEnd);
       this.fanout = fanout;
-      this.id = id;
-      this.onEnd = onEnd;
-      fanout.response.closeHandler(v -> {
-        CallException gone = CallException.of(ErrorCode.ABORTED, "the HTTP client went away");
-        if (end(gone) && abortHandler != null) {
-          abortHandler.handle(gone);
-        }
-      });
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public String operationId() {
-      return fanout.payload.getString("operationId");
-    }
-
-    @Override
-    public JsonObject input() {
-      return fanout.payload.getJsonObject("input");
-    }
-
-    @Override
-    public JsonObject payload() {
-      return fanout.payload;
+      fanout.response.closeHandler(v -> endAndAbort(CallException.of(ErrorCode.ABORTED, "the HTTP client went away")));
     }
 
     @Override
@@ -160,7 +128,7 @@ record HttpFanout(JsonObject payload, boolean sse, HttpServerResponse response, 
 
     @Override
     public void emit(Object output) {
-      if (done) {
+      if (isDone()) {
         return;
       }
       Buffer entry = output instanceof RawJson raw ? raw.bytes() : Json.encodeToBuffer(output);
@@ -169,9 +137,7 @@ record HttpFanout(JsonObject payload, boolean sse, HttpServerResponse response, 
             + fanout.maxBytes + " bytes after " + count + " spokes; ask with Accept: text/event-stream to get them"
             + " as they come, or target fewer spokes");
         fail(tooMuch);
-        if (abortHandler != null) {
-          abortHandler.handle(tooMuch);
-        }
+        abortUpstream(tooMuch);
         return;
       }
       if (count++ > 0) {
@@ -195,11 +161,6 @@ record HttpFanout(JsonObject payload, boolean sse, HttpServerResponse response, 
     }
 
     @Override
-    public boolean isDone() {
-      return done;
-    }
-
-    @Override
     public boolean writeQueueFull() {
       return false; // collected in memory, within maxBytes
     }
@@ -209,33 +170,5 @@ record HttpFanout(JsonObject payload, boolean sse, HttpServerResponse response, 
       return this;
     }
 
-    @Override
-    public InboundCall creditHandler(LongConsumer handler) {
-      return this;
-    }
-
-    @Override
-    public InboundCall abortHandler(Handler<CallException> handler) {
-      this.abortHandler = handler;
-      return this;
-    }
-
-    @Override
-    public InboundCall endHandler(Handler<CallException> handler) {
-      this.endHandler = handler;
-      return this;
-    }
-
-    private boolean end(CallException outcome) {
-      if (done) {
-        return false;
-      }
-      done = true;
-      onEnd.run();
-      if (endHandler != null) {
-        endHandler.handle(outcome);
-      }
-      return true;
-    }
   }
 }
