@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +20,13 @@ import java.util.function.Predicate;
  * readiness line; stderr goes to a log file under the work directory.
  */
 final class Proc implements AutoCloseable {
+
+  /** Children still running: told to stop when the benchmark's JVM stops (Ctrl-C, kill), so none outlives it. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy), "stop-children"));
+  }
 
   final String name;
   /** The last readiness line seen, and a port, for the caller's bookkeeping. */
@@ -63,7 +72,10 @@ final class Proc implements AutoCloseable {
     pb.environment().putAll(env);
     pb.redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
     long t0 = System.nanoTime();
-    return new Proc(name, pb.start(), t0);
+    Process process = pb.start();
+    LIVE.add(process);
+    process.onExit().thenRun(() -> LIVE.remove(process));
+    return new Proc(name, process, t0);
   }
 
   /** @return {@code java} plus the given arguments */
