@@ -9,7 +9,7 @@ import time
 
 from .errors import ABORTED, TIMEOUT, CallError, ConnectionLost
 
-__all__ = ["request_payload", "new_traceparent", "child_traceparent", "Outbound", "Stream",
+__all__ = ["request_payload", "new_traceparent", "child_traceparent", "Outbound", "Stream", "StreamBase",
            "DEFAULT_TIMEOUT", "DEFAULT_WINDOW", "DEADLINE_GRACE"]
 
 #: Seconds a query or mutation may take unless told otherwise (as on the hub).
@@ -83,6 +83,10 @@ class Outbound:
         self.done = False
         self.parent = parent
 
+    def put(self, event):
+        """Adds an event for the waiter (from the reader thread, or the one giving up)."""
+        self.events.put(event)
+
     def get(self, deadline, what):
         """Returns the next event; raises CallError TIMEOUT when ``deadline`` (monotonic) passes."""
         wait = None if deadline is None else deadline - time.monotonic()
@@ -94,14 +98,8 @@ class Outbound:
             raise CallError(TIMEOUT, "%s did not answer in time" % what, True) from None
 
 
-class Stream:
-    """The outputs of a subscription, as an iterator: ``for out in mesh.stream(...)``.
-
-    Iterating yields each output; the stream ends at ``call.completed`` and raises :class:`CallError`
-    at ``call.error``. Leaving early (``break``, an exception, ``close()``, the end of a ``with``
-    block, or the iterator being freed) aborts the call. Each output taken credits one more to the
-    producer, so a slow reader holds the producer back instead of filling memory.
-    """
+class StreamBase:
+    """What a stream's iterator does with each event of its call, blocking or on asyncio."""
 
     def __init__(self, session, outbound, path, window, deadline):
         self._session = session
@@ -117,6 +115,31 @@ class Stream:
         """The request id of the call on its connection."""
         return self._out.id
 
+    def _next(self, kind, value, end):
+        """Returns an output, crediting the producer once half the window has been taken; raises the
+        call's error, or ``end`` (the iterator's stop) when it completed."""
+        if kind == "out":
+            if self._window:
+                self._uncredited += 1
+                if self._uncredited * 2 >= self._window:
+                    n, self._uncredited = self._uncredited, 0
+                    self._session.credit(self._out, n)
+            return value
+        self._finished = True
+        if kind == "err":
+            raise value
+        raise end
+
+
+class Stream(StreamBase):
+    """The outputs of a subscription, as an iterator: ``for out in mesh.stream(...)``.
+
+    Iterating yields each output; the stream ends at ``call.completed`` and raises :class:`CallError`
+    at ``call.error``. Leaving early (``break``, an exception, ``close()``, the end of a ``with``
+    block, or the iterator being freed) aborts the call. Each output taken credits one more to the
+    producer, so a slow reader holds the producer back instead of filling memory.
+    """
+
     def __iter__(self):
         return self
 
@@ -128,17 +151,7 @@ class Stream:
         except CallError:
             self._finish(abort="the caller's timeout passed")
             raise
-        if kind == "out":
-            if self._window:
-                self._uncredited += 1
-                if self._uncredited * 2 >= self._window:
-                    n, self._uncredited = self._uncredited, 0
-                    self._session.credit(self._out, n)
-            return value
-        self._finished = True
-        if kind == "err":
-            raise value
-        raise StopIteration
+        return self._next(kind, value, StopIteration)
 
     def _finish(self, abort):
         if not self._finished:

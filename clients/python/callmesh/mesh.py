@@ -1,30 +1,22 @@
 """The blocking client: :func:`connect` and :class:`Mesh` (call, stream, serve, reconnect, close)."""
 
 import logging
-import random
 import threading
 import time
 
-from . import calls, specs
-from .auth import make_signer
+from . import calls
 from .errors import ConnectionLost, HandshakeError, TransportError
 from .frames import DEFAULT_MAX_FRAME_BYTES
+from .meshbase import CLOSED, CONNECTED, CONNECTING, RECONNECTING, MeshBase
 from .pool import HandlerPool
 from .serving import Server
 from .session import Session, handshake
 from .timers import Timers
-from .transport import open_transport, tls_context
-from .urls import parse_hubs
+from .transport import open_transport
 
 __all__ = ["Mesh", "connect", "CONNECTING", "CONNECTED", "RECONNECTING", "CLOSED"]
 
 log = logging.getLogger("callmesh")
-
-CONNECTING, CONNECTED, RECONNECTING, CLOSED = "connecting", "connected", "reconnecting", "closed"
-
-#: Reconnect waits grow from this many seconds, doubling, up to ``_BACKOFF_MAX``, each jittered by +-50 %.
-_BACKOFF_BASE = 0.25
-_BACKOFF_MAX = 10.0
 
 
 def connect(hub, key=None, token=None, ca=None, spoke=None, serve=None, **options):
@@ -49,7 +41,7 @@ def connect(hub, key=None, token=None, ca=None, spoke=None, serve=None, **option
     return mesh
 
 
-class Mesh:
+class Mesh(MeshBase):
     """A connection to a callmesh hub that calls and, with ``serve=``, serves. Thread-safe.
 
     Made by :func:`connect`. After a loss it reconnects by itself (jittered backoff, next hub URL
@@ -62,39 +54,17 @@ class Mesh:
                  passphrase=None, labels=None, reconnect=True, connect_timeout=10.0, workers=16,
                  max_frame_bytes=DEFAULT_MAX_FRAME_BYTES, client_name="callmesh-python", on_state=None,
                  tls_insecure=False):
-        from . import __version__
-        self._urls = parse_hubs(hub)
-        if (key is None) == (token is None):
-            raise ValueError("give exactly one of key= (a key file) or token= (a hub token)")
-        self._signer = make_signer(key, signer, passphrase) if key is not None else None
-        self._token = token
-        self._tls = tls_context(ca, tls_insecure) if any(u.secure for u in self._urls) else None
-        self._operations, handlers = specs.build(serve)
-        self._hello = {"client": {"name": client_name, "version": __version__}}
-        if spoke is not None:
-            self._hello["spoke"] = spoke
-        if serve is not None:
-            self._hello["operations"] = self._operations
-        if labels:
-            self._hello["labels"] = dict(labels)
-        self._reconnect = reconnect
-        self._connect_timeout = connect_timeout
-        self._max_frame_bytes = max_frame_bytes
-        self._on_state = on_state
+        super().__init__(hub, key, token, ca, spoke, serve, signer, passphrase, labels, reconnect, connect_timeout,
+                         max_frame_bytes, client_name, on_state, tls_insecure)
         self._timers = Timers()
         self._pool = None
-        self._server = None
-        if handlers:
+        if self._handlers:
             if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
                 raise ValueError("workers must be a whole number of handler threads, at least 1; got %r" % (workers,))
             # One thread more than the handlers: a pool thread reads the connection (callmesh.session).
             self._pool = HandlerPool(workers + 1, "callmesh-handler")
-            self._server = Server(handlers, self._pool, self._timers, self)
+            self._server = Server(self._handlers, self._pool, self._timers, self)
         self._cond = threading.Condition()
-        self._session = None
-        self._url_index = 0
-        self._state = CONNECTING
-        self._last_error = None
         self._closed = threading.Event()
         self._reconnecting = False
 
@@ -135,16 +105,8 @@ class Mesh:
             self._session = session
             self._state = CONNECTED
             self._cond.notify_all()
-        log.info("connected to %s as %s%s", session.url, session.identity.get("id"),
-                 " (spoke %s)" % session.spoke if session.spoke else "")
+        self._log_connected(session)
         self._notify(CONNECTED, str(session.url))
-
-    def _notify(self, state, detail):
-        if self._on_state is not None:
-            try:
-                self._on_state(state, detail)
-            except Exception:
-                log.exception("on_state listener failed")
 
     def _lost(self, session, why):
         with self._cond:
@@ -159,7 +121,7 @@ class Mesh:
                 self._state = RECONNECTING
                 start = not self._reconnecting
                 self._reconnecting = True
-        log.warning("lost the connection to %s: %s%s", session.url, why, "; reconnecting" if self._reconnect else "")
+        self._log_lost(session, why)
         self._notify(self._state, why)
         if start:
             threading.Thread(target=self._reconnect_loop, name="callmesh-reconnect", daemon=True).start()
@@ -167,9 +129,8 @@ class Mesh:
     def _reconnect_loop(self):
         attempt = 0
         try:
-            while not self._closed.wait(min(_BACKOFF_MAX, _BACKOFF_BASE * (2 ** attempt)) * random.uniform(0.5, 1.5)):
-                self._url_index = (self._url_index + 1) % len(self._urls) if attempt else self._url_index
-                url = self._urls[self._url_index]
+            while not self._closed.wait(self._backoff(attempt)):
+                url = self._next_url(attempt)
                 attempt = min(attempt + 1, 16)
                 try:
                     session = self._dial(url)
@@ -238,17 +199,6 @@ class Mesh:
         return calls.Stream(session, out, path, window, deadline)
 
     # state -------------------------------------------------------------------------------------------
-    @property
-    def state(self):
-        """``"connecting"``, ``"connected"``, ``"reconnecting"`` or ``"closed"``."""
-        return self._state
-
-    @property
-    def connected(self):
-        """Whether a welcomed connection is up now."""
-        s = self._session
-        return s is not None and not s.closed and not self._closed.is_set()
-
     def wait_connected(self, timeout=None):
         """Waits until connected; returns whether it is."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -259,31 +209,6 @@ class Mesh:
                     break
                 self._cond.wait(0.5 if left is None else min(left, 0.5))
             return self.connected
-
-    @property
-    def identity(self):
-        """The identity the hub gave us: ``{"id": ..., "allow": [...]}``."""
-        return self._session.identity if self._session else {}
-
-    @property
-    def spoke(self):
-        """The spoke name the hub registered us under, or ``None``."""
-        return self._session.spoke if self._session else None
-
-    @property
-    def hub_id(self):
-        """The id of the hub we are connected to."""
-        return self._session.hub_id if self._session else None
-
-    @property
-    def url(self):
-        """The URL of the hub of the current (or last) connection."""
-        return self._session.url if self._session else self._urls[self._url_index]
-
-    def pending(self):
-        """Returns ``(calls made and waiting, calls being served)`` on the current connection."""
-        s = self._session
-        return (s.pending_count() if s else 0), (self._server.in_flight() if self._server else 0)
 
     # ending ------------------------------------------------------------------------------------------
     def close(self):

@@ -13,20 +13,18 @@ and the calls made on its behalf through ``ctx.call`` are aborted too.
 """
 
 import inspect
-import logging
 import threading
 
 from . import specs as specs_mod
-from .errors import INTERNAL, RESOURCE_EXHAUSTED, TIMEOUT, CallError, TransportError
-from .frames import FrameTooLong
+from .errors import RESOURCE_EXHAUSTED, TIMEOUT, CallError
+from .served import (ServedCall, ServedContext, abort_reason, busy, credit_of, handler_failed, not_a_stream,
+                     refused, timeout_ms)
 from .timers import Deadlines
 
 __all__ = ["Server", "InboundCall", "Context"]
 
-log = logging.getLogger("callmesh")
 
-
-class Context:
+class Context(ServedContext):
     """What a handler knows about the call it serves.
 
     ``caller`` is ``{"id": identity, "spoke": name or None}`` as the hub set it; ``metadata`` the
@@ -36,15 +34,6 @@ class Context:
     caller called on behalf of a call we made; else ``None``); ``cancelled`` a :class:`threading.Event` set
     when the call is aborted or times out (long handlers should check it).
     """
-
-    def __init__(self, call, mesh):
-        self._call = call
-        self._mesh = mesh
-        self.caller = call.caller
-        self.metadata = call.metadata
-        self.operation = call.op
-        self.request_id = call.id
-        self.parent_request_id = call.parent_request_id
 
     @property
     def cancelled(self):
@@ -61,26 +50,11 @@ class Context:
         return self._mesh._stream_via(self._call.session, path, input, timeout, window, metadata, self._call)
 
 
-class InboundCall:
+class InboundCall(ServedCall):
     """One call being served: its credit, its end (exactly one terminal event) and its children."""
 
     def __init__(self, session, id_, op, payload):
-        self.session = session
-        self.id = id_
-        self.op = op
-        self.input = payload.get("input")
-        caller = payload.get("caller")
-        self.caller = caller if isinstance(caller, dict) else {}
-        meta = payload.get("metadata")
-        self.metadata = meta if isinstance(meta, dict) else {}
-        self.traceparent = self.metadata.get("traceparent")
-        parent = payload.get("parentRequestId")
-        self.parent_request_id = parent if isinstance(parent, str) else None
-        window = payload.get("window")
-        self.windowed = isinstance(window, int) and not isinstance(window, bool) and window >= 0
-        self.credit = window if self.windowed else 0
-        self.children = set()
-        self.ended = False
+        super().__init__(session, id_, op, payload)
         self.timers = []
         # A plain lock for a query, a mutation or an unbounded stream: only a windowed stream waits for credit.
         self._lock = threading.Lock()
@@ -122,19 +96,7 @@ class InboundCall:
                 return False
             if self.windowed:
                 self.credit -= 1
-        try:
-            self.session.send("call.responded", self.id, {"output": output})
-        except (TypeError, ValueError) as e:
-            self.finish(CallError(INTERNAL, "the handler of %s yielded a value that is not JSON: %s"
-                                  % (self.op, e), False))
-            return False
-        except FrameTooLong as e:
-            self.finish(CallError(RESOURCE_EXHAUSTED, "an output of %s is too big to send: %s" % (self.op, e), False))
-            return False
-        except TransportError:
-            self.stop("the connection closed")
-            return False
-        return True
+        return self._sent(output)
 
     def finish(self, error=None, output=None, has_output=False):
         """Ends the call: ``output`` (query/mutation), ``call.completed``, or ``error``. Only the first
@@ -144,23 +106,7 @@ class InboundCall:
                 return
             self._ended_notify()
         try:
-            if error is not None:
-                self.session.send("call.error", self.id, error.to_payload())
-            elif has_output:
-                try:
-                    self.session.send("call.responded", self.id, {"output": output})
-                except (TypeError, ValueError) as e:
-                    self.session.send("call.error", self.id, CallError(
-                        INTERNAL, "the handler of %s returned a value that is not JSON: %s" % (self.op, e),
-                        False).to_payload())
-                except FrameTooLong as e:
-                    self.session.send("call.error", self.id, CallError(
-                        RESOURCE_EXHAUSTED, "the output of %s is too big to send: %s" % (self.op, e),
-                        False).to_payload())
-            else:
-                self.session.send("call.completed", self.id, {})
-        except TransportError:
-            pass
+            self._send_end(error, output, has_output)
         finally:
             for t in self.timers:  # after the answer has left: a deadline that fires now finds the call ended
                 t.cancel()
@@ -180,8 +126,7 @@ class InboundCall:
             event = self._cancelled
         if event is not None:
             event.set()
-        for child in list(self.children):
-            self.session.abort(child, "the call it was made for ended: " + reason)
+        self._abort_children(reason)
 
 
 class Server:
@@ -204,25 +149,22 @@ class Server:
     def requested(self, session, id_, payload):
         """A ``call.requested`` arrived (on the reading thread): checks it, and returns it to be served (by
         :meth:`run` or :meth:`queue`), or answers it and returns None when it is refused."""
-        op = payload.get("operationId")
-        handler = self._handlers.get(op) if isinstance(op, str) else None
-        if handler is None:
-            session.send("call.error", id_, CallError("NOT_FOUND", "this spoke serves no operation %r" % (op,),
-                                                      False).to_payload())
+        handler, error = refused(self._handlers, payload)
+        if error is not None:
+            session.send("call.error", id_, error.to_payload())
             return None
-        call = InboundCall(session, id_, op, payload)
+        call = InboundCall(session, id_, payload["operationId"], payload)
         with self._lock:
-            if (session, id_) in self._calls:
-                busy = "request id %s is already in flight on this connection; use a new id per call" % id_
-            elif len(self._calls) >= self._max_in_flight:
-                busy = "this spoke is serving %d calls, its limit; try again later" % len(self._calls)
-            else:
-                busy = None
+            why = busy(self._calls, (session, id_), self._max_in_flight)
+            if why is None:
                 self._calls[(session, id_)] = call
-        if busy:
-            session.send("call.error", id_, CallError(RESOURCE_EXHAUSTED, busy, True).to_payload())
+        if why is not None:
+            session.send("call.error", id_, CallError(RESOURCE_EXHAUSTED, why, True).to_payload())
             return None
-        self._arm_deadlines(call, payload)
+        t = timeout_ms(payload)
+        if t is not None:
+            call.timers.append(self._deadlines.add(t / 1000.0, lambda: call.stop("its timeout passed", CallError(
+                TIMEOUT, "%s did not finish within %d ms" % (call.op, t), True))))
         return call, handler
 
     def pass_reading(self, read):
@@ -242,28 +184,21 @@ class Server:
             self._release(call)
             call.finish(CallError("UNAVAILABLE", "the spoke is shutting down", True))
 
-    def _arm_deadlines(self, call, payload):
-        t = payload.get("timeoutMs")
-        if isinstance(t, int) and not isinstance(t, bool) and t > 0:
-            call.timers.append(self._deadlines.add(t / 1000.0, lambda: call.stop("its timeout passed", CallError(
-                TIMEOUT, "%s did not finish within %d ms" % (call.op, t), True))))
-
     def aborted(self, session, id_, payload):
         """The caller aborted a call we serve; returns whether we knew it."""
         with self._lock:
             call = self._calls.get((session, id_))
         if call is None:
             return False
-        reason = payload.get("reason")
-        call.stop(reason if isinstance(reason, str) else "aborted by the caller")
+        call.stop(abort_reason(payload))
         return True
 
     def credited(self, session, id_, payload):
         """The caller credited a stream we serve with ``n`` more outputs."""
-        n = payload.get("n")
+        n = credit_of(payload)
         with self._lock:
             call = self._calls.get((session, id_))
-        if call is not None and isinstance(n, int) and not isinstance(n, bool) and n > 0:
+        if call is not None and n is not None:
             call.add_credit(n)
 
     def connection_closed(self, session):
@@ -288,15 +223,13 @@ class Server:
                 self._stream(call, result)
             elif inspect.isgenerator(result):
                 result.close()
-                call.finish(CallError(INTERNAL, "the handler of %s returned a generator, but the operation is a "
-                                      "%s; declare opType subscription to stream" % (call.op, handler.op_type), False))
+                call.finish(not_a_stream(call, handler.op_type))
             else:
                 call.finish(output=result, has_output=True)
         except CallError as e:
             call.finish(e)
         except Exception as e:
-            log.warning("handler of %s failed: %r", call.op, e, exc_info=True)
-            call.finish(CallError(INTERNAL, "the handler of %s failed: %s: %s" % (call.op, type(e).__name__, e), False))
+            call.finish(handler_failed(call, e))
         finally:
             self._release(call)
 

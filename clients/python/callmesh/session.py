@@ -10,20 +10,16 @@ With every pool thread busy, the call waits in the pool's queue and the reader r
 send. Heartbeats and the watchdog run on the mesh's :class:`~callmesh.timers.Timers`.
 """
 
-import itertools
-import logging
 import threading
 import time
 
 from . import calls
 from .auth import auth_message
-from .errors import (PROTOCOL, UNAVAILABLE, CallError, ConnectionLost, HandshakeError, ProtocolError,
-                     TransportError)
-from .frames import FrameTooLong, encode_envelope, parse_envelope
+from .errors import UNAVAILABLE, TransportError
+from .frames import encode_envelope, parse_envelope
+from .protocol import SessionCore, challenge_of, check_welcome, hello_payload
 
 __all__ = ["Session", "handshake"]
-
-log = logging.getLogger("callmesh")
 
 
 def handshake(transport, signer=None, token=None, hello_extra=None, timeout=10.0):
@@ -33,54 +29,24 @@ def handshake(transport, signer=None, token=None, hello_extra=None, timeout=10.0
     """
     transport.set_timeout(timeout)
     type_, _, challenge = parse_envelope(transport.recv())
-    if type_ == "auth.denied":
-        raise HandshakeError("the hub denied the connection: %s" % challenge.get("message", ""),
-                             challenge.get("code"))
-    hub_id, nonce = challenge.get("hub"), challenge.get("nonce")
-    if type_ != "auth.challenge" or not isinstance(hub_id, str) or not isinstance(nonce, str):
-        raise ProtocolError("expected auth.challenge with a hub id and nonce, got %s" % type_)
-    hello = {"protocol": "callmesh/1"}
-    if token is not None:
-        hello["token"] = token
-    else:
-        hello["signature"] = signer.sign(auth_message(hub_id, nonce))
-    hello.update(hello_extra or {})
-    transport.send(encode_envelope("auth.hello", "", hello))
+    hub_id, nonce = challenge_of(type_, challenge)
+    signature = None if token is not None else signer.sign(auth_message(hub_id, nonce))
+    transport.send(encode_envelope("auth.hello", "", hello_payload(token, signature, hello_extra)))
     type_, _, welcome = parse_envelope(transport.recv())
-    if type_ == "auth.denied":
-        raise HandshakeError("the hub denied the connection: %s (%s)" % (welcome.get("message", ""),
-                             welcome.get("code")), welcome.get("code"))
-    if type_ != "auth.welcome":
-        raise ProtocolError("expected auth.welcome, got %s" % type_)
+    check_welcome(type_, welcome)
     transport.set_timeout(None)
     return challenge, welcome
 
 
-class Session:
+class Session(SessionCore):
     """A welcomed connection. ``server`` (or ``None``) serves the calls the hub sends us; ``on_lost(session,
     why)`` is called once, from the reader thread or the closing one, when the connection ends."""
 
     def __init__(self, transport, challenge, welcome, timers, server=None, on_lost=None):
-        self.transport = transport
-        self.url = transport.url
-        self.hub_id = challenge.get("hub")
-        self.welcome = welcome
-        self.identity = welcome.get("identity") or {}
-        self.spoke = welcome.get("spoke")
-        hb = welcome.get("heartbeatMs")
-        self.heartbeat = (hb / 1000.0) if isinstance(hb, int) and hb > 0 else 15.0
-        mf = welcome.get("maxFrameBytes")
-        if isinstance(mf, int) and mf > 0:
-            transport.max_frame_bytes = min(transport.max_frame_bytes, mf)
+        super().__init__(transport, challenge, welcome, server, on_lost)
         self._timers = timers
-        self._server = server
-        self._on_lost = on_lost
-        self._pending = {}
         self._lock = threading.Lock()
-        self._ids = itertools.count(1)
         self._closed = False
-        self.close_reason = None
-        self._last_seen = time.monotonic()
         self._reader = threading.Thread(target=self._read_loop, name="callmesh-reader %s" % self.url, daemon=True)
 
     # lifecycle ---------------------------------------------------------------------------------------
@@ -112,13 +78,7 @@ class Session:
             self.close_reason = why
             pending, self._pending = self._pending, {}
         self.transport.close()
-        for out in pending.values():
-            out.done = True
-            out.events.put(("err", calls.lost(self.url, why)))  # one exception per waiter: each gets its own traceback
-        if self._server is not None:
-            self._server.connection_closed(self)
-        if self._on_lost is not None:
-            self._on_lost(self, why)
+        self._ended_with(pending, why)
 
     # sending -----------------------------------------------------------------------------------------
     def send(self, type_, id_, payload):
@@ -132,72 +92,28 @@ class Session:
         Raises CallError RESOURCE_EXHAUSTED when the request is over the frame limit, ConnectionLost
         when the connection is gone.
         """
-        payload = calls.request_payload(op, input, timeout, window, metadata,
-                                        parent.id if parent is not None else None,
-                                        parent.traceparent if parent is not None else None, idle_timeout)
+        payload = self._request(op, input, timeout, window, metadata, parent, idle_timeout)
         with self._lock:
             if self._closed:
                 raise calls.lost(self.url, self.close_reason)
-            out = calls.Outbound("c%d" % next(self._ids), stream, parent)
+            out = calls.Outbound(self._next_id(), stream, parent)
             self._pending[out.id] = out
-        if parent is not None:
-            parent.children.add(out)
-        try:
-            self.send("call.requested", out.id, payload)
-        except FrameTooLong as e:
-            self._forget(out)
-            raise CallError("RESOURCE_EXHAUSTED", "the request is too big to send: %s" % e, False) from None
-        except (TransportError, ValueError, TypeError):  # TypeError/ValueError: input not JSON-serialisable
-            self._forget(out)
-            raise
-        return out
+        return self._send_request(out, payload)
 
-    def _forget(self, out):
+    def _remove(self, out):
         with self._lock:
-            if self._pending.get(out.id) is out:
+            live = self._pending.get(out.id) is out
+            if live:
                 del self._pending[out.id]
-        out.done = True
-        if out.parent is not None:
-            out.parent.children.discard(out)
-
-    def abort(self, out, reason=""):
-        """Gives up a call this side made: forgets it and sends ``call.aborted`` (unless it had ended)."""
-        with self._lock:
-            live = self._pending.pop(out.id, None) is out
-        out.done = True
-        if out.parent is not None:
-            out.parent.children.discard(out)
-        if live:
-            out.events.put(("err", calls.aborted(reason)))
-            try:
-                self.send("call.aborted", out.id, {"reason": reason} if reason else {})
-            except TransportError:
-                pass
-
-    def credit(self, out, n):
-        """Lets the producer of stream ``out`` send ``n`` more outputs."""
-        if not out.done and n > 0:
-            try:
-                self.send("call.credit", out.id, {"n": n})
-            except TransportError:
-                pass
+        return live
 
     # reading -----------------------------------------------------------------------------------------
     def _read_loop(self):
         served, why = None, "the reader stopped"
         try:
             served = self._read_frames()
-        except ProtocolError as e:
-            why = "protocol violation: %s" % e
-            try:
-                self.send("bye", "", {"code": PROTOCOL, "message": str(e)})
-            except TransportError:
-                pass
-        except TransportError as e:
-            why = str(e)
-        except Exception as e:  # a bug here must still fail the calls instead of hanging them
-            log.exception("callmesh reader failed")
-            why = "internal error in the reader: %r" % (e,)
+        except Exception as e:
+            why = self._reader_stopped(e)
         if served is not None:
             self._server.run(served)  # another thread reads now; this one is done with the connection
         else:
@@ -222,52 +138,15 @@ class Session:
             server.queue(served)  # every pool thread is busy: the call waits for one, and this thread reads on
         return None
 
-    def _dispatch(self, type_, id_, payload):
-        if type_ == "call.aborted":
-            # Always about a call the peer made to us (one we serve); an unknown id is ignored.
-            if self._server is not None:
-                self._server.aborted(self, id_, payload)
-        elif type_ in ("call.responded", "call.completed", "call.error"):
-            self._outbound_event(type_, id_, payload)
-        elif type_ == "call.requested":  # with a server, _read_frames serves it
-            self._refuse(id_, "this client serves no operations")
-        elif type_ == "call.credit":
-            if self._server is not None:
-                self._server.credited(self, id_, payload)
-        elif type_ == "ping":
-            self.send("pong", id_, payload)
-        elif type_ == "bye":
-            raise ConnectionLost("the hub said bye: %s %s" % (payload.get("code", ""), payload.get("message", "")))
-        elif type_.startswith("auth."):
-            raise ProtocolError("%s after the handshake" % type_)
-        # pong and unknown types: nothing to do (last_seen was updated)
+    def _requested(self, id_, payload):
+        self._refuse(id_, "this client serves no operations")  # with a server, _read_frames serves it
 
-    def _refuse(self, id_, why):
-        self.send("call.error", id_, CallError("NOT_FOUND", why, False).to_payload())
-
-    def _outbound_event(self, type_, id_, payload):
+    def _take(self, id_, type_):
         with self._lock:
             out = self._pending.get(id_)
-            if out is None:
-                return  # an orphan: the caller gave up, or an id we never used
-            if type_ != "call.responded" or not out.stream:
+            if out is not None and (type_ != "call.responded" or not out.stream):
                 del self._pending[id_]
-        if type_ == "call.responded":
-            out.events.put(("out", payload.get("output")))
-            if not out.stream:
-                self._ended(out)
-        elif type_ == "call.completed":
-            out.events.put(("end", None))
-            self._ended(out)
-        else:
-            out.events.put(("err", CallError.from_payload(payload)))
-            self._ended(out)
-
-    @staticmethod
-    def _ended(out):
-        out.done = True
-        if out.parent is not None:
-            out.parent.children.discard(out)
+        return out
 
     # heartbeats --------------------------------------------------------------------------------------
     def _heartbeat(self):

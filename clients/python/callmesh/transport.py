@@ -11,7 +11,7 @@ import threading
 import time
 
 from . import wsproto
-from .errors import ConnectionLost, HandshakeError, ProtocolError, TransportError
+from .errors import ConnectionLost, HandshakeError, TransportError
 from .frames import DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameTooLong, encode_frame
 
 __all__ = ["open_transport", "tls_context"]
@@ -173,20 +173,9 @@ class WsTransport(_SocketTransport):
             while not self._messages:
                 data, self._leftover = (self._leftover, b"") if self._leftover else (self._recv_bytes(), b"")
                 self._messages.extend(self._decoder.feed(data))
-            opcode, payload = self._messages.pop(0)
-            if opcode == wsproto.TEXT:
-                return payload
-            if opcode == wsproto.PING:
-                self._sendall(wsproto.encode_frame(wsproto.PONG, payload))
-            elif opcode == wsproto.CLOSE:
-                code, reason = wsproto.parse_close(payload)
-                try:
-                    self._sendall(wsproto.encode_frame(wsproto.CLOSE, payload[:2]))
-                except TransportError:
-                    pass
-                raise ConnectionLost("%s closed the WebSocket: %d %s" % (self.url, code, reason))
-            elif opcode == wsproto.BINARY:
-                raise ProtocolError("a binary WebSocket message; the hub answers a JSON client in text")
+            text = wsproto.client_message(*self._messages.pop(0), self.url, self._sendall)
+            if text is not None:
+                return text
 
     def close(self):
         """Sends a close frame (best effort), then closes the socket."""

@@ -21,10 +21,10 @@ import hashlib
 import os
 import struct
 
-from .errors import HandshakeError, ProtocolError
+from .errors import ConnectionLost, HandshakeError, ProtocolError
 
 __all__ = ["TEXT", "BINARY", "CLOSE", "PING", "PONG", "handshake_request", "check_handshake_response",
-           "encode_frame", "WsDecoder", "close_payload", "parse_close"]
+           "encode_frame", "WsDecoder", "close_payload", "parse_close", "client_message"]
 
 CONT, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -188,3 +188,23 @@ class WsDecoder:
         payload = bytes(buf[at:at + n])
         del buf[:at + n]
         return fin, opcode, payload
+
+
+def client_message(opcode, payload, url, send):
+    """Does what a client does with one message it read: returns the envelope text of a text message,
+    else ``None``. A ping is answered, and a close echoed before it raises ConnectionLost, through
+    ``send(frame)`` (the close's echo best effort); a binary message raises ProtocolError."""
+    if opcode == TEXT:
+        return payload
+    if opcode == PING:
+        send(encode_frame(PONG, payload))
+    elif opcode == CLOSE:
+        code, reason = parse_close(payload)
+        try:
+            send(encode_frame(CLOSE, payload[:2]))
+        except ConnectionError:  # TransportError, OSError: the hub may be gone already
+            pass
+        raise ConnectionLost("%s closed the WebSocket: %d %s" % (url, code, reason))
+    elif opcode == BINARY:
+        raise ProtocolError("a binary WebSocket message; the hub answers a JSON client in text")
+    return None  # a pong

@@ -11,7 +11,7 @@ import meshprocs as mp
 
 
 def test_a_spoke_reconnects_after_the_hub_restarts(world, monkeypatch):
-    monkeypatch.setattr(callmesh.mesh, "_BACKOFF_MAX", 1.0)  # waits still grow and jitter, only capped lower
+    monkeypatch.setattr(callmesh.meshbase, "_BACKOFF_MAX", 1.0)  # waits still grow and jitter, only capped lower
     hub = mp.Hub(world.dir, name="restarthub").start()
     states = []
     spoke = None

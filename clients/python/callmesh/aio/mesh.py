@@ -1,24 +1,17 @@
 """The asyncio client: ``await connect(...)``, ``await mesh.call(...)``, ``async for out in mesh.stream(...)``."""
 
 import asyncio
-import logging
-import random
 import time
 
-from .. import calls, specs
-from ..auth import make_signer
+from .. import calls
 from ..errors import TIMEOUT, CallError, ConnectionLost, HandshakeError, TransportError
 from ..frames import DEFAULT_MAX_FRAME_BYTES
-from ..mesh import _BACKOFF_BASE, _BACKOFF_MAX, CLOSED, CONNECTED, CONNECTING, RECONNECTING
-from ..transport import tls_context
-from ..urls import parse_hubs
+from ..meshbase import CLOSED, CONNECTED, RECONNECTING, MeshBase
 from .serving import AsyncServer
 from .session import AsyncSession, handshake
 from .transport import open_transport
 
 __all__ = ["AsyncMesh", "AsyncStream", "connect"]
-
-log = logging.getLogger("callmesh")
 
 
 async def connect(hub, key=None, token=None, ca=None, spoke=None, serve=None, **options):
@@ -39,18 +32,9 @@ async def _get(out, deadline, what):
         raise CallError(TIMEOUT, "%s did not answer in time" % what, True) from None
 
 
-class AsyncStream:
+class AsyncStream(calls.StreamBase):
     """A subscription's outputs: ``async for out in stream``. Leaving early (break, exception,
     ``close()``/``aclose()``, ``async with``, or the object being freed) aborts the call."""
-
-    def __init__(self, session, outbound, path, window, deadline):
-        self._session = session
-        self._out = outbound
-        self._path = path
-        self._window = window
-        self._deadline = deadline
-        self._uncredited = 0
-        self._finished = False
 
     def __aiter__(self):
         return self
@@ -63,17 +47,7 @@ class AsyncStream:
         except BaseException:  # our deadline, or the task was cancelled: tell the hub
             self.close()
             raise
-        if kind == "out":
-            if self._window:
-                self._uncredited += 1
-                if self._uncredited * 2 >= self._window:
-                    n, self._uncredited = self._uncredited, 0
-                    self._session.credit(self._out, n)
-            return value
-        self._finished = True
-        if kind == "err":
-            raise value
-        raise StopAsyncIteration
+        return self._next(kind, value, StopAsyncIteration)
 
     def close(self):
         """Aborts the call unless it has ended (a plain write; no await needed)."""
@@ -99,7 +73,7 @@ class AsyncStream:
             pass
 
 
-class AsyncMesh:
+class AsyncMesh(MeshBase):
     """An asyncio connection to a hub that calls and serves; reconnects like :class:`callmesh.Mesh`.
     Use it from the event loop it was made on."""
 
@@ -107,30 +81,9 @@ class AsyncMesh:
                  passphrase=None, labels=None, reconnect=True, connect_timeout=10.0,
                  max_frame_bytes=DEFAULT_MAX_FRAME_BYTES, client_name="callmesh-python-aio", on_state=None,
                  tls_insecure=False):
-        from .. import __version__
-        self._urls = parse_hubs(hub)
-        if (key is None) == (token is None):
-            raise ValueError("give exactly one of key= (a key file) or token= (a hub token)")
-        self._signer = make_signer(key, signer, passphrase) if key is not None else None
-        self._token = token
-        self._tls = tls_context(ca, tls_insecure) if any(u.secure for u in self._urls) else None
-        operations, handlers = specs.build(serve)
-        self._hello = {"client": {"name": client_name, "version": __version__}}
-        if spoke is not None:
-            self._hello["spoke"] = spoke
-        if serve is not None:
-            self._hello["operations"] = operations
-        if labels:
-            self._hello["labels"] = dict(labels)
-        self._reconnect = reconnect
-        self._connect_timeout = connect_timeout
-        self._max_frame_bytes = max_frame_bytes
-        self._on_state = on_state
-        self._server = AsyncServer(handlers, self) if handlers else None
-        self._session = None
-        self._url_index = 0
-        self._state = CONNECTING
-        self._last_error = None
+        super().__init__(hub, key, token, ca, spoke, serve, signer, passphrase, labels, reconnect, connect_timeout,
+                         max_frame_bytes, client_name, on_state, tls_insecure)
+        self._server = AsyncServer(self._handlers, self) if self._handlers else None
         self._closed = asyncio.Event()
         self._changed = asyncio.Event()
         self._reconnect_task = None
@@ -170,23 +123,19 @@ class AsyncMesh:
             return
         self._session = session
         self._set_state(CONNECTED, str(session.url))
-        log.info("connected to %s as %s", session.url, session.identity.get("id"))
+        self._log_connected(session)
 
     def _set_state(self, state, detail):
         self._state = state
         self._changed.set()
         self._changed = asyncio.Event()
-        if self._on_state is not None:
-            try:
-                self._on_state(state, detail)
-            except Exception:
-                log.exception("on_state listener failed")
+        self._notify(state, detail)
 
     def _lost(self, session, why):
         if self._session is not session or self._closed.is_set():
             return
         self._last_error = why
-        log.warning("lost the connection to %s: %s", session.url, why)
+        self._log_lost(session, why)
         if not self._reconnect:
             self._set_state(CLOSED, why)
             return
@@ -197,17 +146,15 @@ class AsyncMesh:
     async def _reconnect_loop(self):
         attempt = 0
         while not self._closed.is_set():
-            delay = min(_BACKOFF_MAX, _BACKOFF_BASE * (2 ** attempt)) * random.uniform(0.5, 1.5)
             try:
-                await asyncio.wait_for(self._closed.wait(), delay)
+                await asyncio.wait_for(self._closed.wait(), self._backoff(attempt))
                 return
             except asyncio.TimeoutError:
                 pass
-            if attempt:
-                self._url_index = (self._url_index + 1) % len(self._urls)
+            url = self._next_url(attempt)
             attempt = min(attempt + 1, 16)
             try:
-                session = await self._dial(self._urls[self._url_index])
+                session = await self._dial(url)
             except TransportError as e:
                 self._last_error = str(e)
                 continue
@@ -267,16 +214,6 @@ class AsyncMesh:
         deadline = None if timeout is None else time.monotonic() + timeout + calls.DEADLINE_GRACE
         return AsyncStream(session, out, path, window, deadline)
 
-    @property
-    def state(self):
-        """``"connecting"``, ``"connected"``, ``"reconnecting"`` or ``"closed"``."""
-        return self._state
-
-    @property
-    def connected(self):
-        """Whether a welcomed connection is up now."""
-        return self._session is not None and not self._session.closed and not self._closed.is_set()
-
     async def wait_connected(self, timeout=None):
         """Waits until connected; returns whether it is."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -289,21 +226,6 @@ class AsyncMesh:
             except asyncio.TimeoutError:
                 break
         return self.connected
-
-    @property
-    def identity(self):
-        """The identity the hub gave us."""
-        return self._session.identity if self._session else {}
-
-    @property
-    def spoke(self):
-        """The spoke name we are registered under, or None."""
-        return self._session.spoke if self._session else None
-
-    def pending(self):
-        """Returns ``(calls made and waiting, calls being served)``."""
-        s = self._session
-        return (s.pending_count() if s else 0), (self._server.in_flight() if self._server else 0)
 
     async def close(self):
         """Says bye and closes; pending calls fail with ConnectionLost. Idempotent."""

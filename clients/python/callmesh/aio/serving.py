@@ -9,31 +9,24 @@ aborts the calls made through ``ctx.call``.
 
 import asyncio
 import inspect
-import logging
 
 from .. import specs as specs_mod
-from ..errors import INTERNAL, RESOURCE_EXHAUSTED, TIMEOUT, CallError, TransportError
-from ..frames import FrameTooLong
+from ..errors import RESOURCE_EXHAUSTED, TIMEOUT, CallError
+from ..served import (ServedCall, ServedContext, abort_reason, busy, credit_of, handler_failed, not_a_stream,
+                      refused, timeout_ms)
 
 __all__ = ["AsyncServer", "AsyncContext"]
 
-log = logging.getLogger("callmesh")
 _DONE = object()
 
 
-class AsyncContext:
+class AsyncContext(ServedContext):
     """What a handler knows about its call: ``caller``, ``metadata``, ``operation``, ``request_id``,
     ``parent_request_id`` (as in ``callmesh.Context``), and ``cancelled`` (an :class:`asyncio.Event`
     set on abort or timeout)."""
 
     def __init__(self, call, mesh):
-        self._call = call
-        self._mesh = mesh
-        self.caller = call.caller
-        self.metadata = call.metadata
-        self.operation = call.op
-        self.request_id = call.id
-        self.parent_request_id = call.parent_request_id
+        super().__init__(call, mesh)
         self.cancelled = call.cancelled
 
     async def call(self, path, input=None, timeout=None, metadata=None):
@@ -45,27 +38,13 @@ class AsyncContext:
         return self._mesh._stream_via(self._call.session, path, input, timeout, window, metadata, self._call)
 
 
-class AsyncInboundCall:
+class AsyncInboundCall(ServedCall):
     """One call being served: credit, one terminal event, children, the task running it."""
 
     def __init__(self, session, id_, op, payload):
-        self.session = session
-        self.id = id_
-        self.op = op
-        self.input = payload.get("input")
-        caller, meta = payload.get("caller"), payload.get("metadata")
-        self.caller = caller if isinstance(caller, dict) else {}
-        self.metadata = meta if isinstance(meta, dict) else {}
-        self.traceparent = self.metadata.get("traceparent")
-        parent = payload.get("parentRequestId")
-        self.parent_request_id = parent if isinstance(parent, str) else None
-        window = payload.get("window")
-        self.windowed = isinstance(window, int) and not isinstance(window, bool) and window >= 0
-        self.credit = window if self.windowed else 0
+        super().__init__(session, id_, op, payload)
         self.credited = asyncio.Event()
         self.cancelled = asyncio.Event()
-        self.children = set()
-        self.ended = False
         self.task = None
         self.timer = None
 
@@ -82,19 +61,7 @@ class AsyncInboundCall:
             return False
         if self.windowed:
             self.credit -= 1
-        try:
-            self.session.send("call.responded", self.id, {"output": output})
-        except (TypeError, ValueError) as e:
-            self.finish(CallError(INTERNAL, "the handler of %s yielded a value that is not JSON: %s" % (self.op, e),
-                                  False))
-            return False
-        except FrameTooLong as e:
-            self.finish(CallError(RESOURCE_EXHAUSTED, "an output of %s is too big to send: %s" % (self.op, e), False))
-            return False
-        except TransportError:
-            self.stop("the connection closed")
-            return False
-        return True
+        return self._sent(output)
 
     def _end(self):
         if self.ended:
@@ -107,25 +74,8 @@ class AsyncInboundCall:
 
     def finish(self, error=None, output=None, has_output=False):
         """Sends the call's end (output, completed or error) unless it has ended already."""
-        if not self._end():
-            return
-        try:
-            if error is None and has_output:
-                try:
-                    self.session.send("call.responded", self.id, {"output": output})
-                    return
-                except (TypeError, ValueError) as e:
-                    error = CallError(INTERNAL, "the handler of %s returned a value that is not JSON: %s"
-                                      % (self.op, e), False)
-                except FrameTooLong as e:
-                    error = CallError(RESOURCE_EXHAUSTED, "the output of %s is too big to send: %s" % (self.op, e),
-                                      False)
-            if error is not None:
-                self.session.send("call.error", self.id, error.to_payload())
-            else:
-                self.session.send("call.completed", self.id, {})
-        except TransportError:
-            pass
+        if self._end():
+            self._send_end(error, output, has_output)
 
     def stop(self, reason, error=None):
         """Ends the call from outside: sends ``error`` if given, cancels the handler and its children."""
@@ -136,8 +86,7 @@ class AsyncInboundCall:
         self.cancelled.set()
         if self.task is not None and self.task is not asyncio.current_task():
             self.task.cancel()
-        for child in list(self.children):
-            self.session.abort(child, "the call it was made for ended: " + reason)
+        self._abort_children(reason)
 
 
 class AsyncServer:
@@ -154,34 +103,30 @@ class AsyncServer:
         return len(self._calls)
 
     def requested(self, session, id_, payload):
-        op = payload.get("operationId")
-        handler = self._handlers.get(op) if isinstance(op, str) else None
-        if handler is None:
-            session.send("call.error", id_, CallError("NOT_FOUND", "this spoke serves no operation %r" % (op,),
-                                                      False).to_payload())
+        handler, error = refused(self._handlers, payload)
+        why = None if error is not None else busy(self._calls, (session, id_), self._max_in_flight)
+        if why is not None:
+            error = CallError(RESOURCE_EXHAUSTED, why, True)
+        if error is not None:
+            session.send("call.error", id_, error.to_payload())
             return
-        if (session, id_) in self._calls or len(self._calls) >= self._max_in_flight:
-            session.send("call.error", id_, CallError(RESOURCE_EXHAUSTED, "request id %s is in flight already, or "
-                                                      "this spoke is at its limit of calls" % id_, True).to_payload())
-            return
-        call = AsyncInboundCall(session, id_, op, payload)
+        call = AsyncInboundCall(session, id_, payload["operationId"], payload)
         self._calls[(session, id_)] = call
-        t = payload.get("timeoutMs")
-        if isinstance(t, int) and not isinstance(t, bool) and t > 0:
+        t = timeout_ms(payload)
+        if t is not None:
             call.timer = asyncio.get_running_loop().call_later(t / 1000.0, lambda: call.stop(
-                "its timeout passed", CallError(TIMEOUT, "%s did not finish within %d ms" % (op, t), True)))
+                "its timeout passed", CallError(TIMEOUT, "%s did not finish within %d ms" % (call.op, t), True)))
         call.task = asyncio.ensure_future(self._run(call, handler))
 
     def aborted(self, session, id_, payload):
         call = self._calls.get((session, id_))
         if call is not None:
-            reason = payload.get("reason")
-            call.stop(reason if isinstance(reason, str) else "aborted by the caller")
+            call.stop(abort_reason(payload))
 
     def credited(self, session, id_, payload):
-        n = payload.get("n")
+        n = credit_of(payload)
         call = self._calls.get((session, id_))
-        if call is not None and isinstance(n, int) and not isinstance(n, bool) and n > 0:
+        if call is not None and n is not None:
             call.add_credit(n)
 
     def connection_closed(self, session):
@@ -203,8 +148,7 @@ class AsyncServer:
                 await self._stream(call, result)
             elif inspect.isasyncgen(result) or inspect.isgenerator(result):
                 await result.aclose() if inspect.isasyncgen(result) else result.close()
-                call.finish(CallError(INTERNAL, "the handler of %s returned a generator, but the operation is a %s"
-                                      % (call.op, handler.op_type), False))
+                call.finish(not_a_stream(call, handler.op_type))
             else:
                 call.finish(output=result, has_output=True)
         except asyncio.CancelledError:
@@ -212,8 +156,7 @@ class AsyncServer:
         except CallError as e:
             call.finish(e)
         except Exception as e:
-            log.warning("handler of %s failed: %r", call.op, e, exc_info=True)
-            call.finish(CallError(INTERNAL, "the handler of %s failed: %s: %s" % (call.op, type(e).__name__, e), False))
+            call.finish(handler_failed(call, e))
         finally:
             if self._calls.get((call.session, call.id)) is call:
                 del self._calls[(call.session, call.id)]

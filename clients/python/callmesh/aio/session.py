@@ -5,19 +5,15 @@ envelope, served calls run as their own tasks, and sends are plain (buffered) wr
 """
 
 import asyncio
-import itertools
-import logging
 import time
 
 from .. import calls
 from ..auth import SshKeygenSigner, auth_message
-from ..errors import (PROTOCOL, UNAVAILABLE, CallError, ConnectionLost, HandshakeError, ProtocolError,
-                      TransportError)
-from ..frames import FrameTooLong, encode_envelope, parse_envelope
+from ..errors import UNAVAILABLE, HandshakeError, TransportError
+from ..frames import encode_envelope, parse_envelope
+from ..protocol import SessionCore, challenge_of, check_welcome, hello_payload
 
 __all__ = ["AsyncSession", "handshake", "sign"]
-
-log = logging.getLogger("callmesh")
 
 
 async def sign(signer, message):
@@ -48,25 +44,11 @@ async def handshake(transport, signer=None, token=None, hello_extra=None, timeou
     """The client side of the handshake; returns ``(challenge, welcome)`` payloads or raises
     HandshakeError (with the hub's ``code`` when denied), ProtocolError or ConnectionLost."""
     type_, _, challenge = await _recv(transport, timeout)
-    if type_ == "auth.denied":
-        raise HandshakeError("the hub denied the connection: %s" % challenge.get("message", ""),
-                             challenge.get("code"))
-    hub_id, nonce = challenge.get("hub"), challenge.get("nonce")
-    if type_ != "auth.challenge" or not isinstance(hub_id, str) or not isinstance(nonce, str):
-        raise ProtocolError("expected auth.challenge with a hub id and nonce, got %s" % type_)
-    hello = {"protocol": "callmesh/1"}
-    if token is not None:
-        hello["token"] = token
-    else:
-        hello["signature"] = await sign(signer, auth_message(hub_id, nonce))
-    hello.update(hello_extra or {})
-    transport.send(encode_envelope("auth.hello", "", hello))
+    hub_id, nonce = challenge_of(type_, challenge)
+    signature = None if token is not None else await sign(signer, auth_message(hub_id, nonce))
+    transport.send(encode_envelope("auth.hello", "", hello_payload(token, signature, hello_extra)))
     type_, _, welcome = await _recv(transport, timeout)
-    if type_ == "auth.denied":
-        raise HandshakeError("the hub denied the connection: %s (%s)" % (welcome.get("message", ""),
-                             welcome.get("code")), welcome.get("code"))
-    if type_ != "auth.welcome":
-        raise ProtocolError("expected auth.welcome, got %s" % type_)
+    check_welcome(type_, welcome)
     return challenge, welcome
 
 
@@ -82,28 +64,17 @@ class AsyncOutbound:
         self.done = False
         self.parent = parent
 
+    def put(self, event):
+        """Adds an event for the waiting task."""
+        self.events.put_nowait(event)
 
-class AsyncSession:
+
+class AsyncSession(SessionCore):
     """A welcomed connection; ``server`` serves the hub's calls, ``on_lost(session, why)`` runs once at the end."""
 
     def __init__(self, transport, challenge, welcome, server=None, on_lost=None):
-        self.transport = transport
-        self.url = transport.url
-        self.hub_id = challenge.get("hub")
-        self.identity = welcome.get("identity") or {}
-        self.spoke = welcome.get("spoke")
-        hb = welcome.get("heartbeatMs")
-        self.heartbeat = (hb / 1000.0) if isinstance(hb, int) and hb > 0 else 15.0
-        mf = welcome.get("maxFrameBytes")
-        if isinstance(mf, int) and mf > 0:
-            transport.max_frame_bytes = min(transport.max_frame_bytes, mf)
-        self._server = server
-        self._on_lost = on_lost
-        self._pending = {}
-        self._ids = itertools.count(1)
+        super().__init__(transport, challenge, welcome, server, on_lost)
         self.closed = False
-        self.close_reason = None
-        self._last_seen = time.monotonic()
         self._tasks = []
 
     def start(self):
@@ -127,17 +98,11 @@ class AsyncSession:
         self.close_reason = why
         self.transport.close()
         pending, self._pending = self._pending, {}
-        for out in pending.values():
-            out.done = True
-            out.events.put_nowait(("err", calls.lost(self.url, why)))
         current = asyncio.current_task()
         for t in self._tasks:
             if t is not current:
                 t.cancel()
-        if self._server is not None:
-            self._server.connection_closed(self)
-        if self._on_lost is not None:
-            self._on_lost(self, why)
+        self._ended_with(pending, why)
 
     def send(self, type_, id_, payload):
         """Writes one envelope (buffered); raises FrameTooLong or ConnectionLost."""
@@ -147,47 +112,16 @@ class AsyncSession:
         """Registers and sends a ``call.requested``; returns its AsyncOutbound (see the blocking Session)."""
         if self.closed:
             raise calls.lost(self.url, self.close_reason)
-        payload = calls.request_payload(op, input, timeout, window, metadata,
-                                        parent.id if parent is not None else None,
-                                        parent.traceparent if parent is not None else None, idle_timeout)
-        out = AsyncOutbound("c%d" % next(self._ids), stream, parent)
+        payload = self._request(op, input, timeout, window, metadata, parent, idle_timeout)
+        out = AsyncOutbound(self._next_id(), stream, parent)
         self._pending[out.id] = out
-        if parent is not None:
-            parent.children.add(out)
-        try:
-            self.send("call.requested", out.id, payload)
-        except FrameTooLong as e:
-            self._ended(self._pending.pop(out.id))
-            raise CallError("RESOURCE_EXHAUSTED", "the request is too big to send: %s" % e, False) from None
-        except (TransportError, ValueError, TypeError):
-            self._ended(self._pending.pop(out.id))
-            raise
-        return out
+        return self._send_request(out, payload)
 
-    def abort(self, out, reason=""):
-        """Gives up a call this side made: forgets it and sends ``call.aborted`` unless it had ended."""
-        live = self._pending.pop(out.id, None) is out
-        self._ended(out)
+    def _remove(self, out):
+        live = self._pending.get(out.id) is out
         if live:
-            out.events.put_nowait(("err", calls.aborted(reason)))
-            try:
-                self.send("call.aborted", out.id, {"reason": reason} if reason else {})
-            except TransportError:
-                pass
-
-    def credit(self, out, n):
-        """Lets the producer of stream ``out`` send ``n`` more outputs."""
-        if not out.done and n > 0:
-            try:
-                self.send("call.credit", out.id, {"n": n})
-            except TransportError:
-                pass
-
-    @staticmethod
-    def _ended(out):
-        out.done = True
-        if out.parent is not None:
-            out.parent.children.discard(out)
+            del self._pending[out.id]
+        return live
 
     async def _read_loop(self):
         why = "the reader stopped"
@@ -198,55 +132,21 @@ class AsyncSession:
                 self._dispatch(*parse_envelope(body))
         except asyncio.CancelledError:
             return
-        except ProtocolError as e:
-            why = "protocol violation: %s" % e
-            try:
-                self.send("bye", "", {"code": PROTOCOL, "message": str(e)})
-            except TransportError:
-                pass
-        except TransportError as e:
-            why = str(e)
-        except Exception as e:  # a bug here must still fail the calls instead of hanging them
-            log.exception("callmesh reader failed")
-            why = "internal error in the reader: %r" % (e,)
+        except Exception as e:
+            why = self._reader_stopped(e)
         self._lost(why)
 
-    def _dispatch(self, type_, id_, payload):
-        if type_ == "call.aborted":
-            if self._server is not None:
-                self._server.aborted(self, id_, payload)
-        elif type_ in ("call.responded", "call.completed", "call.error"):
-            self._outbound_event(type_, id_, payload)
-        elif type_ == "call.requested":
-            if self._server is None:
-                self.send("call.error", id_, CallError("NOT_FOUND", "this client serves no operations",
-                                                       False).to_payload())
-            else:
-                self._server.requested(self, id_, payload)
-        elif type_ == "call.credit":
-            if self._server is not None:
-                self._server.credited(self, id_, payload)
-        elif type_ == "ping":
-            self.send("pong", id_, payload)
-        elif type_ == "bye":
-            raise ConnectionLost("the hub said bye: %s %s" % (payload.get("code", ""), payload.get("message", "")))
-        elif type_.startswith("auth."):
-            raise ProtocolError("%s after the handshake" % type_)
-
-    def _outbound_event(self, type_, id_, payload):
-        out = self._pending.get(id_)
-        if out is None:
-            return  # an orphan
-        if type_ == "call.responded":
-            out.events.put_nowait(("out", payload.get("output")))
-            if out.stream:
-                return
-        elif type_ == "call.completed":
-            out.events.put_nowait(("end", None))
+    def _requested(self, id_, payload):
+        if self._server is None:
+            self._refuse(id_, "this client serves no operations")
         else:
-            out.events.put_nowait(("err", CallError.from_payload(payload)))
-        del self._pending[id_]
-        self._ended(out)
+            self._server.requested(self, id_, payload)
+
+    def _take(self, id_, type_):
+        out = self._pending.get(id_)
+        if out is not None and (type_ != "call.responded" or not out.stream):
+            del self._pending[id_]
+        return out
 
     async def _heartbeats(self):
         stuck_since = None  # when the write buffer was last seen non-empty without a break

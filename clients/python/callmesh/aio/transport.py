@@ -108,20 +108,9 @@ class WsTransport(_StreamTransport):
                     if not data:
                         raise ConnectionLost("%s closed the connection" % self.url)
                 self._messages.extend(self._decoder.feed(data))
-            opcode, payload = self._messages.pop(0)
-            if opcode == wsproto.TEXT:
-                return payload
-            if opcode == wsproto.PING:
-                self._write(wsproto.encode_frame(wsproto.PONG, payload))
-            elif opcode == wsproto.CLOSE:
-                code, reason = wsproto.parse_close(payload)
-                try:
-                    self._write(wsproto.encode_frame(wsproto.CLOSE, payload[:2]))
-                except TransportError:
-                    pass
-                raise ConnectionLost("%s closed the WebSocket: %d %s" % (self.url, code, reason))
-            elif opcode == wsproto.BINARY:
-                raise ProtocolError("a binary WebSocket message; the hub answers a JSON client in text")
+            text = wsproto.client_message(*self._messages.pop(0), self.url, self._write)
+            if text is not None:
+                return text
 
     def close(self):
         """Sends a close frame (best effort) and closes."""
