@@ -121,8 +121,10 @@ final class BusTransport implements EnvelopeTransport {
           + " bytes is over the frame limit of " + maxFrameBytes + " bytes; ask for less at a time"));
     }
     if (Vertx.currentContext() != context || !Context.isOnEventLoopThread()) {
-      context.runOnContext(v -> sendJson(json)); // the batch is the context's alone
-      return Future.succeededFuture();
+      // The batch is the context's alone; the future says what happened there (the link may close first).
+      Promise<Void> sent = Promise.promise();
+      context.runOnContext(v -> sendJson(json).onComplete(sent));
+      return sent.future();
     }
     if (batch == null) {
       // as long as the last batch, so that under load the bytes are not copied again as the batch grows

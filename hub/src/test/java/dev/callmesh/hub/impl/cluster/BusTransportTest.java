@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.callmesh.protocol.EventEnvelope;
 import dev.callmesh.protocol.JsonLimits;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -143,5 +145,28 @@ class BusTransportTest {
     await(() -> arrived.size() == 1);
     assertTrue(a.isClosed());
     assertTrue(a.send(envelope(1, 1)).failed(), "a closed link sends nothing");
+  }
+
+  @Test
+  void aSendFromAnotherThreadThatMeetsTheLinkClosedOnItsContextFails() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    context.runOnContext(v -> {
+      try {
+        held.await(5, TimeUnit.SECONDS); // the context is busy: what follows queues behind this
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    a.close(); // queued on the context
+    Future<Void> sent = a.send(envelope(0, 1)); // from this thread: not closed yet, so it hops, after the close
+    held.countDown();
+    try {
+      sent.await(5, TimeUnit.SECONDS);
+    } catch (Exception expected) {
+      // the future failed: checked below
+    }
+    assertTrue(sent.failed(), "the send met a closed link on the context; it must not report success");
+    Thread.sleep(100);
+    assertEquals(0, arrived.size());
   }
 }
