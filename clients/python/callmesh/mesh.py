@@ -1,6 +1,5 @@
 """The blocking client: :func:`connect` and :class:`Mesh` (call, stream, serve, reconnect, close)."""
 
-import logging
 import threading
 import time
 
@@ -15,8 +14,6 @@ from .timers import Timers
 from .transport import open_transport
 
 __all__ = ["Mesh", "connect", "CONNECTING", "CONNECTED", "RECONNECTING", "CLOSED"]
-
-log = logging.getLogger("callmesh")
 
 
 def connect(hub, key=None, token=None, ca=None, spoke=None, serve=None, **options):
@@ -135,8 +132,7 @@ class Mesh(MeshBase):
                 try:
                     session = self._dial(url)
                 except TransportError as e:
-                    self._last_error = str(e)
-                    log.info("reconnecting to %s failed: %s", url, e)
+                    self._reconnect_failed(url, e)
                     continue
                 self._install(session)
                 return

@@ -77,6 +77,10 @@ class MeshBase:
         log.info("connected to %s as %s%s", session.url, session.identity.get("id"),
                  " (spoke %s)" % session.spoke if session.spoke else "")
 
+    def _reconnect_failed(self, url, error):
+        self._last_error = str(error)
+        log.info("reconnecting to %s failed: %s", url, error)
+
     def _log_lost(self, session, why):
         log.warning("lost the connection to %s: %s%s", session.url, why, "; reconnecting" if self._reconnect else "")
 

@@ -156,7 +156,7 @@ class AsyncMesh(MeshBase):
             try:
                 session = await self._dial(url)
             except TransportError as e:
-                self._last_error = str(e)
+                self._reconnect_failed(url, e)
                 continue
             self._install(session)
             return
