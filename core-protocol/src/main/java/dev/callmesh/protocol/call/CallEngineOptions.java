@@ -20,6 +20,13 @@ public class CallEngineOptions {
   public static final long DEFAULT_DEADLINE_GRACE_MS = 500;
   /** How many outputs of one call may wait for credit before it fails: 1024. */
   public static final int DEFAULT_MAX_HELD_OUTPUTS = 1024;
+  /**
+   * How many outputs of one call a producer on another thread may have on their way to the connection's
+   * context before {@link InboundCall#writeQueueFull()} says full, credit or not: 64. Without it, a producer
+   * faster than a busy loop would fill the loop's task queue, and everything behind (other calls' requests,
+   * the abort of this one) would wait.
+   */
+  public static final int MAX_OUTPUTS_ON_THE_WAY = 64;
   /** How many bytes of one stream may wait to be sent to a caller that does not read: 8 MiB. */
   public static final long DEFAULT_MAX_UNFLUSHED_BYTES = 8L * 1024 * 1024;
 

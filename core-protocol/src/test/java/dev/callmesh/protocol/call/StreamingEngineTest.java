@@ -125,6 +125,47 @@ class StreamingEngineTest {
   }
 
   @Test
+  void withoutAWindowAProducerOnAnotherThreadIsHeldBackByItsOutputsOnTheWayAndWokenWhenTheyLand(Vertx vertx,
+      VertxTestContext tc) throws Exception {
+    CompletableFuture<InboundCall> served = new CompletableFuture<>();
+    CompletableFuture<io.vertx.core.Context> context = new CompletableFuture<>();
+    List<EventEnvelope> received = java.util.Collections.synchronizedList(new ArrayList<>());
+    rawClient(vertx, tc, call -> {
+      context.complete(vertx.getOrCreateContext());
+      served.complete(call);
+    }, (lb, got) -> {
+      lb.client().handler(received::add);
+      lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "u", new JsonObject()
+          .put("operationId", "/flood"))); // no window: the caller reads as fast as it can
+    });
+    InboundCall call = served.get(5, TimeUnit.SECONDS);
+    CountDownLatch drained = new CountDownLatch(1);
+    call.drainHandler(v -> drained.countDown());
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    context.get(5, TimeUnit.SECONDS).runOnContext(v -> {
+      busy.countDown();
+      try {
+        release.await(5, TimeUnit.SECONDS); // the connection's loop is busy with something else
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(busy.await(5, TimeUnit.SECONDS));
+    int emitted = 0;
+    while (!call.writeQueueFull() && emitted < 100_000) { // a polite producer on a worker thread
+      call.emit(++emitted);
+    }
+    release.countDown();
+    assertEquals(CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY, emitted,
+        "the producer queued tasks on the busy context without bound");
+    assertTrue(drained.await(5, TimeUnit.SECONDS), "the producer was not woken once its outputs had landed");
+    Thread.sleep(200);
+    tc.verify(() -> assertEquals(CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY, responded(received)));
+    tc.completeNow();
+  }
+
+  @Test
   void outputsBeyondTheWindowAreHeldAndCompletionWaitsBehindThem(Vertx vertx, VertxTestContext tc) {
     rawClient(vertx, tc, call -> {
       for (int i = 1; i <= 5; i++) {

@@ -3,6 +3,7 @@ package dev.callmesh.protocol.call.impl;
 import dev.callmesh.protocol.CallException;
 import dev.callmesh.protocol.ErrorCode;
 import dev.callmesh.protocol.EventTypes;
+import dev.callmesh.protocol.call.CallEngineOptions;
 import dev.callmesh.protocol.call.CallRequest;
 import dev.callmesh.protocol.call.Deadlines;
 import dev.callmesh.protocol.call.InboundCall;
@@ -21,7 +22,9 @@ import java.util.function.LongConsumer;
  * <p>
  * Flow control: with a {@code window}, at most that many outputs beyond those credited are sent; the
  * rest are held (a bounded number) until {@code call.credit} arrives. Without one, an output stream
- * whose bytes pile up unsent (the caller does not read) past a limit fails with RESOURCE_EXHAUSTED.
+ * whose bytes pile up unsent (the caller does not read) past a limit fails with RESOURCE_EXHAUSTED. Either
+ * way a producer on another thread is told the queue is full while {@link
+ * CallEngineOptions#MAX_OUTPUTS_ON_THE_WAY} of its outputs have yet to reach the context.
  */
 final class InboundCallImpl implements InboundCall {
 
@@ -99,7 +102,10 @@ final class InboundCallImpl implements InboundCall {
       try {
         emitHere(output);
       } finally {
-        emitsOnTheWay.decrementAndGet(); // after the credit is spent, so a producer never sees too much
+        // after the credit is spent, so a producer never sees too much
+        if (emitsOnTheWay.decrementAndGet() == CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY - 1) {
+          drained(); // a producer held back by its outputs on the way may go on
+        }
       }
     });
   }
@@ -142,7 +148,9 @@ final class InboundCallImpl implements InboundCall {
 
   @Override
   public boolean writeQueueFull() {
-    return credit - emitsOnTheWay.get() <= 0 || engine.transport().writeQueueFull();
+    long onTheWay = emitsOnTheWay.get();
+    return onTheWay >= CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY || credit - onTheWay <= 0
+        || engine.transport().writeQueueFull();
   }
 
   @Override
