@@ -84,42 +84,62 @@ class StreamingEngineTest {
     });
   }
 
+  /** A call served on a raw client's connection, what that client received, and the connection's context. */
+  private record Served(InboundCall call, io.vertx.core.Context context, List<EventEnvelope> received) {
+
+    /** Opens the call with the request and waits until it is served. */
+    static Served open(Vertx vertx, VertxTestContext tc, String id, JsonObject request) throws Exception {
+      CompletableFuture<InboundCall> served = new CompletableFuture<>();
+      CompletableFuture<io.vertx.core.Context> context = new CompletableFuture<>();
+      List<EventEnvelope> received = java.util.Collections.synchronizedList(new ArrayList<>());
+      rawClient(vertx, tc, call -> {
+        context.complete(vertx.getOrCreateContext());
+        served.complete(call);
+      }, (lb, got) -> {
+        lb.client().handler(received::add);
+        lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, id, request));
+      });
+      return new Served(served.get(5, TimeUnit.SECONDS), context.get(5, TimeUnit.SECONDS), received);
+    }
+
+    /** Keeps the connection's loop busy with something else until the returned latch is counted down. */
+    CountDownLatch holdTheContext() throws InterruptedException {
+      CountDownLatch busy = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      context.runOnContext(v -> {
+        busy.countDown();
+        try {
+          release.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertTrue(busy.await(5, TimeUnit.SECONDS));
+      return release;
+    }
+
+    /** Emits 1, 2, ... from this thread, as a polite producer on a worker does, until the call says full. */
+    int emitUntilFull(int atMost) {
+      int emitted = 0;
+      while (!call.writeQueueFull() && emitted < atMost) {
+        call.emit(++emitted);
+      }
+      return emitted;
+    }
+  }
+
   @Test
   void aProducerOnAnotherThreadCountsItsOutputsStillOnTheWayToABusyContext(Vertx vertx, VertxTestContext tc)
       throws Exception {
-    CompletableFuture<InboundCall> served = new CompletableFuture<>();
-    CompletableFuture<io.vertx.core.Context> context = new CompletableFuture<>();
-    List<EventEnvelope> received = java.util.Collections.synchronizedList(new ArrayList<>());
-    rawClient(vertx, tc, call -> {
-      context.complete(vertx.getOrCreateContext());
-      served.complete(call);
-    }, (lb, got) -> {
-      lb.client().handler(received::add);
-      lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "w", new JsonObject()
-          .put("operationId", "/busy").put("window", 3)));
-    });
-    InboundCall call = served.get(5, TimeUnit.SECONDS);
-    CountDownLatch busy = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    context.get(5, TimeUnit.SECONDS).runOnContext(v -> {
-      busy.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS); // the connection's loop is busy with something else
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    assertTrue(busy.await(5, TimeUnit.SECONDS));
-    int emitted = 0;
-    while (!call.writeQueueFull() && emitted < 2_000) { // a polite producer on a worker thread
-      call.emit(++emitted);
-    }
+    Served s = Served.open(vertx, tc, "w", new JsonObject().put("operationId", "/busy").put("window", 3));
+    CountDownLatch release = s.holdTheContext();
+    int emitted = s.emitUntilFull(2_000);
     release.countDown();
     assertEquals(3, emitted, "the producer ran past the window while its outputs waited for the context");
     Thread.sleep(200);
     tc.verify(() -> {
-      assertEquals(List.of(1, 2, 3), received.stream().map(e -> e.payload().getValue("output")).toList());
-      assertTrue(!call.isDone(), "the call still runs, waiting for credit");
+      assertEquals(List.of(1, 2, 3), s.received().stream().map(e -> e.payload().getValue("output")).toList());
+      assertTrue(!s.call().isDone(), "the call still runs, waiting for credit");
     });
     tc.completeNow();
   }
@@ -127,41 +147,18 @@ class StreamingEngineTest {
   @Test
   void withoutAWindowAProducerOnAnotherThreadIsHeldBackByItsOutputsOnTheWayAndWokenWhenTheyLand(Vertx vertx,
       VertxTestContext tc) throws Exception {
-    CompletableFuture<InboundCall> served = new CompletableFuture<>();
-    CompletableFuture<io.vertx.core.Context> context = new CompletableFuture<>();
-    List<EventEnvelope> received = java.util.Collections.synchronizedList(new ArrayList<>());
-    rawClient(vertx, tc, call -> {
-      context.complete(vertx.getOrCreateContext());
-      served.complete(call);
-    }, (lb, got) -> {
-      lb.client().handler(received::add);
-      lb.client().send(EventEnvelope.of(EventTypes.CALL_REQUESTED, "u", new JsonObject()
-          .put("operationId", "/flood"))); // no window: the caller reads as fast as it can
-    });
-    InboundCall call = served.get(5, TimeUnit.SECONDS);
+    // no window: the caller reads as fast as it can
+    Served s = Served.open(vertx, tc, "u", new JsonObject().put("operationId", "/flood"));
     CountDownLatch drained = new CountDownLatch(1);
-    call.drainHandler(v -> drained.countDown());
-    CountDownLatch busy = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    context.get(5, TimeUnit.SECONDS).runOnContext(v -> {
-      busy.countDown();
-      try {
-        release.await(5, TimeUnit.SECONDS); // the connection's loop is busy with something else
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    assertTrue(busy.await(5, TimeUnit.SECONDS));
-    int emitted = 0;
-    while (!call.writeQueueFull() && emitted < 100_000) { // a polite producer on a worker thread
-      call.emit(++emitted);
-    }
+    s.call().drainHandler(v -> drained.countDown());
+    CountDownLatch release = s.holdTheContext();
+    int emitted = s.emitUntilFull(100_000);
     release.countDown();
     assertEquals(CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY, emitted,
         "the producer queued tasks on the busy context without bound");
     assertTrue(drained.await(5, TimeUnit.SECONDS), "the producer was not woken once its outputs had landed");
     Thread.sleep(200);
-    tc.verify(() -> assertEquals(CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY, responded(received)));
+    tc.verify(() -> assertEquals(CallEngineOptions.MAX_OUTPUTS_ON_THE_WAY, responded(s.received())));
     tc.completeNow();
   }
 
